@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // One moto server per jest worker, started once per run (test/support/moto-global-setup.ts).
+  globalSetup: '<rootDir>/test/support/moto-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/moto-global-teardown.ts',
+  maxWorkers: 2,
+  testTimeout: 60000,
+};
