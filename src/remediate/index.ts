@@ -1,0 +1,39 @@
+/** Remediation: a pure plan of what makes failing checks pass, its idempotent application, and the rollback. */
+export { planRemediation } from './plan';
+export { applyPlan } from './apply';
+export { planRollback, applyRollback, rollbackScopes } from './rollback';
+export { renderPlan, renderApplyResult, renderRollbackPlan, renderRollbackResult, PLAN_FORMATS, type PlanFormat } from './render';
+export { parseAlertSubscription, validateAlertSubscription, validateTopicArn, validateTopicName } from './options';
+export { allowsCloudWatchPublish } from './policy';
+export {
+  ALARM_SETTINGS,
+  CHECK_TAG_KEY,
+  DEFAULT_TOPIC_NAME,
+  MANAGED_BY_TAG,
+  METRIC_NAMESPACE,
+  POLICY_STATEMENT_SID,
+  alarmNameFor,
+  filterNameFor,
+} from './naming';
+export { RemediationError, NotTrailwatchsError } from './errors';
+export { ChangeStatus, SUBSCRIPTION_PROTOCOLS } from './types';
+export type {
+  AlertSubscription,
+  ApplyOptions,
+  ApplyResult,
+  Change,
+  ChangeKind,
+  ChangeOutcome,
+  ChangeStatusValue,
+  CheckReference,
+  ManualItem,
+  PendingSubscription,
+  ReferenceLookup,
+  RemediationOptions,
+  RemediationPlan,
+  RollbackChange,
+  RollbackPlan,
+  RollbackScope,
+  SkippedFinding,
+  SubscriptionProtocol,
+} from './types';

@@ -1,0 +1,130 @@
+/** Plans and their outcomes for people (a table), machines (JSON) and shells (AWS CLI commands). */
+import type { ApplyResult, Change, ChangeOutcome, ManualItem, PendingSubscription, RemediationPlan, RollbackChange, RollbackPlan } from './types';
+
+export const PLAN_FORMATS = ['table', 'json', 'cli'] as const;
+export type PlanFormat = (typeof PLAN_FORMATS)[number];
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function checksLabel(checks: readonly string[]): string {
+  return checks.length > 3 ? `${checks.slice(0, 3).join(', ')} +${checks.length - 3}` : checks.join(', ');
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+function manualLines(manual: readonly ManualItem[]): string[] {
+  if (manual.length === 0) return [];
+  const lines = ['', `To do by hand (${manual.length}): trailwatch does not change trails or create log groups`];
+  for (const item of manual) {
+    lines.push(`  - account ${item.accountId}${item.region ? ` ${item.region}` : ''} [${checksLabel(item.checks)}]: ${item.title}`);
+    item.steps.forEach((step, i) => lines.push(`      ${i + 1}. ${step}`));
+  }
+  return lines;
+}
+
+function pendingLines(pending: readonly PendingSubscription[]): string[] {
+  if (pending.length === 0) return [];
+  return [
+    '',
+    'Waiting for confirmation:',
+    ...pending.map(
+      (p) => `  - ${p.protocol} ${p.endpoint} on ${p.topicArn}: ${checksLabel(p.checks)} will pass once it is confirmed`,
+    ),
+  ];
+}
+
+function planTable(plan: RemediationPlan): string {
+  const accounts = new Set(plan.changes.map((c) => c.accountId));
+  const lines = [
+    `Remediation plan: ${plural(plan.changes.length, 'change')} in ${plural(accounts.size, 'account')} for ${plural(plan.failing.length, 'failing finding')}, ${plan.manual.length} to do by hand`,
+  ];
+  let n = 0;
+  for (const [where, changes] of groupBy(plan.changes, (c) => `${c.accountId} ${c.region}`)) {
+    lines.push('', `account ${where}`);
+    for (const change of changes) {
+      n += 1;
+      const served = change.forAccounts.filter((a) => a !== change.accountId);
+      lines.push(
+        `  ${String(n).padStart(3)}. ${change.summary}  [${checksLabel(change.checks)}]${served.length > 0 ? ` (for ${plural(served.length, 'member account')})` : ''}`,
+      );
+      for (const note of change.notes ?? []) lines.push(`       note: ${note}`);
+    }
+  }
+  lines.push(...manualLines(plan.manual), ...pendingLines(plan.pending));
+  if (plan.skipped.length > 0) {
+    lines.push('', 'Left as they are:', ...plan.skipped.map((s) => `  - account ${s.accountId} ${s.check}: ${s.reason}`));
+  }
+  if (plan.changes.length === 0 && plan.manual.length === 0) lines.push('', 'Nothing to change.');
+  return lines.join('\n');
+}
+
+function cliScript(changes: readonly (Change | RollbackChange)[], header: string, manual: readonly ManualItem[] = []): string {
+  const lines = ['#!/bin/sh', `# ${header}`, '# Run each account\'s block with credentials for that account (e.g. AWS_PROFILE).', 'set -eu'];
+  for (const [accountId, own] of groupBy(changes, (c) => c.accountId)) {
+    lines.push('', `# --- account ${accountId}`);
+    for (const change of own) lines.push(`# ${change.summary}`, change.cli);
+  }
+  for (const item of manual) {
+    lines.push('', `# BY HAND, account ${item.accountId}: ${item.title}`, ...item.steps.map((step) => `#   ${step}`));
+  }
+  return lines.join('\n');
+}
+
+export function renderPlan(plan: RemediationPlan, format: PlanFormat): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(plan, null, 2);
+    case 'cli':
+      return cliScript(plan.changes, `trailwatch remediation plan: ${plural(plan.changes.length, 'change')}`, plan.manual);
+    case 'table':
+      return planTable(plan);
+  }
+}
+
+function outcomeLines(outcomes: readonly ChangeOutcome<Change | RollbackChange>[]): string[] {
+  return outcomes.map((o) => {
+    const where = `${o.change.accountId} ${o.change.region}`;
+    return `  ${o.status.padEnd(13)} ${where}  ${o.change.summary}${o.detail ? ` — ${o.detail}` : ''}`;
+  });
+}
+
+function resultHeader(result: ApplyResult<Change | RollbackChange>, verb: string): string {
+  const unchanged = result.outcomes.length - result.applied - result.failed - result.notAttempted;
+  const head = `${verb}: ${result.applied} done, ${unchanged} already so, ${result.failed} failed, ${result.notAttempted} not attempted`;
+  return result.complete ? head : `${head} — run it again to finish what was not done`;
+}
+
+export function renderApplyResult(result: ApplyResult, format: Exclude<PlanFormat, 'cli'>): string {
+  if (format === 'json') return JSON.stringify(result, null, 2);
+  return [resultHeader(result, 'Remediation'), ...outcomeLines(result.outcomes), ...pendingLines(result.pending)].join('\n');
+}
+
+export function renderRollbackPlan(plan: RollbackPlan, format: PlanFormat): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(plan, null, 2);
+    case 'cli':
+      return cliScript(plan.changes, `trailwatch rollback: ${plural(plan.changes.length, 'removal')}`);
+    case 'table': {
+      const lines = [`Rollback plan: ${plural(plan.changes.length, 'removal')} of what trailwatch created`];
+      plan.changes.forEach((c, i) => lines.push(`  ${String(i + 1).padStart(3)}. account ${c.accountId} ${c.region}: ${c.summary}`));
+      if (plan.errors.length > 0) {
+        lines.push('', 'Could not look (the rollback may miss something there):');
+        lines.push(...plan.errors.map((e) => `  - account ${e.accountId}${e.region ? ` ${e.region}` : ''}: ${e.message}`));
+      }
+      lines.push(...plan.notes.map((note) => `Note: ${note}`));
+      return lines.join('\n');
+    }
+  }
+}
+
+export function renderRollbackResult(result: ApplyResult<RollbackChange>, format: Exclude<PlanFormat, 'cli'>): string {
+  if (format === 'json') return JSON.stringify(result, null, 2);
+  return [resultHeader(result, 'Rollback'), ...outcomeLines(result.outcomes)].join('\n');
+}
