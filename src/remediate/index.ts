@@ -1,5 +1,6 @@
 /** Remediation: a pure plan of what makes failing checks pass, its idempotent application, and the rollback. */
 export { planRemediation } from './plan';
+export { catalogueReferences } from './references';
 export { applyPlan } from './apply';
 export { planRollback, applyRollback, rollbackScopes } from './rollback';
 export { renderPlan, renderApplyResult, renderRollbackPlan, renderRollbackResult, PLAN_FORMATS, type PlanFormat } from './render';

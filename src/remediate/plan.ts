@@ -4,14 +4,16 @@
  * members), and what only a person can do.
  *
  * For each repairable failing check trailwatch builds its own chain next to whatever is there: a
- * filter `trailwatch-<slug>` with the check's reference pattern on the trail's log group, an alarm
- * `trailwatch-<slug>` on its metric, and an alert topic with a subscriber and a policy that lets
+ * filter `trailwatch-<slug>` with the check's reference pattern on the trail's log group, counting
+ * the catalogue's metric name in trailwatch's own namespace (so it never adds to a person's
+ * metric, and filters, which carry no tags, are known as trailwatch's), an alarm
+ * `trailwatch-<slug>` on that metric, and an alert topic with a subscriber and a policy that lets
  * CloudWatch publish. It never edits or deletes what it did not create; the one exception, opt-in
  * (`fixAlarms`), is re-enabling the actions of a person's disabled alarm. Links already as planned
  * in the inventory are left out, so a plan made from a passing scan is empty.
  */
 import type { AccountInventory, AlarmRecord, MetricFilterRecord, TopicRecord, TrailRecord } from '../collect/inventory';
-import { CHECK_SLUGS, type CheckSlug } from '../controls/types';
+import { CHECK_SLUGS, DEFAULT_BENCHMARK, type CheckSlug } from '../controls/types';
 import type { Finding } from '../evaluate/types';
 import { parseArn, parseLogGroupArn, topicArn as topicArnOf, type LogGroupLocation } from './arn';
 import { logGroupSteps, trailSteps } from './manual';
@@ -27,6 +29,7 @@ import {
 } from './naming';
 import { validateAlertSubscription, validateTopicArn, validateTopicName } from './options';
 import { allowsCloudWatchPublish, withCloudWatchPublish } from './policy';
+import { catalogueReferences } from './references';
 import { awsCli } from './shell';
 import type {
   AlertSubscription,
@@ -171,6 +174,7 @@ export function planRemediation(
   const alertTopicArn = options.alertTopicArn === undefined ? undefined : validateTopicArn(options.alertTopicArn);
   const subscription = options.subscription === undefined ? undefined : validateAlertSubscription(options.subscription);
   const byAccount = new Map(inventories.map((inventory) => [inventory.accountId, inventory]));
+  const references = options.references ?? catalogueReferences(options.benchmark ?? DEFAULT_BENCHMARK);
 
   const changes = new Map<string, Change>();
   const manual = new Map<string, ManualItem>();
@@ -473,7 +477,7 @@ export function planRemediation(
       continue;
     }
 
-    const reference = options.references(check);
+    const reference = references(check);
     if (!reference) {
       skipped.push({ accountId, check, reason: `the catalogue has no reference pattern for ${check}` });
       continue;

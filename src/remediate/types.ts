@@ -3,7 +3,7 @@
  * applied, and the rollback that removes what trailwatch created.
  */
 import type { AccountSession, AwsClients } from '../aws/clients';
-import type { CheckSlug } from '../controls/types';
+import type { BenchmarkId, CheckSlug } from '../controls/types';
 import type { BrokenLink } from '../evaluate/types';
 
 /** What a check's own chain is built from: the pattern its filter gets and the metric it counts. */
@@ -28,7 +28,10 @@ export interface AlertSubscription {
 }
 
 export interface RemediationOptions {
-  readonly references: ReferenceLookup;
+  /** Whose reference patterns the filters get; DEFAULT_BENCHMARK when absent. */
+  readonly benchmark?: BenchmarkId;
+  /** Overrides the catalogue's references (user-defined controls, tests). */
+  readonly references?: ReferenceLookup;
   /** Only these accounts' findings (all when absent). */
   readonly accounts?: readonly string[];
   /** Only these checks (all when absent). */

@@ -61,11 +61,11 @@ describe('applyPlan against moto', () => {
     expect(state.filters.map((f) => f.filterName).sort()).toEqual(['trailwatch-iam_policy_changes', 'trailwatch-root_usage']);
     expect(state.filters.find((f) => f.filterName === 'trailwatch-root_usage')).toMatchObject({
       filterPattern: references('root_usage')!.pattern,
-      metricTransformations: [{ metricName: 'RootAccountUsage', metricNamespace: 'trailwatch', metricValue: '1' }],
+      metricTransformations: [{ metricName: 'RootUsage', metricNamespace: 'trailwatch', metricValue: '1' }],
     });
     const topicArn = `arn:aws:sns:${REGION}:${OWN}:trailwatch-alerts`;
     expect(state.alarms.find((a) => a.AlarmName === 'trailwatch-root_usage')).toMatchObject({
-      MetricName: 'RootAccountUsage',
+      MetricName: 'RootUsage',
       Namespace: 'trailwatch',
       Statistic: 'Sum',
       Period: 300,

@@ -1,46 +1,19 @@
 /**
  * Inventory and finding fixtures for remediation tests, shaped as the collector and the evaluator
- * produce them. The references stand in for the catalogue of four checks.
+ * produce them.
  */
 import type { AccountInventory, AlarmRecord, MetricFilterRecord, TopicRecord, TrailRecord } from '../../src/collect/inventory';
 import type { CheckSlug } from '../../src/controls/types';
 import type { BrokenLink, Finding, FindingEvidence } from '../../src/evaluate/types';
-import type { CheckReference, ReferenceLookup } from '../../src/remediate';
+import { catalogueReferences, type ReferenceLookup } from '../../src/remediate';
 
 export const MANAGEMENT = '111111111111';
 export const MEMBER = '222222222222';
 export const STANDALONE = '333333333333';
 export const OWN = '123456789012';
 
-export const REFERENCES: Partial<Record<CheckSlug, CheckReference>> = {
-  root_usage: {
-    control: '4.3',
-    title: 'Ensure usage of the root user is monitored',
-    metricName: 'RootAccountUsage',
-    pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
-  },
-  iam_policy_changes: {
-    control: '4.4',
-    title: 'Ensure IAM policy changes are monitored',
-    metricName: 'IAMPolicyChanges',
-    pattern:
-      '{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}',
-  },
-  cloudtrail_config_changes: {
-    control: '4.5',
-    title: 'Ensure CloudTrail configuration changes are monitored',
-    metricName: 'CloudTrailCfgChanges',
-    pattern: '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }',
-  },
-  console_signin_without_mfa: {
-    control: '4.2',
-    title: "Ensure management console sign-in without MFA is monitored",
-    metricName: 'ConsoleSigninWithoutMFA',
-    pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
-  },
-};
-
-export const references: ReferenceLookup = (check) => REFERENCES[check];
+/** The catalogue's references in the default benchmark (cis-aws-v4.0.0). */
+export const references: ReferenceLookup = catalogueReferences('cis-aws-v4.0.0');
 
 export function logGroupArn(accountId: string, region: string, name: string): string {
   return `arn:aws:logs:${region}:${accountId}:log-group:${name}`;
@@ -104,7 +77,7 @@ export function finding(
   return {
     accountId,
     check,
-    control: REFERENCES[check]?.control ?? '4.0',
+    control: references(check)?.control ?? '4.0',
     status,
     coveredRegions: status === 'PASS' ? ['us-east-1', 'eu-west-1'] : [],
     uncoveredRegions: status === 'PASS' ? [] : ['us-east-1', 'eu-west-1'],

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { controlsFor } from '../../src/controls';
 import { UsageError } from '../../src/errors';
 import { planRemediation, type Change, type RemediationOptions } from '../../src/remediate';
 import { withCloudWatchPublish } from '../../src/remediate/policy';
@@ -43,12 +44,12 @@ describe('planRemediation', () => {
       logGroupName: 'cloudtrail',
       filterName: 'trailwatch-root_usage',
       pattern: references('root_usage')?.pattern,
-      metricName: 'RootAccountUsage',
+      metricName: 'RootUsage',
       metricNamespace: 'trailwatch',
     });
     expect(plan.changes.find((c) => c.kind === 'putMetricAlarm')).toMatchObject({
       alarmName: 'trailwatch-root_usage',
-      metricName: 'RootAccountUsage',
+      metricName: 'RootUsage',
       topicArn: ourTopic(OWN),
     });
     expect(plan.manual).toEqual([]);
@@ -154,7 +155,7 @@ describe('planRemediation', () => {
       name: 'trailwatch-root_usage',
       logGroupName: 'cloudtrail',
       pattern: '{ $.userIdentity.type = "Root" }',
-      transformations: [{ metricName: 'RootAccountUsage', metricNamespace: 'trailwatch', metricValue: '1' }],
+      transformations: [{ metricName: 'RootUsage', metricNamespace: 'trailwatch', metricValue: '1' }],
     };
     // Act
     const plan = planRemediation([finding(OWN, 'root_usage', 'metricFilter')], [inventory(OWN, { filters: [stale] })], options);
@@ -348,6 +349,26 @@ describe('planRemediation', () => {
     // Assess
     expect(plan.failing).toEqual([{ accountId: OWN, check: 'iam_policy_changes' }]);
     expect(plan.changes.every((c) => c.accountId === OWN && c.checks.every((k) => k === 'iam_policy_changes'))).toBe(true);
+  });
+
+  it('takes the selected benchmark\'s corrected reference from the catalogue, never the misprinted text', () => {
+    // Prepare
+    const [control] = controlsFor('cis-aws-v1.3.0', ['unauthorized_api_calls']);
+    // Act
+    const plan = planRemediation([finding(OWN, 'unauthorized_api_calls', 'metricFilter')], [inventory(OWN)], { benchmark: 'cis-aws-v1.3.0', subscription: EMAIL });
+    // Assess
+    expect(control?.corrected).toBe(true);
+    const filter = plan.changes.find((c) => c.kind === 'putMetricFilter');
+    expect(filter).toMatchObject({ pattern: control?.referencePattern, metricName: control?.definition.metric.name });
+    expect(filter).not.toMatchObject({ pattern: control?.printedPattern });
+  });
+
+  it('skips a check the benchmark does not have', () => {
+    // Act
+    const plan = planRemediation([finding(OWN, 'organizations_changes', 'metricFilter')], [inventory(OWN)], { benchmark: 'cis-aws-v1.2.0', subscription: EMAIL });
+    // Assess
+    expect(plan.changes).toEqual([]);
+    expect(plan.skipped[0]?.reason).toContain('no reference pattern');
   });
 
   it('refuses a configured endpoint its protocol cannot deliver to', () => {
