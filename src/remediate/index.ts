@@ -3,7 +3,16 @@ export { planRemediation } from './plan';
 export { catalogueReferences } from './references';
 export { applyPlan } from './apply';
 export { planRollback, applyRollback, rollbackScopes } from './rollback';
-export { renderPlan, renderApplyResult, renderRollbackPlan, renderRollbackResult, PLAN_FORMATS, type PlanFormat } from './render';
+export {
+  renderPlan,
+  renderApplyResult,
+  renderFindingChanges,
+  renderRollbackPlan,
+  renderRollbackResult,
+  PLAN_FORMATS,
+  type PlanFormat,
+} from './render';
+export { remediateScan, compareFindings, touchedAccounts, type FindingChange, type RemediationRunResult, type ScanOutcome } from './run';
 export { parseAlertSubscription, validateAlertSubscription, validateTopicArn, validateTopicName } from './options';
 export { allowsCloudWatchPublish } from './policy';
 export {

@@ -1,4 +1,5 @@
 /** Plans and their outcomes for people (a table), machines (JSON) and shells (AWS CLI commands). */
+import type { FindingChange } from './run';
 import type { ApplyResult, Change, ChangeOutcome, ManualItem, PendingSubscription, RemediationPlan, RollbackChange, RollbackPlan } from './types';
 
 export const PLAN_FORMATS = ['table', 'json', 'cli'] as const;
@@ -127,4 +128,16 @@ export function renderRollbackPlan(plan: RollbackPlan, format: PlanFormat): stri
 export function renderRollbackResult(result: ApplyResult<RollbackChange>, format: Exclude<PlanFormat, 'cli'>): string {
   if (format === 'json') return JSON.stringify(result, null, 2);
   return [resultHeader(result, 'Rollback'), ...outcomeLines(result.outcomes)].join('\n');
+}
+
+/** Before -> after for each finding the re-scan looked at again. */
+export function renderFindingChanges(changes: readonly FindingChange[]): string {
+  if (changes.length === 0) return 'Re-scan: no failing finding in the touched accounts.';
+  const fixed = changes.filter((c) => c.after === 'PASS').length;
+  const lines = [`Re-scan: ${fixed} of ${changes.length} failing ${changes.length === 1 ? 'finding' : 'findings'} now pass`];
+  const width = Math.max(...changes.map((c) => c.check.length));
+  for (const c of changes) {
+    lines.push(`  ${c.accountId} ${c.check.padEnd(width)}  ${c.before} -> ${c.after}${c.reason ? `  (${c.reason})` : ''}`);
+  }
+  return lines.join('\n');
 }
