@@ -13,6 +13,7 @@ import {
   rollbackScopes,
   type RemediationOptions,
 } from '../../src/remediate';
+import { iamActionFor, remediationActions } from '../../src/remediate/permissions';
 import { motoClients, useMoto } from '../support/moto';
 import { MANAGEMENT, MEMBER, OWN, alarm, finding, inventory, references, trail } from './fixtures';
 import { createLogGroup, emulateEnableAlarmActions, readState, seedUserChain, sessions } from './support';
@@ -393,6 +394,30 @@ describe('rollback against moto', () => {
     const rollback = await planRollback(rollbackScopes([inventory(OWN)]), { clients, sessionFor });
     // Assess
     expect(rollback.changes).toEqual([]);
+    clients.destroy();
+  });
+
+  it('calls nothing but the IAM actions it declares for the deployment templates', async () => {
+    // Prepare
+    const clients = motoClients();
+    const sessionFor = sessions(clients);
+    const own = { accountId: OWN };
+    await createLogGroup(clients, own, REGION);
+    const configured = await seedUserChain(clients, own, REGION, '{ $.userIdentity.type = "Root" }');
+    const setupCalls = { ...clients.callCounter.forAccount(OWN) };
+    // Act: the full life: apply to a new and a reused topic, then roll back
+    await applyPlan(failingPlan(['root_usage']), { clients, sessionFor });
+    await applyPlan(failingPlan(['iam_policy_changes'], { alertTopicArn: configured }), { clients, sessionFor });
+    await applyRollback(await planRollback(rollbackScopes([inventory(OWN)], { alertTopicArn: configured }), { clients, sessionFor }), { clients, sessionFor });
+    // Assess
+    const used = Object.entries(clients.callCounter.forAccount(OWN))
+      .filter(([key, n]) => n > (setupCalls[key] ?? 0))
+      .map(([key]) => {
+        const [service = '', operation = ''] = key.split(':');
+        return iamActionFor(service, operation);
+      });
+    expect(used.length).toBeGreaterThan(10);
+    expect(used.filter((action) => !remediationActions().includes(action))).toEqual([]);
     clients.destroy();
   });
 });
