@@ -1,7 +1,7 @@
 /** The demo: moto, and an organization seeded into it for the demo, the integration tests and the benchmark. */
 export { startMoto, resetMoto, motoInstalled, freeLoopbackPort, MOTO_CREDENTIALS, MOTO_INSTALL_HINT, MotoUnavailableError } from './moto';
 export type { MotoServer } from './moto';
-export { seedChain, seedTrail, seedLogGroup, logGroupArnOf, DEMO_METRIC_NAMESPACE, DEFAULT_SUBSCRIPTIONS } from './seed';
+export { seedChain, seedTrail, seedLogGroup, logGroupArnOf, DEFAULT_SUBSCRIPTIONS } from './seed';
 export type { SeedAlarmOptions, SeedChainOptions, SeedSubscription, SeedTrailOptions, SeededChain, SeededCheck, SeededTrail } from './seed';
 export { seedDemoOrganization, DEMO_BENCHMARK, DEMO_REGIONS, DEMO_ROLE_NAME, GLOBAL_SERVICE_CHECKS } from './organization';
 export type { DemoAccount, DemoOrganization, DemoOrganizationOptions, DemoScenario, ExpectedVerdict } from './organization';

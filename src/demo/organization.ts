@@ -7,7 +7,7 @@
 import { CloseAccountCommand, CreateAccountCommand, CreateOrganizationCommand } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccountSession, AwsClients } from '../aws/clients';
-import { CHECK_SLUGS, type CheckSlug } from '../controls/types';
+import { CHECK_SLUGS, checkDefinition, type CheckSlug } from '../controls';
 import { AccountCredentials } from '../discover/credentials';
 import type { BrokenLink, StatusValue } from '../evaluate/types';
 import { TrailwatchError } from '../errors';
@@ -20,15 +20,10 @@ export const DEMO_REGIONS = ['us-east-1', 'eu-west-1'] as const;
 export const DEMO_ROLE_NAME = 'OrganizationAccountAccessRole';
 
 /**
- * Checks whose events come from global services (IAM, sign-in, Organizations) and arrive in
- * us-east-1 only: a single-region trail there with global service events covers them.
+ * Checks whose events are recorded only as global service events, in us-east-1 (the catalogue's
+ * eventScope 'global'): a single-region trail there with global service events covers them.
  */
-export const GLOBAL_SERVICE_CHECKS: readonly CheckSlug[] = [
-  'console_signin_without_mfa',
-  'iam_policy_changes',
-  'console_auth_failures',
-  'organizations_changes',
-];
+export const GLOBAL_SERVICE_CHECKS: readonly CheckSlug[] = CHECK_SLUGS.filter((check) => checkDefinition(check).eventScope === 'global');
 
 export type DemoScenario =
   | 'management'
@@ -267,7 +262,7 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
       accountId,
       name: 'single-region-trail',
       scenario: 'single-region-trail',
-      description: 'a single-region trail in us-east-1 (with global service events): eu-west-1 is uncovered for regional checks',
+      description: 'a single-region trail in us-east-1 (with global service events): eu-west-1 is uncovered except for IAM and Organizations events',
       scanned: true,
       ownChainDefect: defect,
       expected: memberVerdicts(organizationTrail, defect),

@@ -1,29 +1,15 @@
 /**
- * Filter patterns the demo seeds: the CIS v4.0.0 reference patterns (benchmark text, kept here
- * until the catalogue in src/controls lands), equivalent rewrites that text-matching tools
- * reject (whitespace removed, alternatives reordered, quotes changed), and patterns that
- * silently miss an event.
+ * Filter patterns the demo seeds: the CIS v4.0.0 reference patterns (from the catalogue),
+ * equivalent rewrites that text-matching tools reject (whitespace removed, alternatives
+ * reordered, quotes changed), and patterns that silently miss an event.
  */
-import type { CheckSlug } from '../controls/types';
+import { CHECK_SLUGS, checkDefinition, controlsFor, type CheckSlug } from '../controls';
 
-/** The metric each check's filter publishes, as the CIS remediation texts name it. */
-export const DEMO_METRIC_NAMES: Record<CheckSlug, string> = {
-  unauthorized_api_calls: 'UnauthorizedAPICalls',
-  console_signin_without_mfa: 'ConsoleSigninWithoutMFA',
-  root_usage: 'RootAccountUsage',
-  iam_policy_changes: 'IAMPolicyChanges',
-  cloudtrail_config_changes: 'CloudTrailConfigChanges',
-  console_auth_failures: 'ConsoleSigninFailures',
-  cmk_disable_or_scheduled_deletion: 'DisableOrDeleteCMK',
-  s3_bucket_policy_changes: 'S3BucketPolicyChanges',
-  aws_config_changes: 'AWSConfigChanges',
-  security_group_changes: 'SecurityGroupChanges',
-  nacl_changes: 'NACLChanges',
-  network_gateway_changes: 'NetworkGatewayChanges',
-  route_table_changes: 'RouteTableChanges',
-  vpc_changes: 'VPCChanges',
-  organizations_changes: 'OrganizationsChanges',
-};
+/** The metric each check's filter publishes: the catalogue's (what remediation creates too). */
+export const DEMO_METRIC_NAMES = Object.fromEntries(CHECK_SLUGS.map((check) => [check, checkDefinition(check).metric.name])) as Record<
+  CheckSlug,
+  string
+>;
 
 /** The event names of the checks that are lists of event names (CIS v4.0.0). */
 export const EVENT_NAMES = {
@@ -140,26 +126,10 @@ function compactAlternatives(names: readonly string[], quoted: boolean): string 
     .join('||');
 }
 
-/** CIS AWS Foundations Benchmark v4.0.0, section 4 (4.1-4.15), as the benchmark prints them. */
-export const REFERENCE_PATTERNS_V4: Record<CheckSlug, string> = {
-  unauthorized_api_calls:
-    '{ ($.errorCode ="*UnauthorizedOperation") || ($.errorCode ="AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }',
-  console_signin_without_mfa: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
-  root_usage: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
-  iam_policy_changes: `{${EVENT_NAMES.iam_policy_changes.map((n) => `($.eventName=${n})`).join('||')}}`,
-  cloudtrail_config_changes: `{ ${spacedAlternatives(EVENT_NAMES.cloudtrail_config_changes)} }`,
-  console_auth_failures: '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
-  cmk_disable_or_scheduled_deletion: '{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }',
-  s3_bucket_policy_changes: `{ ($.eventSource = s3.amazonaws.com) && (${spacedAlternatives(EVENT_NAMES.s3_bucket_policy_changes)}) }`,
-  aws_config_changes:
-    '{ ($.eventSource = config.amazonaws.com) && (($.eventName=StopConfigurationRecorder)||($.eventName=DeleteDeliveryChannel)||($.eventName=PutDeliveryChannel)||($.eventName=PutConfigurationRecorder)) }',
-  security_group_changes: `{ ${spacedAlternatives(EVENT_NAMES.security_group_changes)} }`,
-  nacl_changes: `{ ${spacedAlternatives(EVENT_NAMES.nacl_changes)} }`,
-  network_gateway_changes: `{ ${spacedAlternatives(EVENT_NAMES.network_gateway_changes)} }`,
-  route_table_changes: `{ ${spacedAlternatives(EVENT_NAMES.route_table_changes)} }`,
-  vpc_changes: `{ ${spacedAlternatives(EVENT_NAMES.vpc_changes)} }`,
-  organizations_changes: `{ ($.eventSource = organizations.amazonaws.com) && (${spacedAlternatives(EVENT_NAMES.organizations_changes, true)}) }`,
-};
+/** CIS AWS Foundations Benchmark v4.0.0, section 4 (4.1-4.15): the catalogue's reference patterns. */
+export const REFERENCE_PATTERNS_V4 = Object.fromEntries(
+  controlsFor('cis-aws-v4.0.0').map((control) => [control.check, control.referencePattern]),
+) as Record<CheckSlug, string>;
 
 /**
  * The same events as the reference patterns, written differently: whitespace removed,

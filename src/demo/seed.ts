@@ -11,10 +11,8 @@ import { CreateBucketCommand, type BucketLocationConstraint } from '@aws-sdk/cli
 import { CreateTopicCommand, SetTopicAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import pLimit from 'p-limit';
 import type { AccountSession, AwsClients } from '../aws/clients';
-import { CHECK_SLUGS, type CheckSlug } from '../controls/types';
-import { DEMO_METRIC_NAMES, REFERENCE_PATTERNS_V4 } from './patterns';
-
-export const DEMO_METRIC_NAMESPACE = 'CISBenchmark';
+import { CHECK_SLUGS, checkDefinition, type CheckSlug } from '../controls';
+import { REFERENCE_PATTERNS_V4 } from './patterns';
 
 /** Calls in flight at once while seeding one account. */
 const SEED_CONCURRENCY = 8;
@@ -152,7 +150,7 @@ export interface SeedChainOptions {
   readonly patterns?: Partial<Record<CheckSlug, string>>;
   /** Filter and alarm names are `<prefix><check>`. Default 'cis-'. */
   readonly namePrefix?: string;
-  /** Default CISBenchmark. */
+  /** Instead of the catalogue's namespace (CISBenchmark). */
   readonly metricNamespace?: string;
   /** For every alarm, then per check. */
   readonly alarm?: SeedAlarmOptions & { readonly perCheck?: Partial<Record<CheckSlug, SeedAlarmOptions>> };
@@ -230,7 +228,6 @@ async function seedTopic(clients: AwsClients, session: AccountSession, region: s
 export async function seedChain(clients: AwsClients, session: AccountSession, region: string, options: SeedChainOptions): Promise<SeededChain> {
   const checks = options.checks ?? CHECK_SLUGS;
   const prefix = options.namePrefix ?? 'cis-';
-  const metricNamespace = options.metricNamespace ?? DEMO_METRIC_NAMESPACE;
   const logGroupArn = await seedLogGroup(clients, session, region, options.logGroupName);
   const { topicArn, subscriptions } = await seedTopic(clients, session, region, options.topic);
   const logs = clients.cloudWatchLogs(session, region);
@@ -243,7 +240,9 @@ export async function seedChain(clients: AwsClients, session: AccountSession, re
       limit(async () => {
         const filterName = `${prefix}${check}`;
         const pattern = options.patterns?.[check] ?? REFERENCE_PATTERNS_V4[check];
-        const metricName = DEMO_METRIC_NAMES[check];
+        const metric = checkDefinition(check).metric;
+        const metricName = metric.name;
+        const metricNamespace = options.metricNamespace ?? metric.namespace;
         await logs.send(
           new PutMetricFilterCommand({
             logGroupName: options.logGroupName,

@@ -239,7 +239,7 @@ describe('collectAccount against moto', () => {
     // Act
     const inventory = await collectAccount(clients, session, { regions: TWO_REGIONS });
     // Assess
-    expect(inventory.alarms['us-east-1']).toEqual([expect.objectContaining({ name: 'cis-root_usage', metricName: 'RootAccountUsage', namespace: 'LogMetrics' })]);
+    expect(inventory.alarms['us-east-1']).toEqual([expect.objectContaining({ name: 'cis-root_usage', metricName: 'RootUsage', namespace: 'LogMetrics' })]);
     expect(Object.keys(inventory.topics)).toEqual([`arn:aws:sns:us-east-1:${MEMBER}:cis-alarms`]);
   });
 
