@@ -1,6 +1,6 @@
 /** Collection: one account's inventory, read with the fewest calls. */
 export { collectAccount } from './account';
 export type { CollectOptions } from './types';
-export { readErrorCode, isAccountUnreachable, describeError, toReadError } from './read-errors';
+export { readErrorCode, isAccountUnreachable, isNoAnswer, describeError, toReadError } from './read-errors';
 export { parseArn, parseLogGroupArn, parseTopicArn } from './arn';
 export * from './inventory';

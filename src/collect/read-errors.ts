@@ -95,7 +95,18 @@ export function readErrorCode(error: unknown): ReadErrorCode {
 export function isAccountUnreachable(error: unknown): boolean {
   const name = errorName(error);
   const code = errorCode(error);
-  return BAD_CREDENTIALS.has(name) || NO_ANSWER.has(name) || (code !== undefined && (BAD_CREDENTIALS.has(code) || NO_ANSWER.has(code)));
+  return BAD_CREDENTIALS.has(name) || (code !== undefined && BAD_CREDENTIALS.has(code)) || isNoAnswer(error);
+}
+
+const NO_ANSWER_IN_MESSAGE = /\b(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)\b/;
+
+/** True when the endpoint did not answer at all (nothing listening, no route, no DNS). */
+export function isNoAnswer(error: unknown): boolean {
+  const name = errorName(error);
+  const code = errorCode(error);
+  if (NO_ANSWER.has(name) || (code !== undefined && NO_ANSWER.has(code))) return true;
+  // The SDK turns a socket error it cannot recognise as an Error (another realm) into text.
+  return name === 'Error' && NO_ANSWER_IN_MESSAGE.test(((error ?? {}) as AwsErrorShape).message ?? '');
 }
 
 /** True when the caller gave up on purpose (deadline, abort signal): never recorded as a read error. */
@@ -106,8 +117,13 @@ export function isAbort(error: unknown): boolean {
 /** "ThrottlingException: Rate exceeded" — the AWS error name and its message, on one line. */
 export function describeError(error: unknown): string {
   const name = errorName(error);
-  const message = ((error ?? {}) as AwsErrorShape).message?.split('\n')[0]?.trim();
-  return message && message !== name ? `${name}: ${message}` : name;
+  const message = ((error ?? {}) as AwsErrorShape).message
+    ?.split('\n')[0]
+    ?.replace(/^AWS SDK error wrapper for (Error: )?/, '')
+    .trim();
+  if (!message || message === name) return name;
+  // A plain Error (e.g. a socket error) says more by its message than by its name.
+  return name === 'Error' ? message : `${name}: ${message}`;
 }
 
 export function toReadError(scope: ReadError['scope'], error: unknown, where: { resource?: string; region?: string } = {}): ReadError {

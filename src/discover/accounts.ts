@@ -15,8 +15,8 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccountSession, AwsClients } from '../aws/clients';
 import { readAllPages } from '../collect/paging';
-import { describeError, isAbort, readErrorCode } from '../collect/read-errors';
-import { DiscoveryError, UnknownOrganizationalUnitError } from './errors';
+import { describeError, isAbort, isNoAnswer, readErrorCode } from '../collect/read-errors';
+import { DiscoveryError, EndpointUnreachableError, UnknownOrganizationalUnitError } from './errors';
 import type { AccountDiscovery, DiscoveredAccount, DiscoveredOrganization, NotScannedAccount } from './types';
 
 export interface ListAccountsOptions {
@@ -132,7 +132,8 @@ export async function listAccounts(clients: AwsClients, session: AccountSession,
     identity = await clients.sts(session, region).send(new GetCallerIdentityCommand({}), { abortSignal: signal });
   } catch (error) {
     if (isAbort(error)) throw error;
-    throw new DiscoveryError(`cannot tell who the scanner is (STS GetCallerIdentity): ${describeError(error)}`, { cause: error });
+    const message = `cannot tell who the scanner is (STS GetCallerIdentity): ${describeError(error)}`;
+    throw isNoAnswer(error) ? new EndpointUnreachableError(message, { cause: error }) : new DiscoveryError(message, { cause: error });
   }
   const callerAccountId = identity.Account ?? '';
   const callerArn = identity.Arn ?? '';

@@ -24,6 +24,9 @@ export class AccountAccessError extends TrailwatchError {
 /** The organization could not be listed for a reason other than "no organization" or "no permission". */
 export class DiscoveryError extends TrailwatchError {}
 
+/** Nothing answered at the AWS endpoint (wrong --endpoint-url, no network): a configuration error. */
+export class EndpointUnreachableError extends DiscoveryError {}
+
 /** An --ous value that is not an OU (or root) of this organization. */
 export class UnknownOrganizationalUnitError extends UsageError {
   constructor(readonly ouId: string) {

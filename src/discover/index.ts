@@ -5,5 +5,5 @@ export { AccountCredentials, roleArnFor, ROLE_SESSION_NAME } from './credentials
 export type { AccountCredentialsOptions } from './credentials';
 export { enabledRegions } from './regions';
 export type { EnabledRegionsOptions } from './regions';
-export { AccountAccessError, DiscoveryError, UnknownOrganizationalUnitError } from './errors';
+export { AccountAccessError, DiscoveryError, EndpointUnreachableError, UnknownOrganizationalUnitError } from './errors';
 export type { AccountDiscovery, DiscoveredAccount, DiscoveredOrganization, NotScannedAccount, RegionScope } from './types';

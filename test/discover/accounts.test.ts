@@ -6,8 +6,9 @@ import {
   ListRootsCommand,
   MoveAccountCommand,
 } from '@aws-sdk/client-organizations';
-import type { AwsClients } from '../../src/aws/clients';
-import { DISCOVERY_SESSION, listAccounts, UnknownOrganizationalUnitError } from '../../src/discover';
+import { AwsClients } from '../../src/aws/clients';
+import { freeLoopbackPort, MOTO_CREDENTIALS } from '../../src/demo/moto';
+import { DISCOVERY_SESSION, EndpointUnreachableError, listAccounts, UnknownOrganizationalUnitError } from '../../src/discover';
 import { motoClients, useMoto } from '../support/moto';
 import { awsError, failWhen } from './faults';
 
@@ -152,5 +153,19 @@ describe('listAccounts', () => {
     expect(discovery.notes).toEqual([
       expect.stringMatching(/^no permission to list the organization's accounts \(AccessDeniedException: .*\): scanning the caller's account 123456789012 alone$/),
     ]);
+  });
+});
+
+describe('listAccounts where nothing answers', () => {
+  it('raises EndpointUnreachableError naming the refused connection', async () => {
+    // Prepare: a loopback port nobody listens on.
+    const port = await freeLoopbackPort();
+    const clients = new AwsClients({ endpointUrl: `http://127.0.0.1:${port}`, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
+    // Act
+    const discovering = listAccounts(clients, DISCOVERY_SESSION);
+    // Assess
+    await expect(discovering).rejects.toThrow(EndpointUnreachableError);
+    await expect(discovering).rejects.toThrow(`cannot tell who the scanner is (STS GetCallerIdentity): connect ECONNREFUSED 127.0.0.1:${port}`);
+    clients.destroy();
   });
 });
