@@ -26,6 +26,7 @@ export interface AccountCredentialsOptions {
   readonly refreshMarginMs?: number;
   /** The clock, for tests. */
   readonly now?: () => number;
+  /** Aborts every AssumeRole (a per-call signal given to sessionFor takes precedence). */
   readonly signal?: AbortSignal;
 }
 
@@ -56,9 +57,9 @@ export class AccountCredentials {
    * The session to read `accountId` with. Assumes the role now (so a refusal surfaces here as an
    * `AccountAccessError`); the session's credentials renew themselves when they near expiry.
    */
-  async sessionFor(accountId: string): Promise<AccountSession> {
+  async sessionFor(accountId: string, signal?: AbortSignal): Promise<AccountSession> {
     if (accountId === this.options.callerAccountId) return { accountId };
-    await this.credentialsFor(accountId);
+    await this.credentialsFor(accountId, signal);
     return {
       accountId,
       credentials: async () => this.credentialsFor(accountId),
@@ -66,19 +67,19 @@ export class AccountCredentials {
   }
 
   /** Fresh-enough credentials for the account, assuming the role when the cache has none. */
-  async credentialsFor(accountId: string): Promise<AwsCredentialIdentity> {
+  async credentialsFor(accountId: string, signal?: AbortSignal): Promise<AwsCredentialIdentity> {
     const cached = this.cache.get(accountId);
     if (cached && cached.expiresAt - this.refreshMarginMs > this.now()) return cached.identity;
     let pending = this.inFlight.get(accountId);
     if (!pending) {
-      pending = this.assumeRole(accountId).finally(() => this.inFlight.delete(accountId));
+      pending = this.assumeRole(accountId, signal ?? this.options.signal).finally(() => this.inFlight.delete(accountId));
       this.inFlight.set(accountId, pending);
     }
     return (await pending).identity;
   }
 
-  private async assumeRole(accountId: string): Promise<CachedCredentials> {
-    const { roleName, externalId, region, partition, durationSeconds, signal } = this.options;
+  private async assumeRole(accountId: string, signal: AbortSignal | undefined): Promise<CachedCredentials> {
+    const { roleName, externalId, region, partition, durationSeconds } = this.options;
     const roleArn = roleArnFor(accountId, roleName, partition);
     // Counted under the target account: getting in is part of what reading it costs.
     const sts = this.clients.sts({ accountId }, region);

@@ -1,8 +1,8 @@
 import type { AwsClients } from '../../src/aws/clients';
-import { collectAccount, type AccountInventory } from '../../src/collect';
+import { readAccount, type AccountInventory } from '../../src/collect';
 import { CHECK_SLUGS } from '../../src/controls/types';
 import { DEMO_REGIONS, REFORMATTED_PATTERNS_V4, seedDemoOrganization, type DemoOrganization, type DemoScenario } from '../../src/demo';
-import { AccountCredentials, DISCOVERY_SESSION, enabledRegions, listAccounts } from '../../src/discover';
+import { AccountCredentials, DISCOVERY_SESSION, listAccounts } from '../../src/discover';
 import { motoClients, useMoto } from '../support/moto';
 
 /** Discovers and collects the whole demo organization as a scan would, on its own client factory. */
@@ -12,9 +12,7 @@ async function collectOrganization(clients: AwsClients): Promise<{ inventories: 
   const inventories = new Map<string, AccountInventory>();
   await Promise.all(
     discovery.accounts.map(async ({ accountId }) => {
-      const session = await credentials.sessionFor(accountId);
-      const scope = await enabledRegions(clients, session, { selected: [...DEMO_REGIONS] });
-      inventories.set(accountId, await collectAccount(clients, session, { regions: scope.regions }));
+      inventories.set(accountId, await readAccount(clients, credentials, accountId, { regions: [...DEMO_REGIONS, 'ap-east-1'] }));
     }),
   );
   return { inventories, discovery };
@@ -74,7 +72,11 @@ describe('seedDemoOrganization', () => {
     const { inventories } = await collectOrganization(clients);
     // Assess
     const inventoryOf = (scenario: DemoScenario) => inventories.get(accountOf(scenario).accountId) as AccountInventory;
-    for (const inventory of inventories.values()) expect(inventory.readErrors).toEqual([]);
+    for (const inventory of inventories.values()) {
+      expect(inventory.readErrors).toEqual([]);
+      expect(inventory.regions).toEqual([...DEMO_REGIONS]);
+      expect(inventory.regionsNotEnabled).toEqual(['ap-east-1']);
+    }
 
     const management = inventoryOf('management');
     expect(management.trails).toEqual([
