@@ -63,15 +63,22 @@ function logGroupArnOf(trail: TrailRecord): string | undefined {
 
 /**
  * The trail and log group a failing check is repaired on: the one the finding names when a trail
- * writes to it, otherwise the account's best trail that delivers to CloudWatch Logs. Never a log
- * group no trail writes to.
+ * writes to it, otherwise the account's best trail that delivers to CloudWatch Logs. Candidates
+ * are the account's own trails and the organization trails of the scan (members do not always
+ * see those: moto, for one, does not list them). Never a log group no trail writes to.
  */
 function locateTarget(finding: Finding, inventory: AccountInventory, byAccount: ReadonlyMap<string, AccountInventory>): Target | undefined {
-  const delivering = inventory.trails.filter((t) => logGroupArnOf(t) !== undefined);
+  const organizationTrails = [...byAccount.values()].flatMap((other) =>
+    other.trails.filter((t) => t.isOrganizationTrail && t.ownerAccountId === other.accountId),
+  );
+  const candidates = [...inventory.trails, ...organizationTrails.filter((t) => !inventory.trails.some((own) => own.arn === t.arn))];
+  const delivering = candidates.filter((t) => logGroupArnOf(t) !== undefined);
   const evidenceGroup = finding.evidence.logGroup ? parseLogGroupArn(finding.evidence.logGroup)?.arn : undefined;
+  const owner = finding.evidence.organizationTrailOwner;
   const score = (t: TrailRecord) =>
-    (t.arn === finding.evidence.trail ? 16 : 0) +
-    (evidenceGroup !== undefined && logGroupArnOf(t) === evidenceGroup ? 8 : 0) +
+    (t.arn === finding.evidence.trail ? 32 : 0) +
+    (evidenceGroup !== undefined && logGroupArnOf(t) === evidenceGroup ? 16 : 0) +
+    (owner !== undefined && t.isOrganizationTrail && t.ownerAccountId === owner ? 8 : 0) +
     (t.isMultiRegionTrail ? 4 : 0) +
     (t.status?.isLogging !== false ? 2 : 0) +
     (t.ownerAccountId === inventory.accountId ? 1 : 0);

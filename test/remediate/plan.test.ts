@@ -105,6 +105,23 @@ describe('planRemediation', () => {
     expect(plan.changes.every((c) => c.accountId === MANAGEMENT)).toBe(true);
   });
 
+  it('finds the organization trail in its owner\'s inventory when the member does not list it', () => {
+    // Prepare: as moto shows it, the member has no trail at all
+    const orgTrail = trail(MANAGEMENT, { name: 'org', isOrganizationTrail: true });
+    const owner = inventory(MANAGEMENT, { trails: [orgTrail] });
+    const member = inventory(MEMBER, { trails: [] });
+    const f = finding(MEMBER, 'root_usage', 'metricFilter', { evidence: { organizationTrailOwner: MANAGEMENT } });
+    // Act
+    const plan = planRemediation([f], [member, owner], options);
+    // Assess
+    expect(plan.manual).toEqual([]);
+    expect(plan.changes.find((c) => c.kind === 'putMetricFilter')).toMatchObject({
+      accountId: MANAGEMENT,
+      logGroupArn: logGroupArn(MANAGEMENT, 'us-east-1', 'cloudtrail'),
+      forAccounts: [MEMBER],
+    });
+  });
+
   it('puts the chain in the region of the log group, for a trail homed in eu-west-1', () => {
     // Prepare
     const euTrail = trail(OWN, { homeRegion: 'eu-west-1', cloudWatchLogsLogGroupArn: `${logGroupArn(OWN, 'eu-west-1', 'trail-eu')}:*` });
