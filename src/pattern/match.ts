@@ -223,10 +223,9 @@ function matchDelimited(pattern: DelimitedPattern, line: string): boolean {
       return false;
     }
     if (tokenIndex >= tokens.length) return false;
-    // The last field takes the rest of the line.
-    const last = fieldIndex === fields.length - 1;
-    bound.set(field.name, last ? tokens.slice(tokenIndex).join(' ') : (tokens[tokenIndex] as string));
-    const matched = last ? conditionsHold() : go(fieldIndex + 1, tokenIndex + 1);
+    // One field per token: `[w1=ERROR, w2]` matches "ERROR message", not "ERROR WARN message".
+    bound.set(field.name, tokens[tokenIndex] as string);
+    const matched = go(fieldIndex + 1, tokenIndex + 1);
     bound.delete(field.name);
     return matched;
   };

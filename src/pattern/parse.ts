@@ -61,7 +61,7 @@ function parseChecked(text: string): Pattern {
   const characters = Array.from(text);
   if (characters.length > MAX_PATTERN_LENGTH) {
     const offset = characters.slice(0, MAX_PATTERN_LENGTH).join('').length;
-    throw new PatternSyntaxError(`a filter pattern has at most ${MAX_PATTERN_LENGTH} characters`, offset);
+    throw syntaxError(`a filter pattern has at most ${MAX_PATTERN_LENGTH} characters (this one has ${characters.length})`, offset);
   }
   const first = text.search(/\S/);
   if (first >= 0 && text[first] === '{') return parseJson(text);
@@ -93,9 +93,7 @@ function parseJson(text: string): JsonPattern {
   if (stream.peek().kind === TokenKind.RightBrace) throw syntaxError('expected a condition', stream.peek().start);
   const body = parseExpression(stream, limits, 1);
   const close = stream.peek();
-  if (close.kind !== TokenKind.RightBrace) {
-    throw syntaxError(close.kind === TokenKind.End ? "expected '&&', '||' or '}'" : `unexpected '${close.text}'`, close.start);
-  }
+  if (close.kind !== TokenKind.RightBrace) throw syntaxError(`expected '&&', '||' or '}'${found(close)}`, close.start);
   stream.next();
   const rest = stream.peek();
   if (rest.kind !== TokenKind.End) throw syntaxError("unexpected text after '}'", rest.start);
@@ -130,16 +128,11 @@ function parseOperand(stream: TokenStream, limits: Limits): JsonExpression {
     if (stream.peek().kind === TokenKind.RightParen) throw syntaxError('expected a condition', stream.peek().start);
     const inner = parseExpression(stream, limits, 1);
     const close = stream.peek();
-    if (close.kind !== TokenKind.RightParen) {
-      throw syntaxError(close.kind === TokenKind.End || close.kind === TokenKind.RightBrace ? "expected ')'" : `unexpected '${close.text}'`, close.start);
-    }
+    if (close.kind !== TokenKind.RightParen) throw syntaxError(`expected '&&', '||' or ')'${found(close)}`, close.start);
     stream.next();
     return inner;
   }
-  if (token.kind !== TokenKind.Selector) {
-    const found = token.kind === TokenKind.End ? '' : ` (found '${token.text}')`;
-    throw syntaxError(`expected a selector starting with '$.'${found}`, token.start);
-  }
+  if (token.kind !== TokenKind.Selector) throw syntaxError(`expected a selector starting with '$.'${found(token)}`, token.start);
   stream.next();
   const selector = parseSelector(token, limits);
   return parseCondition(stream, limits, selector, token.text);
@@ -270,6 +263,11 @@ function parseSelector(token: Token, limits: Limits): Selector {
   return { kind: 'selector', segments, start: token.start, end: token.end };
 }
 
+/** " (found 'x')" for a token that is there, nothing at the end of the pattern. */
+function found(token: Token): string {
+  return token.kind === TokenKind.End ? '' : ` (found '${token.text}')`;
+}
+
 // ---------------------------------------------------------------- space-delimited patterns
 
 function parseDelimited(text: string): DelimitedPattern {
@@ -296,12 +294,16 @@ function parseDelimited(text: string): DelimitedPattern {
     const separator = stream.peek();
     if (separator.kind === TokenKind.Comma) {
       stream.next();
-      // A trailing comma before ']' is accepted (AWS's own examples have one).
-      if (stream.peek().kind === TokenKind.RightBracket) break;
+      // A trailing comma is one more, unnamed field (AWS's example extracts it as `$7`).
+      const after = stream.peek();
+      if (after.kind === TokenKind.RightBracket) {
+        fields.push({ kind: 'field', name: '', start: after.start, end: after.start });
+        break;
+      }
       continue;
     }
     if (separator.kind === TokenKind.RightBracket) break;
-    throw syntaxError(separator.kind === TokenKind.End ? "expected ',' or ']'" : `unexpected '${separator.text}'`, separator.start);
+    throw syntaxError(`expected ',' or ']'${found(separator)}`, separator.start);
   }
   const close = stream.expect(TokenKind.RightBracket, "']'");
   const rest = stream.peek();

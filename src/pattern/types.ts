@@ -113,6 +113,7 @@ export interface FieldLogical extends Span {
 
 export type FieldCondition = FieldComparison | FieldLogical;
 
+/** `...` skips any number of fields; a field named '' (a trailing comma) is one unnamed field. */
 export type DelimitedField =
   | ({ readonly kind: 'skip' } & Span)
   | ({ readonly kind: 'field'; readonly name: string; readonly condition?: FieldCondition } & Span);
