@@ -146,9 +146,20 @@ function alphabetOf(globs: readonly Pieces[]): string[] {
   return [...used, other];
 }
 
-/** Sample strings inside a glob: its wildcards filled with a few realistic fillers. */
+/**
+ * Sample strings inside a glob: its wildcards filled with nothing, then with realistic fillers
+ * (`*UnauthorizedOperation` -> `Client.UnauthorizedOperation`, `AccessDenied*` ->
+ * `AccessDeniedException`), then with a few plain ones.
+ */
 export function sampleStrings(pieces: Pieces): string[] {
   if (isLiteral(pieces)) return [pieces[0] ?? ''];
-  const fillers = ['', 'Exception', 'Client.', 'x', 'example'];
-  return fillers.map((filler) => pieces.join(filler));
+  const last = pieces.length - 1;
+  const realistic = pieces
+    .map((piece, index) => {
+      if (index === 0) return piece;
+      if (index === 1 && pieces[0] === '') return `Client.${piece}`;
+      return (index === last && piece === '' ? 'Exception' : 'x') + piece;
+    })
+    .join('');
+  return [pieces.join(''), realistic, ...['x', 'example', 'Exception'].map((filler) => pieces.join(filler))];
 }
