@@ -104,6 +104,9 @@ export function tokenize(text: string, from: number, mode: LexMode): Token[] {
           throw syntaxError(`unexpected '${character}'${mode === 'json' ? ' (quote values that contain it)' : ''}`, start);
         }
         while (index < text.length && WORD_CHARACTER.test(text[index] as string)) index += 1;
+        if (text[index] === '"') {
+          throw syntaxError(`unexpected '"' right after ${text.slice(start, index)} (is its opening quote missing?)`, index);
+        }
         push(TokenKind.Word, start, index);
     }
   }

@@ -180,6 +180,8 @@ describe('parsePattern', () => {
       ['{ $.a }', 'expected an operator (=, !=, <, <=, >, >=, IS NULL, NOT EXISTS) after $.a at 6', 6],
       ['{ $.a = a#b }', "unexpected '#' (quote values that contain it) at 9", 9],
       ['{ a = 1 }', "expected a selector starting with '$.' (found 'a') at 2", 2],
+      ['{ ($.eventName = AcceptHandshake") || ($.eventName = "AttachPolicy") }', `unexpected '"' right after AcceptHandshake (is its opening quote missing?) at 32`, 32],
+      ['{ ($.eventName=DetachRolePolicy)||($eventName=DetachGroupPolicy) }', "expected '.' after '$' at 36", 36],
       ['$.eventName = X', 'a JSON pattern must be wrapped in { } at 0', 0],
       ['{ $.a[99999999999999999999] = 1 }', 'the array index is too large at 6', 6],
       ['{ $.a[*].b[*] = 1 }', 'a selector may use only one wildcard at 2', 2],
