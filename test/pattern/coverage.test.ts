@@ -37,6 +37,15 @@ function fitting(text: string, expression: JsonExpression): string | Pattern {
   return text.length <= 1024 ? text : { kind: 'json', source: text, body: expression, start: 0, end: text.length };
 }
 
+/**
+ * CPU time of this process: what the engine costs, whatever else the machine is running (tests
+ * share it with moto servers and other suites; wall-clock bounds would be flaky).
+ */
+function cpuMilliseconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 const controls = CIS_V4.map((control) => ({ ...control, name: `${control.control} ${control.check}` }));
 
 describe('covers', () => {
@@ -294,7 +303,7 @@ describe('covers', () => {
   });
 
   describe('cost', () => {
-    it('checks the 15 CIS controls against 100 filters in well under a second', () => {
+    it('checks the 15 CIS controls against 100 filters in well under a second of CPU', () => {
       // Prepare: 100 filters people have, from rewrites and mutations of the controls.
       const filters: (string | Pattern)[] = [];
       for (const [index, control] of CIS_V4.entries()) {
@@ -310,9 +319,9 @@ describe('covers', () => {
       expect(hundred).toHaveLength(100);
 
       // Act
-      const started = performance.now();
+      const started = cpuMilliseconds();
       const verdicts = CIS_V4.flatMap((control) => hundred.map((filter) => covers(filter, control.pattern).verdict));
-      const elapsed = performance.now() - started;
+      const elapsed = cpuMilliseconds() - started;
 
       // Assess
       expect(verdicts).not.toContain('undetermined');
@@ -324,9 +333,9 @@ describe('covers', () => {
       ['deep nesting', `{ ${'('.repeat(300)}$.a = 1${')'.repeat(300)} }`, `{ ${'('.repeat(300)}$.a = 2${')'.repeat(300)} }`],
       ['a wide product', `{ ${Array.from({ length: 12 }, (_, i) => `($.a${i} = x || $.b${i} = y)`).join(' && ')} }`, `{ ${Array.from({ length: 12 }, (_, i) => `($.b${i} = y || $.a${i} = x)`).join(' && ')} }`],
     ])('stays fast on %s', (_name, candidate, reference) => {
-      const started = performance.now();
+      const started = cpuMilliseconds();
       const result = covers(candidate, reference);
-      expect(performance.now() - started).toBeLessThan(1500);
+      expect(cpuMilliseconds() - started).toBeLessThan(500);
       expect(['covered', 'not-covered', 'undetermined']).toContain(result.verdict);
       if (result.verdict === 'not-covered') expectNotCovered(result, candidate, reference);
     });
