@@ -6,7 +6,7 @@ export { PatternSyntaxError } from './errors';
 export { parsePattern, tryParsePattern, MAX_PATTERN_LENGTH } from './parse';
 export { printPattern } from './print';
 export { matchesEvent } from './match';
-export { covers } from './coverage/index';
+export { covers } from './coverage';
 export type {
   CoverageResult,
   ComparisonOperator,
