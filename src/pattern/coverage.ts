@@ -74,6 +74,7 @@ export function covers(candidate: Pattern | string, reference: Pattern | string)
 const witnessCache = new Map<string, readonly Record<string, unknown>[]>();
 /** Witnesses built per reference: one per way of satisfying it, up to this many. */
 const MAX_WITNESSES = 32;
+const WITNESS_BUDGET = 400;
 
 /**
  * CloudTrail events the reference matches, one per way of satisfying it (its alternatives in
@@ -83,7 +84,8 @@ function witnessesOf(reference: Pattern): readonly Record<string, unknown>[] {
   const key = canonicalText(reference);
   let witnesses = witnessCache.get(key);
   if (!witnesses) {
-    const search = new CoverageSearch(undefined, reference, MAX_WITNESSES);
+    // Only a shortcut: a small budget, and whatever it finds in it.
+    const search = new CoverageSearch(undefined, reference, MAX_WITNESSES, WITNESS_BUDGET);
     const result = search.run();
     witnesses = result.verdict === 'not-covered' ? result.counterexamples : [];
     if (witnessCache.size >= 256) witnessCache.clear();
@@ -193,7 +195,7 @@ class CoverageSearch {
   private readonly unknownReasons = new Set<string>();
   private readonly counterexamples: Record<string, unknown>[] = [];
   private visited = 0;
-  private limit = SEARCH_BUDGET;
+  private limit = Infinity;
   private exhausted = false;
   private readonly referenceFormula: Formula;
   private readonly candidateFormula: Formula;
@@ -203,6 +205,7 @@ class CoverageSearch {
     private readonly candidate: JsonPattern | undefined,
     private readonly reference: Pattern,
     private readonly wanted: number,
+    private readonly budget = SEARCH_BUDGET,
   ) {
     this.referenceFormula = reference.kind === 'json' ? this.formulaOf(reference.body, false) : { t: 'const', value: true };
     this.candidateFormula = candidate ? this.formulaOf(candidate.body, true) : { t: 'const', value: true };
@@ -210,6 +213,7 @@ class CoverageSearch {
   }
 
   run(): CoverageResult {
+    this.limit = this.budget;
     this.solve([
       { formula: this.referenceFormula, phase: 'reference' },
       { formula: this.candidateFormula, phase: 'candidate' },
@@ -453,7 +457,7 @@ class CoverageSearch {
     const event = this.counterexample(analysis);
     if (!event) return 'fail';
     this.counterexamples.push(event);
-    if (this.counterexamples.length === 1) this.limit = Math.min(this.limit, this.visited + EXTRA_BUDGET);
+    if (this.counterexamples.length === 1) this.limit = Math.min(this.limit, this.visited + Math.min(EXTRA_BUDGET, this.budget));
     return this.counterexamples.length >= this.wanted ? 'stop' : 'sat';
   }
 

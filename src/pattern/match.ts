@@ -15,7 +15,7 @@
  */
 import { matchGlob } from './glob';
 import { parsePattern } from './parse';
-import { regexOf } from './regex';
+import { regexMatches } from './regex';
 import type {
   DelimitedPattern,
   FieldCondition,
@@ -156,7 +156,7 @@ function compareNumbers(operator: ComparisonOperator, actual: number, expected: 
 
 /** `=`/`!=` of a text against a glob or regex value (the parser allows nothing else). */
 function compareText(operator: ComparisonOperator, expected: Value, text: string): boolean {
-  const matched = expected.kind === 'glob' ? matchGlob(expected.pieces, text) : expected.kind === 'regex' ? regexOf(expected.source).test(text) : false;
+  const matched = expected.kind === 'glob' ? matchGlob(expected.pieces, text) : expected.kind === 'regex' ? regexMatches(expected.source, text) : false;
   if (operator === '=') return matched;
   if (operator === '!=') return !matched;
   return false;
@@ -166,7 +166,7 @@ function compareText(operator: ComparisonOperator, expected: Value, text: string
 
 function matchTerms(pattern: TermPattern, line: string): boolean {
   const present = (term: TermPattern['terms'][number]) =>
-    term.value.kind === 'regex' ? regexOf(term.value.source).test(line) : term.value.text.trim() === '' || line.includes(term.value.text);
+    term.value.kind === 'regex' ? regexMatches(term.value.source, line) : term.value.text.trim() === '' || line.includes(term.value.text);
   const required = pattern.terms.filter((term) => term.mode === 'require');
   const optional = pattern.terms.filter((term) => term.mode === 'optional');
   if (pattern.terms.some((term) => term.mode === 'exclude' && present(term))) return false;

@@ -41,6 +41,11 @@ export function compileRegex(source: string, offset: number): RegExp {
     if (character.charCodeAt(0) > 0x7e) throw syntaxError('multi-byte characters are not allowed in a regular expression', at);
     throw syntaxError(`'${character}' is not allowed in a regular expression`, at);
   }
+  for (const match of source.matchAll(/\{(\d+)(?:,(\d*))?\}/g)) {
+    if (Number(match[1]) > MAX_REPETITION || Number(match[2] ?? 0) > MAX_REPETITION) {
+      throw syntaxError(`a repetition count above ${MAX_REPETITION} is not supported in a regular expression`, offset + (match.index ?? 0));
+    }
+  }
   try {
     return new RegExp(source);
   } catch (error) {
@@ -49,17 +54,186 @@ export function compileRegex(source: string, offset: number): RegExp {
   }
 }
 
-const regexCache = new Map<string, RegExp>();
+// ---------------------------------------------------------------- matching in linear time
 
-/** The compiled form of an already validated regex source. */
-export function regexOf(source: string): RegExp {
-  let regex = regexCache.get(source);
-  if (!regex) {
-    regex = new RegExp(source);
-    if (regexCache.size > 1000) regexCache.clear();
-    regexCache.set(source, regex);
+/**
+ * JavaScript's backtracking engine can take exponential time on legal CloudWatch regexes
+ * (`%a*a*a*a*a*a*a*a*a*a*c%` needs seconds on 30 characters), and filters come from the accounts
+ * we scan. The allowed syntax has no groups: a regex is `|`-separated branches, each a sequence
+ * of anchors and quantified character tests, so it is matched by simulating that automaton over
+ * the text (time linear in the text). It agrees with RegExp.prototype.test on every regex
+ * compileRegex accepts (checked by a property test).
+ */
+type CharTest = (character: string) => boolean;
+
+type RegexItem =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'end' }
+  | { readonly kind: 'char'; readonly test: CharTest; readonly min: number; readonly max: number };
+
+/** The largest {m,n} count we simulate (states grow with it). */
+const MAX_REPETITION = 1000;
+
+const programs = new Map<string, readonly (readonly RegexItem[])[]>();
+
+/** Does the (already validated) regex match somewhere in `text`? */
+export function regexMatches(source: string, text: string): boolean {
+  let program = programs.get(source);
+  if (!program) {
+    program = splitTopLevel(source).map(branchItems);
+    if (programs.size > 1000) programs.clear();
+    programs.set(source, program);
   }
-  return regex;
+  return program.some((items) => runBranch(items, text));
+}
+
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+const CLASS_TESTS: Record<string, CharTest> = {
+  d: (c) => c >= '0' && c <= '9',
+  D: (c) => !(c >= '0' && c <= '9'),
+  w: (c) => /\w/.test(c),
+  W: (c) => !/\w/.test(c),
+  s: (c) => /\s/.test(c),
+  S: (c) => !/\s/.test(c),
+};
+
+/** One escape (`source[index]` is the backslash): its test, or its single character. */
+function escapeAt(source: string, index: number): { test?: CharTest; character?: string; next: number } {
+  const letter = source[index + 1] ?? '';
+  const classTest = CLASS_TESTS[letter];
+  if (classTest) return { test: classTest, next: index + 2 };
+  if (letter === 'x') return { character: String.fromCharCode(parseInt(source.slice(index + 2, index + 4), 16)), next: index + 4 };
+  return { character: letter, next: index + 2 };
+}
+
+function branchItems(branch: string): RegexItem[] {
+  const items: RegexItem[] = [];
+  let index = 0;
+  while (index < branch.length) {
+    const character = branch[index] as string;
+    if (character === '^' || character === '$') {
+      items.push(character === '^' ? { kind: 'start' } : { kind: 'end' });
+      index += 1;
+      continue;
+    }
+    let test: CharTest;
+    if (character === '.') {
+      test = (c) => !LINE_TERMINATOR.test(c);
+      index += 1;
+    } else if (character === '[') {
+      const parsed = classAt(branch, index);
+      test = parsed.test;
+      index = parsed.next;
+    } else if (character === '\\') {
+      const escape = escapeAt(branch, index);
+      const literal = escape.character;
+      test = escape.test ?? ((c) => c === literal);
+      index = escape.next;
+    } else {
+      test = (c) => c === character;
+      index += 1;
+    }
+    let min = 1;
+    let max = 1;
+    const quantifier = /^(?:([*+?])|\{(\d+)(?:(,)(\d*))?\})\??/.exec(branch.slice(index));
+    if (quantifier) {
+      if (quantifier[1]) [min, max] = quantifier[1] === '*' ? [0, Infinity] : quantifier[1] === '+' ? [1, Infinity] : [0, 1];
+      else {
+        min = Number(quantifier[2]);
+        max = quantifier[3] ? (quantifier[4] ? Number(quantifier[4]) : Infinity) : min;
+      }
+      index += quantifier[0].length;
+    }
+    items.push({ kind: 'char', test, min, max });
+  }
+  return items;
+}
+
+/** A character class starting at `start` (the `[`); the first `]` closes it, as in JavaScript. */
+function classAt(source: string, start: number): { test: CharTest; next: number } {
+  let index = start + 1;
+  const negated = source[index] === '^';
+  if (negated) index += 1;
+  const tests: CharTest[] = [];
+  const member = (): { test?: CharTest; character?: string } => {
+    if (source[index] === '\\') {
+      const escape = escapeAt(source, index);
+      index = escape.next;
+      return escape;
+    }
+    const character = source[index] as string;
+    index += 1;
+    return { character };
+  };
+  while (index < source.length && source[index] !== ']') {
+    const low = member();
+    if (source[index] === '-' && source[index + 1] !== undefined && source[index + 1] !== ']') {
+      const save = index;
+      index += 1;
+      const high = member();
+      if (low.character !== undefined && high.character !== undefined) {
+        const [from, to] = [low.character, high.character];
+        tests.push((c) => c >= from && c <= to);
+        continue;
+      }
+      index = save;
+    }
+    const literal = low.character;
+    tests.push(low.test ?? ((c) => c === literal));
+  }
+  const inClass: CharTest = (c) => tests.some((test) => test(c));
+  return { test: negated ? (c) => !inClass(c) : inClass, next: index + 1 };
+}
+
+/** Simulates one branch over the text; states are (item, repetitions so far). */
+function runBranch(items: readonly RegexItem[], text: string): boolean {
+  // Repetitions past the minimum of an unbounded item are all alike: count them as the minimum.
+  const caps = items.map((item) => (item.kind === 'char' ? Math.min(Number.isFinite(item.max) ? item.max : item.min, MAX_REPETITION) : 0));
+  const base: number[] = [];
+  let total = 0;
+  for (const cap of caps) {
+    base.push(total);
+    total += cap + 1;
+  }
+  const accept = total;
+  const stateOf = (item: number, count: number) => (item === items.length ? accept : (base[item] as number) + count);
+  let current = new Set<number>();
+  const close = (states: Set<number>, item: number, count: number, position: number) => {
+    // Epsilon moves: pass an anchor that holds, or leave an item once it has its minimum.
+    for (;;) {
+      const state = stateOf(item, count);
+      if (states.has(state)) return;
+      states.add(state);
+      if (item === items.length) return;
+      const step = items[item] as RegexItem;
+      if (step.kind === 'start') {
+        if (position !== 0) return;
+      } else if (step.kind === 'end') {
+        if (position !== text.length) return;
+      } else if (count < step.min) return;
+      item += 1;
+      count = 0;
+    }
+  };
+  for (let position = 0; position <= text.length; position += 1) {
+    close(current, 0, 0, position);
+    if (current.has(accept)) return true;
+    if (position === text.length) break;
+    const character = text[position] as string;
+    const next = new Set<number>();
+    for (let item = 0; item < items.length; item += 1) {
+      const regexItem = items[item] as RegexItem;
+      if (regexItem.kind !== 'char') continue;
+      const cap = caps[item] as number;
+      for (let count = 0; count <= cap; count += 1) {
+        if (!current.has(stateOf(item, count))) continue;
+        if (count >= regexItem.max || !regexItem.test(character)) continue;
+        close(next, item, Number.isFinite(regexItem.max) ? count + 1 : Math.min(count + 1, cap), position + 1);
+      }
+    }
+    current = next;
+  }
+  return current.has(accept);
 }
 
 /**

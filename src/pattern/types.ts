@@ -6,6 +6,7 @@
  * chains are n-ary (`a && (b && c)` is one `and` with three operands), so printing a tree and
  * parsing the text back gives an equal tree.
  */
+import type { PatternSyntaxError } from './errors';
 
 interface Span {
   readonly start: number;
@@ -138,6 +139,4 @@ export type CoverageResult =
     }
   | { readonly verdict: 'undetermined'; readonly reason: string };
 
-export type ParseOutcome =
-  | { readonly ok: true; readonly pattern: Pattern }
-  | { readonly ok: false; readonly error: import('./errors').PatternSyntaxError };
+export type ParseOutcome = { readonly ok: true; readonly pattern: Pattern } | { readonly ok: false; readonly error: PatternSyntaxError };
