@@ -32,6 +32,9 @@ export function explainMisses(candidate: JsonPattern, reference: Pattern, events
         add(additions, `requires ${path} to be absent (NOT EXISTS), so it misses events where ${path} is set`);
       } else if (failing.kind === 'comparison' && failing.operator === '=' && failing.value.kind === 'glob' && failing.value.pieces.join('') === '' && failing.value.pieces.length === 2) {
         add(additions, `requires ${path} to be present (= *), which the reference does not`);
+      } else if (reference.kind === 'json' && mentions(reference.body, printCondition(failing)) && satisfied.length > 0) {
+        const when = satisfied.map((condition) => describe(condition)).join(' and ');
+        add(additions, `requires ${printCondition(failing)} also when ${when}, where the reference does not`);
       } else {
         add(additions, `adds the condition ${printCondition(failing)} that the reference does not have`);
       }
@@ -44,6 +47,23 @@ export function explainMisses(candidate: JsonPattern, reference: Pattern, events
   }
   parts.push(...additions);
   return parts.join('; ') || 'misses events the reference matches';
+}
+
+function mentions(expression: JsonExpression, condition: string): boolean {
+  switch (expression.kind) {
+    case 'and':
+    case 'or':
+      return expression.operands.some((operand) => mentions(operand, condition));
+    default:
+      return printCondition(expression) === condition;
+  }
+}
+
+/** A condition as a person reads it: `errorCode = *UnauthorizedOperation`, `userIdentity.invokedBy absent`. */
+function describe(condition: JsonCondition): string {
+  const path = fieldName(condition.selector);
+  if (condition.kind === 'keyword') return condition.test === 'NOT EXISTS' ? `${path} is absent` : `${path} ${condition.test}`;
+  return `${path} ${condition.operator} ${valueText(condition.value)}`;
 }
 
 /** The conditions that make a true expression true (for ||, its first true alternative). */
