@@ -162,6 +162,9 @@ function failOutcome(summaries: readonly ChainSummary[], failing: readonly Unit[
 }
 
 function errorOutcome(summaries: readonly ChainSummary[], uncovered: readonly Unit[], covered: readonly Unit[]): Outcome {
+  // What would be wrong even if the unverifiable parts turned out fine: worth saying next to the ERROR.
+  const failing = closest(summaries.filter((summary) => summary.status === 'fail').map((summary): Candidate => ({ summary, progress: summary.progress, failures: summary.failures, reachesTarget: true })));
+  const alsoFailing = failing?.summary.firstFail ? [`the closest verifiable candidate fails: ${failing.summary.firstFail.reason}`] : [];
   const [target] = uncovered;
   const options = summaries
     .filter((summary) => summary.status === 'unknown' && (!target || summary.chain.reaches(target)))
@@ -174,7 +177,7 @@ function errorOutcome(summaries: readonly ChainSummary[], uncovered: readonly Un
     reason: problem ? `cannot verify: ${problem.reason}` : 'cannot verify the chain',
     ...(problem?.fix !== undefined ? { fix: problem.fix } : {}),
     evidence: best?.chain.evidence ?? {},
-    warnings: best?.warnings ?? [],
+    warnings: [...(best?.warnings ?? []), ...alsoFailing],
     covered,
     uncovered,
   };

@@ -106,7 +106,7 @@ function valueVerdict(filter: MetricFilterRecord, transformation: MetricTransfor
 /** One verdict per metric the filter publishes (AWS allows one transformation; an empty list is a failure). */
 export function filterLinks(filter: MetricFilterRecord, logGroup: LogGroupRecord, control: BenchmarkControl, ctx: EvaluationContext, viewer: string): FilterLink[] {
   const coverage = coverageVerdict(filter, logGroup, control, ctx, viewer);
-  const score = coverage.outcome === 'fail' ? relevance(filter, control) : 1;
+  const score = coverage.outcome === 'pass' ? 1 : relevance(filter, control);
   if (filter.transformations.length === 0) {
     return [{ filter, relevance: score, verdict: firstProblem([coverage, fail('metricFilter', `${filterText(filter, logGroup, viewer)} publishes no metric: add a metric transformation`)]) }];
   }
