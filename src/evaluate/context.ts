@@ -4,6 +4,8 @@
  * memo of pattern coverage (the costly part, shared by every account and check).
  */
 import type { AccountInventory, OrganizationContext, ReadError, TopicRecord } from '../collect/inventory';
+import { controlsFor } from '../controls';
+import type { BenchmarkControl } from '../controls/types';
 import { covers, parsePattern, PatternSyntaxError, type CoverageResult, type Pattern } from '../pattern';
 import { arnName, logGroupKey, parseArn } from './arn';
 import { named } from './text';
@@ -69,6 +71,13 @@ export class EvaluationContext {
       this.coverage.set(key, result);
     }
     return result;
+  }
+
+  /** Whether the pattern catches every event of some other check of the same benchmark (it is that check's filter). */
+  coversAnotherCheck(candidate: Pattern, control: BenchmarkControl): boolean {
+    return controlsFor(control.benchmark).some(
+      (other) => other.check !== control.check && other.acceptedPatterns.some((reference) => this.covers(candidate, reference).verdict === 'covered'),
+    );
   }
 
   /** Finds an SNS topic wherever the scan read it: first in its own account's inventory, then in any other. */

@@ -125,6 +125,40 @@ describe('Rule: metric filter', () => {
       expect(finding.evidence.metricFilter).toBeUndefined();
     });
 
+    it('never offers to rewrite the filter of another check as the closest one', () => {
+      // Prepare: the no-MFA filter mentions ConsoleLogin too, but it is the no-MFA check's filter.
+      const inventory = edit(healthy(), (draft) => {
+        const group = draft.logGroups[Object.keys(draft.logGroups)[0]!]!;
+        group.metricFilters = group.metricFilters!.filter((filter) => filter.name !== 'console-auth-failures');
+      });
+
+      // Act
+      const finding = findingFor(inventory, 'console_auth_failures');
+
+      // Assess
+      expect(finding.status).toBe('FAIL');
+      expect(finding.reason).toMatch(/^no metric filter on log group 'cloudtrail-logs' \(us-east-1\) catches console authentication failures: create one with `aws logs put-metric-filter --log-group-name cloudtrail-logs --filter-name console-auth-failures /);
+      expect(finding.fix).not.toContain('--filter-name console-signin-without-mfa');
+    });
+
+    it('names the filter meant for the check when it misses events', () => {
+      // Prepare: publishes the check's default metric, but the pattern lost a clause.
+      const inventory = edit(healthy(), (draft) => {
+        findFilter(draft, 'root-usage').pattern = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }';
+      });
+      coverageOverride.covers = (candidate, ref) => {
+        const text = (pattern: string | { source: string }) => (typeof pattern === 'string' ? pattern : pattern.source).replace(/\s+/g, '');
+        return text(candidate) === text(ref) ? { verdict: 'covered' } : { verdict: 'not-covered', counterexamples: [], explanation: 'misses events where eventType = AwsServiceEvent is absent' };
+      };
+
+      // Act
+      const finding = findingFor(inventory, 'root_usage');
+
+      // Assess
+      expect(finding.reason).toMatch(/^filter 'root-usage' on log group 'cloudtrail-logs' \(us-east-1\) misses events where /);
+      expect(finding.evidence.metricFilter).toBe('root-usage');
+    });
+
     it('accepts the SSO variant of console sign-in without MFA where the benchmark offers it', () => {
       // Prepare
       const v4 = reference('console_signin_without_mfa');

@@ -48,8 +48,11 @@ export function referenceTokens(reference: string): string[] {
   return [...tokens];
 }
 
-function relevance(filter: MetricFilterRecord, control: BenchmarkControl): number {
+function relevance(filter: MetricFilterRecord, control: BenchmarkControl, ctx: EvaluationContext): number {
   if (filter.transformations.some((transformation) => transformation.metricName === control.definition.metric.name)) return 1;
+  // Another check's filter is never "the closest" one: rewriting it would break that check.
+  const parsed = ctx.parseCandidate(filter.pattern);
+  if (parsed.ok && ctx.coversAnotherCheck(parsed.pattern, control)) return 0;
   const tokens = referenceTokens(control.referencePattern);
   if (tokens.length === 0) return 0;
   return tokens.filter((token) => filter.pattern.includes(token)).length / tokens.length;
@@ -106,7 +109,7 @@ function valueVerdict(filter: MetricFilterRecord, transformation: MetricTransfor
 /** One verdict per metric the filter publishes (AWS allows one transformation; an empty list is a failure). */
 export function filterLinks(filter: MetricFilterRecord, logGroup: LogGroupRecord, control: BenchmarkControl, ctx: EvaluationContext, viewer: string): FilterLink[] {
   const coverage = coverageVerdict(filter, logGroup, control, ctx, viewer);
-  const score = coverage.outcome === 'pass' ? 1 : relevance(filter, control);
+  const score = coverage.outcome === 'pass' ? 1 : relevance(filter, control, ctx);
   if (filter.transformations.length === 0) {
     return [{ filter, relevance: score, verdict: firstProblem([coverage, fail('metricFilter', `${filterText(filter, logGroup, viewer)} publishes no metric: add a metric transformation`)]) }];
   }
