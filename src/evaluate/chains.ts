@@ -75,6 +75,8 @@ interface TrailCandidate {
   readonly trail: TrailRecord;
   /** The inventory holding the trail's own record, or why it is not at hand. */
   readonly owner: AccountInventory | LinkVerdict;
+  /** Its details could not be read: it may reach every region. */
+  readonly scopeUnknown?: boolean;
 }
 
 /** The trails that may carry the account's events: its own, and organization trails owned elsewhere. */
@@ -85,6 +87,12 @@ function trailCandidates(account: AccountInventory, ctx: EvaluationContext): Tra
   for (const trail of account.trails) {
     if (seen.has(trail.arn)) continue;
     seen.add(trail.arn);
+    const describeError = findReadError(account, 'trails', { resources: [trail.arn] });
+    if (describeError?.resource !== undefined) {
+      const text = trailName(trail, viewer);
+      candidates.push({ trail, owner: unknown('trail', `trailwatch could not describe ${text} (${describeReadError(describeError)})`), scopeUnknown: true });
+      continue;
+    }
     if (trail.ownerAccountId === viewer) {
       candidates.push({ trail, owner: account });
       continue;
@@ -126,7 +134,7 @@ function trailEvidence(trail: TrailRecord, viewer: string): FindingEvidence {
 function chainsOfTrail(candidate: TrailCandidate, account: AccountInventory, control: BenchmarkControl, ctx: EvaluationContext): Chain[] {
   const viewer = account.accountId;
   const { trail } = candidate;
-  const base = { trail, reaches: (unit: Unit) => reaches(trail, unit), relevance: 1 };
+  const base = { trail, reaches: (unit: Unit) => candidate.scopeUnknown === true || reaches(trail, unit), relevance: 1 };
   let evidence = trailEvidence(trail, viewer);
   const labels: ChainLabels = { trail: trailName(trail, viewer) };
   if (!('accountId' in candidate.owner)) return [{ ...base, verdicts: [candidate.owner], evidence, labels }];
@@ -181,7 +189,8 @@ function chainsOfTrail(candidate: TrailCandidate, account: AccountInventory, con
 /** Every candidate chain of the account for the check; an account whose trails could not be listed gets a stand-in that reaches everything and is unknown. */
 export function candidateChains(account: AccountInventory, control: BenchmarkControl, ctx: EvaluationContext): Chain[] {
   const chains = trailCandidates(account, ctx).flatMap((candidate) => chainsOfTrail(candidate, account, control, ctx));
-  const listError = findReadError(account, 'trails');
+  // ListTrails itself failed (an error without a resource): nothing is known of the account's trails.
+  const listError = account.readErrors.find((error) => error.scope === 'trails' && error.resource === undefined);
   if (listError) {
     chains.push({
       reaches: () => true,

@@ -84,6 +84,17 @@ describe('Rule: log group', () => {
     expect(finding.reason).toMatch(/^trail 'main' \(us-east-1\) does not deliver to CloudWatch Logs: send it to a log group with `aws cloudtrail update-trail --name main --cloud-watch-logs-log-group-arn/);
   });
 
+  it('fails when the log group does not exist, as the collector records it', () => {
+    // Prepare: DescribeMetricFilters answered ResourceNotFoundException.
+    const inventory = edit(healthy(), (draft) => {
+      delete findLogGroup(draft, 'cloudtrail-logs').metricFilters;
+      draft.readErrors.push({ scope: 'metricFilters', resource: TRAIL_GROUP, region: 'us-east-1', code: 'NotFound', message: 'The specified log group does not exist.' });
+    });
+
+    // Act & Assess
+    expect(findingFor(inventory, 'root_usage')).toMatchObject({ status: 'FAIL', brokenLink: 'logGroup', reason: expect.stringMatching(/does not exist: create it or point the trail at an existing one/) });
+  });
+
   it('fails when the log group does not exist', () => {
     // Prepare
     const inventory = edit(healthy(), (draft) => {

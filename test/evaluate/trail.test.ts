@@ -342,7 +342,7 @@ describe('Rule: trail', () => {
       // Prepare
       const inventory = edit(healthy(), (draft) => {
         draft.trails = [];
-        draft.readErrors.push({ scope: 'trails', code: 'AccessDenied', message: 'User is not authorized to perform: cloudtrail:ListTrails' });
+        draft.readErrors.push({ scope: 'trails', region: 'us-east-1', code: 'AccessDenied', message: 'User is not authorized to perform: cloudtrail:ListTrails' });
       });
 
       // Act
@@ -351,6 +351,41 @@ describe('Rule: trail', () => {
       // Assess
       expect(finding.status).toBe('ERROR');
       expect(finding.reason).toBe('cannot verify: trailwatch could not list the trails of account 111111111111 (AccessDenied: User is not authorized to perform: cloudtrail:ListTrails)');
+    });
+  });
+
+  describe('a trail that could not be described', () => {
+    const undescribed = {
+      arn: 'arn:aws:cloudtrail:eu-west-1:111111111111:trail/audit',
+      name: 'audit',
+      homeRegion: 'eu-west-1',
+      ownerAccountId: ACCOUNT,
+    };
+
+    it('is ERROR, not FAIL, when the only trail could not be described', () => {
+      // Prepare
+      const inventory = edit(healthy(), (draft) => {
+        draft.trails = [structuredClone(undescribed)];
+        draft.readErrors.push({ scope: 'trails', resource: undescribed.arn, region: 'eu-west-1', code: 'AccessDenied', message: 'not authorized to perform: cloudtrail:DescribeTrails' });
+      });
+
+      // Act
+      const finding = findingFor(inventory, 'vpc_changes');
+
+      // Assess
+      expect(finding.status).toBe('ERROR');
+      expect(finding.reason).toBe("cannot verify: trailwatch could not describe trail 'audit' (eu-west-1) (AccessDenied: not authorized to perform: cloudtrail:DescribeTrails)");
+    });
+
+    it('does not hide another trail that works', () => {
+      // Prepare
+      const inventory = edit(healthy(), (draft) => {
+        draft.trails.push(structuredClone(undescribed));
+        draft.readErrors.push({ scope: 'trails', resource: undescribed.arn, region: 'eu-west-1', code: 'NotFound', message: 'DescribeTrails did not return this trail' });
+      });
+
+      // Act & Assess
+      expect(findingFor(inventory, 'vpc_changes').status).toBe('PASS');
     });
   });
 

@@ -50,16 +50,12 @@ export function logGroupLink(trail: TrailRecord, ctx: EvaluationContext, viewer:
   if (!inventory) return { arn, verdict: unknown('logGroup', `${groupText} is in ${ctx.missingAccount(parsed.accountId)}`) };
   const record = inventory.logGroups[arn];
   const error = findReadError(inventory, 'metricFilters', { resources: [arn], region: parsed.region });
-  if (!record) {
+  if (record?.metricFilters === undefined) {
     if (error?.code === 'NotFound') {
       const fix = fixes.deliverToCloudWatchLogs(trail.name, trail.homeRegion);
       return { arn, verdict: fail('logGroup', `${groupText}, where ${trailText} delivers, does not exist: create it or point the trail at an existing one with ${command(fix)}`, fix) };
     }
-    const why = error ? describeReadError(error) : 'it was not collected';
-    return { arn, verdict: unknown('logGroup', `trailwatch could not read the metric filters of ${groupText} (${why})`) };
-  }
-  if (record.metricFilters === undefined) {
-    const why = error ? describeReadError(error) : 'they were not collected';
+    const why = error ? describeReadError(error) : record ? 'they were not collected' : 'it was not collected';
     return { arn, verdict: unknown('logGroup', `trailwatch could not read the metric filters of ${groupText} (${why})`) };
   }
   return { arn, logGroup: { ...record, metricFilters: record.metricFilters }, inventory, verdict: pass(warnings) };
