@@ -21,6 +21,7 @@ export class EvaluationContext {
   private readonly failures = new Map<string, string>();
   private readonly parsed = new Map<string, ParsedCandidate>();
   private readonly coverage = new Map<string, CoverageResult>();
+  private readonly benchmarkControls = new Map<string, BenchmarkControl[]>();
 
   constructor(
     inventories: readonly AccountInventory[],
@@ -75,9 +76,12 @@ export class EvaluationContext {
 
   /** Whether the pattern catches every event of some other check of the same benchmark (it is that check's filter). */
   coversAnotherCheck(candidate: Pattern, control: BenchmarkControl): boolean {
-    return controlsFor(control.benchmark).some(
-      (other) => other.check !== control.check && other.acceptedPatterns.some((reference) => this.covers(candidate, reference).verdict === 'covered'),
-    );
+    let controls = this.benchmarkControls.get(control.benchmark);
+    if (!controls) {
+      controls = controlsFor(control.benchmark);
+      this.benchmarkControls.set(control.benchmark, controls);
+    }
+    return controls.some((other) => other.check !== control.check && other.acceptedPatterns.some((reference) => this.covers(candidate, reference).verdict === 'covered'));
   }
 
   /** Finds an SNS topic wherever the scan read it: first in its own account's inventory, then in any other. */
