@@ -67,6 +67,7 @@ export function checkPattern(options: CheckOptions, io: CliIo): ExitCodeValue {
   } else {
     writeLine(io.stdout, `cannot verify that the pattern covers ${subject}: ${result.reason}`);
   }
+  if (options.format === 'text') for (const note of control.notes) writeLine(io.stdout, `note: ${note}`);
   return result.verdict === 'covered' ? ExitCode.OK : ExitCode.NOT_OK;
 }
 

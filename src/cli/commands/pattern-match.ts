@@ -34,6 +34,7 @@ export async function matchEvents(options: MatchOptions, io: CliIo): Promise<Exi
     return ExitCode.USAGE;
   }
   const file = options.events ? await openEvents(options.events) : undefined;
+  if (!file && (io.stdin as { isTTY?: boolean }).isTTY) io.stderr.write('reading events from stdin, one per line (end with Ctrl-D)\n');
   const lines = createInterface({ input: file ? file.createReadStream({ encoding: 'utf8' }) : io.stdin, crlfDelay: Infinity });
   try {
     for await (const line of lines) {
