@@ -7,7 +7,7 @@
  */
 import type { BenchmarkId } from '../controls/types';
 import type { Finding, StatusValue } from '../evaluate/types';
-import { benchmarkInWords, type ControlTitleLookup, linkInWords, sortFindings } from './controls';
+import { benchmarkInWords, catalogueTitle, type ControlTitleLookup, linkInWords, sortFindings } from './controls';
 import type { ScanReport } from './types';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -53,6 +53,7 @@ export interface AsffOptions {
   readonly region: string;
   /** Another product ARN; default `arn:aws:securityhub:<region>:<account>:product/<account>/default`. */
   readonly productArn?: string;
+  /** Titles of checks (default: the catalogue's). */
   readonly titleOf?: ControlTitleLookup;
 }
 
@@ -78,7 +79,7 @@ function asffFinding(
   partition: AsffResource['Partition'],
 ): AsffFinding {
   const benchmark = report.benchmark;
-  const title = options.titleOf?.(finding.check, benchmark) ?? finding.check;
+  const title = (options.titleOf ?? catalogueTitle)(finding.check, benchmark) ?? finding.check;
   const recommendation = finding.fix ?? (finding.status === 'PASS' ? undefined : finding.reason);
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,

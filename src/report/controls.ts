@@ -1,9 +1,14 @@
 /** Helpers every formatter shares: the order of checks and the words for chain links. */
+import { controlsFor } from '../controls';
 import type { BenchmarkId, CheckSlug } from '../controls/types';
 import type { BrokenLink, Finding } from '../evaluate/types';
 
 /** The title of a check in a benchmark, or undefined when it is not known. */
 export type ControlTitleLookup = (check: CheckSlug, benchmark: BenchmarkId) => string | undefined;
+
+/** The catalogue's title of a check in a benchmark (what the formatters use unless told otherwise). */
+export const catalogueTitle: ControlTitleLookup = (check, benchmark) =>
+  controlsFor(benchmark).find((control) => control.check === check)?.title;
 
 /** Control numbers compare by their numeric parts: 4.2 < 4.10 < 5.1. */
 export function compareControlNumbers(a: string, b: string): number {

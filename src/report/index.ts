@@ -13,6 +13,6 @@ export {
   ASFF_COMPLIANCE,
 } from './asff';
 export type { AsffFinding, AsffOptions, AsffResource, AsffResourceType, AsffSeverityLabel, AsffComplianceStatus } from './asff';
-export { compareControlNumbers, sortFindings, groupByCheck, linkInWords, benchmarkInWords } from './controls';
+export { catalogueTitle, compareControlNumbers, sortFindings, groupByCheck, linkInWords, benchmarkInWords } from './controls';
 export type { ControlTitleLookup, CheckGroup } from './controls';
 export type { ScanReport, AccountResult, AccountStatus, ReportSummary } from './types';

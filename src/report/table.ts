@@ -4,13 +4,13 @@
  * line, then accounts that could not be scanned, run notes and a summary line.
  */
 import type { Finding, StatusValue } from '../evaluate/types';
-import { benchmarkInWords, type ControlTitleLookup, groupByCheck, linkInWords } from './controls';
+import { benchmarkInWords, catalogueTitle, type ControlTitleLookup, groupByCheck, linkInWords } from './controls';
 import type { AccountResult, ScanReport } from './types';
 
 export interface TableOptions {
   /** ANSI colours (only when the output is a terminal that wants them). */
   readonly color: boolean;
-  /** Titles of checks; without it (or when it knows no title) the slug stands alone. */
+  /** Titles of checks (default: the catalogue's); where it knows none, the slug stands alone. */
   readonly titleOf?: ControlTitleLookup;
   /** PASS accounts named in a check's PASS line before "and N more". */
   readonly passAccountsShown?: number;
@@ -40,7 +40,7 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
   ];
 
   for (const group of groupByCheck(report.findings)) {
-    const title = options.titleOf?.(group.check, report.benchmark);
+    const title = (options.titleOf ?? catalogueTitle)(group.check, report.benchmark);
     const counts = countStatuses(group.findings);
     lines.push(
       `${paint('bold', `${group.control} ${title ?? group.check}`)}${title ? paint('dim', ` [${group.check}]`) : ''}  ` +

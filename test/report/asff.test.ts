@@ -52,7 +52,7 @@ describe('renderAsff', () => {
     // Prepare
     const long = finding({ accountId: '123456789012', check: 'vpc_changes', control: '4.14', status: 'FAIL', reason: 'x'.repeat(3000), fix: 'y'.repeat(900) });
     // Act
-    const [only] = renderAsff({ ...sampleReport(), findings: [long] }, { awsAccountId: '999999999999', region: 'us-east-1' });
+    const [only] = renderAsff({ ...sampleReport(), findings: [long] }, { awsAccountId: '999999999999', region: 'us-east-1', titleOf: () => undefined });
     // Assess
     expect(asffProblems(only!)).toEqual([]);
     expect(only!.Title).toBe('CIS 4.14 vpc_changes');
@@ -107,6 +107,13 @@ describe('renderAsff', () => {
     expect(rootPass.Resources.map((r) => r.Type)).toEqual(['AwsAccount', 'AwsCloudTrailTrail', 'AwsLogsLogGroup', 'AwsCloudWatchAlarm', 'AwsSnsTopic']);
     expect(rootPass.ProductFields['trailwatch/brokenLink']).toBe('none');
     expect(rootPass.Remediation).toBeUndefined();
+  });
+
+  it("takes the titles from the catalogue by default", () => {
+    // Act
+    const [rootPass] = renderAsff(sampleReport(), { awsAccountId: '999999999999', region: 'eu-west-1' });
+    // Assess
+    expect(rootPass!.Title).toBe("CIS 4.3 Ensure usage of the 'root' account is monitored");
   });
 
   it('uses the product ARN it is given', () => {

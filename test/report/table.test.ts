@@ -46,7 +46,7 @@ describe('renderTable', () => {
       finding({ accountId: String(400000000000 + i), check: 'vpc_changes', control: '4.14', status: 'PASS' }),
     );
     // Act
-    const text = renderTable({ ...report, findings: many }, { color: false, passAccountsShown: 3 });
+    const text = renderTable({ ...report, findings: many }, { color: false, passAccountsShown: 3, titleOf: () => undefined });
     // Assess
     expect(text).toContain('4.14 vpc_changes  8 pass, 0 fail, 0 error\n  PASS   8 accounts: 400000000000, 400000000001, 400000000002 and 5 more\n');
     expect(text.match(/PASS {3}/g)).toHaveLength(1);
@@ -54,9 +54,16 @@ describe('renderTable', () => {
 
   it('names the slug alone when no title is known', () => {
     // Act
-    const text = renderTable(sampleReport(), { color: false });
+    const text = renderTable(sampleReport(), { color: false, titleOf: () => undefined });
     // Assess
     expect(text).toContain('4.3 root_usage  1 pass, 1 fail, 0 error');
+  });
+
+  it("takes the titles from the catalogue by default", () => {
+    // Act
+    const text = renderTable(sampleReport(), { color: false });
+    // Assess
+    expect(text).toContain("4.3 Ensure usage of the 'root' account is monitored [root_usage]  1 pass, 1 fail, 0 error");
   });
 
   it('lists accounts that could not be scanned, the run notes and a summary line', () => {

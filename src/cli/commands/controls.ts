@@ -43,6 +43,7 @@ function describeControl(control: ControlListing): string[] {
     `${INDENT}${control.title}`,
     ...(reference ? [`${INDENT}pattern: ${reference}`] : []),
     ...alternatives.map((pattern) => `${INDENT}also accepted: ${pattern}`),
+    ...(control.printedPattern !== undefined ? [`${INDENT}benchmark text (corrected above): ${control.printedPattern}`] : []),
     ...control.notes.map((note) => `${INDENT}note: ${note}`),
   ];
 }
