@@ -39,23 +39,15 @@ export async function matchEvents(options: MatchOptions, io: CliIo): Promise<Exi
   try {
     for await (const line of lines) {
       if (line.trim() === '') continue;
-      writeJson(io.stdout, { match: matchesEvent(pattern, eventOf(line)) });
+      // The line as read: a JSON pattern matches it as JSON (never when it is not JSON), a term or
+      // space-delimited pattern as the raw text, as CloudWatch Logs does with a log event.
+      writeJson(io.stdout, { match: matchesEvent(pattern, line) });
     }
   } finally {
     lines.close();
     await file?.close();
   }
   return ExitCode.OK;
-}
-
-/** A JSON object or array is matched as JSON; anything else (text, a bare number) as the raw line. */
-function eventOf(line: string): unknown {
-  try {
-    const parsed: unknown = JSON.parse(line);
-    return typeof parsed === 'object' && parsed !== null ? parsed : line;
-  } catch {
-    return line;
-  }
 }
 
 async function openEvents(path: string) {
