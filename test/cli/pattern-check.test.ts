@@ -82,6 +82,34 @@ describe('trailwatch pattern check', () => {
     expect(code).toBe(0);
   });
 
+  it('exits 1 saying it cannot verify when the engine cannot settle coverage, never guessing yes', async () => {
+    // Prepare: coverage does not decide wildcard selectors
+    const wildcard = '{ $.userIdentity.* = "Root" }';
+    // Act
+    const text = await check('root_usage', wildcard);
+    const json = await check('root_usage', wildcard, '--format', 'json');
+    // Assess
+    expect([text.code, json.code]).toEqual([1, 1]);
+    expect(text.stdout).toMatch(/^cannot verify that the pattern covers root_usage \(CIS 4\.3, cis-aws-v4\.0\.0\): .*wildcard/);
+    expect(JSON.parse(json.stdout)).toEqual({
+      check: 'root_usage',
+      benchmark: 'cis-aws-v4.0.0',
+      covered: false,
+      counterexamples: [],
+      explanation: expect.stringMatching(/^cannot verify: .*wildcard/),
+      control: '4.3',
+      undetermined: true,
+    });
+  });
+
+  it('shows the note where the catalogue corrects the benchmark', async () => {
+    // Act
+    const { code, stdout } = await check('organizations_changes', '{ $.eventSource = "organizations.amazonaws.com" }', '--benchmark', 'v6.0.0');
+    // Assess
+    expect(code).toBe(0);
+    expect(linesOf(stdout)[1]).toMatch(/^note: .*AcceptHandshake/);
+  });
+
   it('exits 2 with {"parseError":{"message","offset"}} for a pattern that does not parse', async () => {
     // Act
     const { code, stdout } = await check('root_usage', '{ $.eventName = }', '--format', 'json');
