@@ -10,6 +10,9 @@ import type { BenchmarkId, CheckSlug } from './controls/types';
 import type { Finding } from './evaluate/types';
 import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
+import { readAccount } from './collect';
+import { AccountCredentials, DISCOVERY_SESSION, listAccounts } from './discover';
+import { evaluate, summarize } from './evaluate';
 
 export interface ScanProgress {
   readonly kind: 'discovered' | 'account-started' | 'account-finished' | 'account-skipped';
@@ -162,19 +165,7 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
-function summarize(findings: readonly Finding[]): ScanReport['summary'] {
-  let pass = 0;
-  let fail = 0;
-  let error = 0;
-  for (const f of findings) {
-    if (f.status === 'PASS') pass += 1;
-    else if (f.status === 'FAIL') fail += 1;
-    else error += 1;
-  }
-  return { pass, fail, error };
-}
-
-export async function runScan(options: ScanOptions, steps: ScanSteps = defaultSteps()): Promise<ScanResult> {
+export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSteps()): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
   const discovery = await steps.discover(options);
   const ids = [...new Set(discovery.accounts.map((a) => a.accountId))];
@@ -247,9 +238,45 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = defaultSt
   return { report, inventories };
 }
 
-function defaultSteps(): ScanSteps {
-  const notWired = (): never => {
-    throw new TrailwatchError('the AWS discovery and collection steps are not wired yet');
+/** The real steps: Organizations and STS for discovery, the collector per account, the pure evaluator. */
+export function awsScanSteps(): ScanSteps {
+  let credentials: AccountCredentials | undefined;
+  return {
+    async discover(options) {
+      const found = await listAccounts(options.clients, DISCOVERY_SESSION, {
+        accounts: options.accounts ? [...options.accounts] : undefined,
+        excludeAccounts: options.excludeAccounts ? [...options.excludeAccounts] : undefined,
+        ous: options.ous ? [...options.ous] : undefined,
+        region: options.homeRegion,
+        signal: options.signal,
+      });
+      credentials = new AccountCredentials(options.clients, {
+        callerAccountId: found.callerAccountId,
+        roleName: options.roleName,
+        externalId: options.externalId,
+        region: options.homeRegion,
+      });
+      return {
+        accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}) })),
+        skipped: found.notScanned.map((n) => ({ accountId: n.accountId, ...(n.name ? { name: n.name } : {}), status: 'SKIPPED', error: n.reason })),
+        organization: found.organization,
+        notes: found.notes,
+      };
+    },
+    collect(account, options, signal) {
+      if (!credentials) throw new TrailwatchError('collect ran before discover');
+      return readAccount(options.clients, credentials, account.accountId, {
+        regions: options.regions ? [...options.regions] : undefined,
+        homeRegion: options.homeRegion,
+        signal,
+      });
+    },
+    evaluate: (inventories, context) =>
+      evaluate(inventories, {
+        benchmark: context.benchmark,
+        checks: context.checks ? [...context.checks] : undefined,
+        organization: context.organization,
+        failedAccounts: context.failedAccounts,
+      }),
   };
-  return { discover: async () => notWired(), collect: async () => notWired(), evaluate: () => notWired() };
 }
