@@ -23,6 +23,7 @@ import {
   DEFAULT_TOPIC_NAME,
   MANAGED_BY_TAG,
   METRIC_NAMESPACE,
+  NAME_PREFIX,
   SHARED_CHECK_TAG_VALUE,
   alarmNameFor,
   filterNameFor,
@@ -238,6 +239,7 @@ export function planRemediation(
           id: `${accountId}:${region}:createTopic:${name}`,
           topicName: name,
           topicArn: arn,
+          notes: [],
           summary: reuse && setup.record === undefined
             ? `create SNS topic ${name} (the configured alert topic) unless it exists`
             : `create SNS topic ${name} for trailwatch's alarms`,
@@ -493,6 +495,14 @@ export function planRemediation(
       ? `alarm ${alarm.name} has its actions disabled; trailwatch leaves it as it is and adds its own (--fix-alarms re-enables it instead)`
       : undefined;
     planChain(finding, target, reference, alarmNote);
+    const theirTopic = finding.evidence.topic;
+    if (finding.brokenLink === 'subscription' && theirTopic && !theirTopic.includes(`:${NAME_PREFIX}`)) {
+      // One subscription on their topic would do, but SNS subscriptions carry no tags: rollback could not tell it was trailwatch's.
+      const where = target.logGroup;
+      const note = `topic ${theirTopic} already has alarms but nobody confirmed: subscribing to it yourself (aws sns subscribe --topic-arn ${theirTopic} --protocol email --notification-endpoint <you@example.com>) or reusing it with --alert-topic ${theirTopic} would replace trailwatch's own chain`;
+      const host = [...changes.values()].find((c) => c.accountId === where.accountId && c.region === where.region && (c.kind === 'createTopic' || c.kind === 'putMetricAlarm'));
+      if (host?.notes && !host.notes.includes(note)) host.notes.push(note);
+    }
     if (!contributed) {
       skipped.push({
         accountId,

@@ -265,6 +265,18 @@ describe('planRemediation', () => {
     expect(plan.changes.find((c) => c.kind === 'createTopic')).toMatchObject({ topicArn: ourTopic(OWN), region: 'us-east-1' });
   });
 
+  it('builds its own chain past a person\'s topic nobody confirmed, and says how one subscription would do instead', () => {
+    // Prepare
+    const theirs = `arn:aws:sns:us-east-1:${OWN}:cis-alarms`;
+    const f = finding(OWN, 'root_usage', 'subscription', { evidence: { topic: theirs } });
+    // Act
+    const plan = planRemediation([f], [inventory(OWN, { topics: [topic(theirs)] })], options);
+    // Assess
+    expect(kinds(plan.changes)).toContain('putMetricAlarm:root_usage');
+    expect(plan.changes.some((c) => 'topicArn' in c && c.topicArn === theirs)).toBe(false);
+    expect(plan.changes.find((c) => c.kind === 'createTopic')?.notes?.join(' ')).toContain(`--alert-topic ${theirs}`);
+  });
+
   it('lists a new topic without a configured endpoint as needing a subscriber', () => {
     // Act
     const plan = planRemediation([finding(OWN, 'root_usage', 'metricFilter')], [inventory(OWN)], { references });
