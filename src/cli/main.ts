@@ -4,11 +4,12 @@ import { version } from '../../package.json';
 import { TrailwatchError } from '../errors';
 import { registerControls } from './commands/controls';
 import { registerPattern } from './commands/pattern';
+import { registerRemediate } from './commands/remediate';
 import { checkRequiredOptions } from './options';
 import { type CliContext, type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand } from './types';
 
 /** Every command, in help order; adding one is adding its register function here. */
-const COMMANDS: readonly RegisterCommand[] = [registerControls, registerPattern];
+const COMMANDS: readonly RegisterCommand[] = [registerControls, registerPattern, registerRemediate];
 
 export function buildProgram(cli: CliContext): Command {
   const program = new Command('trailwatch')

@@ -1,0 +1,193 @@
+/**
+ * `trailwatch remediate`: scan, then plan what makes the failing checks pass (--plan, the
+ * default), make it (--apply, then a re-scan of the touched accounts with before -> after), or
+ * remove what trailwatch made (--rollback, with --plan to see it first).
+ */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { AwsClients, validateEndpointUrl } from '../../aws/clients';
+import { parseCheckSlugs } from '../../controls';
+import type { BenchmarkId, CheckSlug } from '../../controls/types';
+import { AccountCredentials } from '../../discover';
+import { TrailwatchError, UsageError } from '../../errors';
+import {
+  applyRollback,
+  parseAlertSubscription,
+  planRollback,
+  remediateScan,
+  renderApplyResult,
+  renderFindingChanges,
+  renderPlan,
+  renderRollbackPlan,
+  renderRollbackResult,
+  rollbackScopes,
+  validateTopicArn,
+  type AlertSubscription,
+  type PlanFormat,
+  type RemediationOptions,
+} from '../../remediate';
+import { runScan, type ScanOptions, type ScanResult } from '../../scan';
+import { benchmarkOption } from '../options';
+import { writeLine } from '../output';
+import { ExitCode, type CliIo, type ExitCodeValue, type RegisterCommand } from '../types';
+
+/** The role assumed in member accounts when --role-name is not given: AWS Organizations creates it in every account it creates. */
+export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
+
+export interface RemediateCommandOptions {
+  readonly plan?: boolean;
+  readonly apply?: boolean;
+  readonly rollback?: boolean;
+  readonly benchmark: BenchmarkId;
+  readonly checks?: CheckSlug[];
+  readonly accounts?: string[];
+  readonly regions?: string[];
+  readonly roleName: string;
+  readonly externalId?: string;
+  readonly endpointUrl?: string;
+  readonly profile?: string;
+  readonly concurrency: number;
+  readonly maxChanges?: number;
+  readonly fixAlarms?: boolean;
+  readonly alertTopic?: string;
+  readonly alertEndpoint?: AlertSubscription;
+  readonly format: PlanFormat;
+}
+
+function parsed<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      if (error instanceof TrailwatchError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
+}
+
+function list(value: string, what: string, valid: RegExp): string[] {
+  const items = value.split(/[\s,]+/).filter(Boolean);
+  const wrong = items.filter((item) => !valid.test(item));
+  if (items.length === 0 || wrong.length > 0) throw new UsageError(`'${wrong.join(', ') || value}' is not a list of ${what}`);
+  return items;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`'${value}' is not a whole number of at least 1`);
+  return n;
+}
+
+export const registerRemediate: RegisterCommand = (program, cli) => {
+  program
+    .command('remediate')
+    .description(
+      'repair the failing checks: --plan shows the changes (the default), --apply makes them and re-scans, --rollback removes what trailwatch created. ' +
+        'Exit 0: done; 1: some change failed or was not made (run it again); 2: usage or configuration error',
+    )
+    .addOption(new Option('--plan', 'print the plan and change nothing (with --rollback: what a rollback would remove)'))
+    .addOption(new Option('--apply', 'make the planned changes, then re-scan the touched accounts').conflicts('plan'))
+    .addOption(new Option('--rollback', 'remove what trailwatch created (found by its tag and name), and nothing else').conflicts('apply'))
+    .addOption(benchmarkOption())
+    .addOption(new Option('--checks <slugs>', 'only these checks (comma-separated)').argParser(parsed((v) => parseCheckSlugs(v))))
+    .addOption(new Option('--accounts <ids>', 'only these accounts (comma-separated)').argParser(parsed((v) => list(v, 'account IDs', /^\d{12}$/))))
+    .addOption(new Option('--regions <regions>', 'only these regions (comma-separated)').argParser(parsed((v) => list(v, 'regions', /^[a-z]{2}(-[a-z]+)+-\d$/))))
+    .addOption(new Option('--role-name <name>', 'the role assumed in member accounts').default(DEFAULT_ROLE_NAME))
+    .addOption(new Option('--external-id <id>', 'the external ID the member role requires'))
+    .addOption(new Option('--endpoint-url <url>', 'send every call here (an AWS emulator)').argParser(parsed(validateEndpointUrl)))
+    .addOption(new Option('--profile <name>', 'the AWS profile to run with'))
+    .addOption(new Option('--concurrency <n>', 'accounts scanned at once').default(8).argParser(parsed(positiveInteger)))
+    .addOption(new Option('--max-changes <n>', 'make at most this many changes in this run').argParser(parsed(positiveInteger)))
+    .addOption(new Option('--fix-alarms', "re-enable the actions of a person's disabled alarm instead of adding trailwatch's own"))
+    .addOption(new Option('--alert-topic <arn>', 'reuse this SNS topic for alarms in its account and region').argParser(parsed(validateTopicArn)))
+    .addOption(
+      new Option('--alert-endpoint <endpoint>', 'who the alert topic notifies: an email address, an https:// URL, an SQS queue or Lambda function ARN').argParser(
+        parsed(parseAlertSubscription),
+      ),
+    )
+    .addOption(new Option('-f, --format <format>', 'output format (cli: the plan as AWS CLI commands)').choices(['table', 'json', 'cli']).default('table'))
+    .action(async (options: RemediateCommandOptions, command: Command) => {
+      if (options.format === 'cli' && (options.apply || (options.rollback && !options.plan))) {
+        command.error('--format cli prints a plan: use it with --plan', { exitCode: ExitCode.USAGE, code: 'trailwatch.usage' });
+      }
+      cli.setExitCode(await remediate(options, cli.io));
+    });
+};
+
+function clientsFor(options: RemediateCommandOptions): AwsClients {
+  return new AwsClients({
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
+}
+
+export async function remediate(options: RemediateCommandOptions, io: CliIo, clients = clientsFor(options)): Promise<ExitCodeValue> {
+  const homeRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const scanOptions = (accounts?: readonly string[]): ScanOptions => ({
+    benchmark: options.benchmark,
+    ...(options.checks ? { checks: options.checks } : {}),
+    ...(accounts ? { accounts } : {}),
+    ...(options.regions ? { regions: options.regions } : {}),
+    roleName: options.roleName,
+    ...(options.externalId ? { externalId: options.externalId } : {}),
+    concurrency: options.concurrency,
+    homeRegion,
+    clients,
+  });
+  try {
+    const before: ScanResult = await runScan(scanOptions(options.accounts));
+    const caller = await clients.sts({ accountId: 'caller' }, homeRegion).send(new GetCallerIdentityCommand({}));
+    const credentials = new AccountCredentials(clients, {
+      callerAccountId: caller.Account ?? '',
+      roleName: options.roleName,
+      ...(options.externalId ? { externalId: options.externalId } : {}),
+      region: homeRegion,
+    });
+    const apply = {
+      clients,
+      sessionFor: (accountId: string) => credentials.sessionFor(accountId),
+      ...(options.maxChanges !== undefined ? { maxChanges: options.maxChanges } : {}),
+    };
+    const format = options.format;
+
+    if (options.rollback) {
+      const plan = await planRollback(rollbackScopes(before.inventories, { alertTopicArn: options.alertTopic }), apply);
+      if (options.plan) {
+        writeLine(io.stdout, renderRollbackPlan(plan, format));
+        return ExitCode.OK;
+      }
+      const result = await applyRollback(plan, apply);
+      writeLine(io.stdout, format === 'json' ? JSON.stringify({ plan, result }, null, 2) : `${renderRollbackPlan(plan, 'table')}\n\n${renderRollbackResult(result, 'table')}`);
+      return result.complete && plan.errors.length === 0 ? ExitCode.OK : ExitCode.NOT_OK;
+    }
+
+    const remediation: RemediationOptions = {
+      benchmark: options.benchmark,
+      ...(options.checks ? { checks: options.checks } : {}),
+      ...(options.accounts ? { accounts: options.accounts } : {}),
+      ...(options.alertTopic ? { alertTopicArn: options.alertTopic } : {}),
+      ...(options.alertEndpoint ? { subscription: options.alertEndpoint } : {}),
+      ...(options.fixAlarms ? { fixAlarms: true } : {}),
+    };
+    const run = await remediateScan(before, {
+      mode: options.apply ? 'apply' : 'plan',
+      remediation,
+      apply,
+      rescan: async (accounts) => runScan(scanOptions(accounts)),
+    });
+    if (!run.applied) {
+      writeLine(io.stdout, renderPlan(run.plan, format));
+      return ExitCode.OK;
+    }
+    if (format === 'json') {
+      writeLine(io.stdout, JSON.stringify({ plan: run.plan, applied: run.applied, changes: run.changes ?? [], after: run.after?.summary }, null, 2));
+    } else {
+      const sections = [renderPlan(run.plan, 'table'), renderApplyResult(run.applied, 'table')];
+      if (run.changes) sections.push(renderFindingChanges(run.changes));
+      writeLine(io.stdout, sections.join('\n\n'));
+    }
+    return run.applied.complete ? ExitCode.OK : ExitCode.NOT_OK;
+  } finally {
+    clients.destroy();
+  }
+}
