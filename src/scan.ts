@@ -3,6 +3,7 @@
  * report -> notify -> remediate. The CLI and the Lambda handlers both call `runScan`; neither
  * re-implements any of it.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { AwsClients } from './aws/clients';
 import type { AccountInventory, OrganizationContext } from './collect/inventory';
@@ -50,6 +51,10 @@ export interface ScanResult {
   readonly report: ScanReport;
   /** The inventories collected, for --save-inventory and remediation. */
   readonly inventories: AccountInventory[];
+  /** The organization as discovered (to credit organization trails when re-evaluating offline). */
+  readonly organization?: OrganizationContext;
+  /** The account whose credentials ran the scan. */
+  readonly callerAccountId?: string;
 }
 
 /** An account the scan should read. */
@@ -64,6 +69,7 @@ export interface Discovery {
   /** Listed for the record but not scanned (e.g. suspended accounts). */
   readonly skipped: AccountResult[];
   readonly organization?: OrganizationContext;
+  readonly callerAccountId?: string;
   readonly notes: string[];
 }
 
@@ -112,6 +118,8 @@ export async function collectWithinDeadline<T>(
 ): Promise<AccountOutcome<T>[]> {
   const now = options.now ?? Date.now;
   const stop = new AbortController();
+  // Every SDK call of every account listens on this one signal.
+  setMaxListeners(0, stop.signal);
   const onOuterAbort = () => stop.abort(new DeadlineReachedError('the scan was cancelled'));
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) onOuterAbort();
@@ -235,7 +243,12 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     summary: summarize(findings),
     stats: { apiCalls: counter.total(), apiCallsPerAccount, ...(discovery.notes.length ? { notes: discovery.notes } : {}) },
   };
-  return { report, inventories };
+  return {
+    report,
+    inventories,
+    ...(discovery.organization ? { organization: discovery.organization } : {}),
+    ...(discovery.callerAccountId ? { callerAccountId: discovery.callerAccountId } : {}),
+  };
 }
 
 /** The real steps: Organizations and STS for discovery, the collector per account, the pure evaluator. */
@@ -260,6 +273,7 @@ export function awsScanSteps(): ScanSteps {
         accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}) })),
         skipped: found.notScanned.map((n) => ({ accountId: n.accountId, ...(n.name ? { name: n.name } : {}), status: 'SKIPPED', error: n.reason })),
         organization: found.organization,
+        callerAccountId: found.callerAccountId,
         notes: found.notes,
       };
     },

@@ -3,13 +3,16 @@ import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { TrailwatchError } from '../errors';
 import { registerControls } from './commands/controls';
+import { registerDemo } from './commands/demo';
+import { registerEvaluate } from './commands/evaluate';
 import { registerPattern } from './commands/pattern';
 import { registerRemediate } from './commands/remediate';
+import { registerScan } from './commands/scan';
 import { checkRequiredOptions } from './options';
 import { type CliContext, type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand } from './types';
 
 /** Every command, in help order; adding one is adding its register function here. */
-const COMMANDS: readonly RegisterCommand[] = [registerControls, registerPattern, registerRemediate];
+const COMMANDS: readonly RegisterCommand[] = [registerScan, registerEvaluate, registerDemo, registerRemediate, registerControls, registerPattern];
 
 export function buildProgram(cli: CliContext): Command {
   const program = new Command('trailwatch')

@@ -5,7 +5,7 @@ import { TrailwatchError } from '../errors';
 import { benchmarkFrom, checkFrom } from './catalogue';
 
 /** Turns a parser's TrailwatchError into commander's one-line "argument ... is invalid" error. */
-function parsedBy<T>(parse: (value: string) => T): (value: string) => T {
+export function parsedBy<T>(parse: (value: string) => T): (value: string) => T {
   return (value) => {
     try {
       return parse(value);

@@ -35,7 +35,7 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
 
   const lines: string[] = [
     paint('bold', `${benchmarkInWords(report.benchmark)} (${report.benchmark})`),
-    `Scanned ${countOf(report.accounts.length, 'account')} from ${report.startedAt} to ${report.finishedAt}`,
+    `Scanned ${countOf(report.accounts.filter((a) => a.status !== 'SKIPPED').length, 'account')} from ${report.startedAt} to ${report.finishedAt}`,
     '',
   ];
 
@@ -88,7 +88,8 @@ function details(finding: Finding, color: boolean): string[] {
   const label = (text: string) => (color ? `\x1b[${ANSI.dim}m${text}\x1b[0m` : text);
   const out: string[] = [];
   if (finding.uncoveredRegions.length > 0) out.push(`${label('regions not covered:')} ${finding.uncoveredRegions.join(', ')}`);
-  if (finding.fix) out.push(`${label('fix:')} ${finding.fix}`);
+  // Reasons usually end with their fix already; say it again only when they do not.
+  if (finding.fix && !finding.reason.includes(finding.fix)) out.push(`${label('fix:')} ${finding.fix}`);
   for (const warning of finding.warnings ?? []) out.push(`${label('warning:')} ${warning}`);
   return out;
 }

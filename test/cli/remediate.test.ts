@@ -109,7 +109,7 @@ describe('trailwatch remediate usage errors', () => {
     [['--max-changes', '0'], 'at least 1'],
     [['--apply', '--format', 'cli'], '--format cli prints a plan'],
     [['--alert-endpoint', 'sms:+15555550100'], 'not one of email'],
-    [['--accounts', '12345'], 'not a list of account IDs'],
+    [['--accounts', '12345'], "'12345' is not a valid account ID"],
     [['--checks', 'root-usage,nope'], "unknown check 'nope'"],
   ])('refuses %j with one line and exit code 2', async (args, message) => {
     // Act

@@ -4,12 +4,12 @@
  * remove what trailwatch made (--rollback, with --plan to see it first).
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { AwsClients, validateEndpointUrl } from '../../aws/clients';
-import { parseCheckSlugs } from '../../controls';
+import { Option, type Command } from 'commander';
+import { AwsClients } from '../../aws/clients';
+import { controlsFor, parseCheckSlugs } from '../../controls';
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
 import { AccountCredentials } from '../../discover';
-import { TrailwatchError, UsageError } from '../../errors';
+import { UsageError } from '../../errors';
 import {
   applyRollback,
   parseAlertSubscription,
@@ -27,12 +27,10 @@ import {
   type RemediationOptions,
 } from '../../remediate';
 import { runScan, type ScanOptions, type ScanResult } from '../../scan';
-import { benchmarkOption } from '../options';
+import { benchmarkOption, parsedBy } from '../options';
 import { writeLine } from '../output';
 import { ExitCode, type CliIo, type ExitCodeValue, type RegisterCommand } from '../types';
-
-/** The role assumed in member accounts when --role-name is not given: AWS Organizations creates it in every account it creates. */
-export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
+import { DEFAULT_CONCURRENCY, DEFAULT_ROLE_NAME, parseAccountIds, parsePositiveInteger, parseRegions, parseRoleName } from './scan';
 
 export interface RemediateCommandOptions {
   readonly plan?: boolean;
@@ -46,6 +44,7 @@ export interface RemediateCommandOptions {
   readonly externalId?: string;
   readonly endpointUrl?: string;
   readonly profile?: string;
+  readonly homeRegion: string;
   readonly concurrency: number;
   readonly maxChanges?: number;
   readonly fixAlarms?: boolean;
@@ -54,25 +53,7 @@ export interface RemediateCommandOptions {
   readonly format: PlanFormat;
 }
 
-function parsed<T>(parse: (value: string) => T): (value: string) => T {
-  return (value) => {
-    try {
-      return parse(value);
-    } catch (error) {
-      if (error instanceof TrailwatchError) throw new InvalidArgumentError(error.message);
-      throw error;
-    }
-  };
-}
-
-function list(value: string, what: string, valid: RegExp): string[] {
-  const items = value.split(/[\s,]+/).filter(Boolean);
-  const wrong = items.filter((item) => !valid.test(item));
-  if (items.length === 0 || wrong.length > 0) throw new UsageError(`'${wrong.join(', ') || value}' is not a list of ${what}`);
-  return items;
-}
-
-function positiveInteger(value: string): number {
+function atLeastOne(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`'${value}' is not a whole number of at least 1`);
   return n;
@@ -89,20 +70,21 @@ export const registerRemediate: RegisterCommand = (program, cli) => {
     .addOption(new Option('--apply', 'make the planned changes, then re-scan the touched accounts').conflicts('plan'))
     .addOption(new Option('--rollback', 'remove what trailwatch created (found by its tag and name), and nothing else').conflicts('apply'))
     .addOption(benchmarkOption())
-    .addOption(new Option('--checks <slugs>', 'only these checks (comma-separated)').argParser(parsed((v) => parseCheckSlugs(v))))
-    .addOption(new Option('--accounts <ids>', 'only these accounts (comma-separated)').argParser(parsed((v) => list(v, 'account IDs', /^\d{12}$/))))
-    .addOption(new Option('--regions <regions>', 'only these regions (comma-separated)').argParser(parsed((v) => list(v, 'regions', /^[a-z]{2}(-[a-z]+)+-\d$/))))
-    .addOption(new Option('--role-name <name>', 'the role assumed in member accounts').default(DEFAULT_ROLE_NAME))
+    .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated').argParser(parsedBy(parseCheckSlugs)))
+    .addOption(new Option('--accounts <ids>', 'only these account IDs, comma-separated').argParser(parsedBy(parseAccountIds)))
+    .addOption(new Option('--regions <regions>', 'only these regions (default: every region enabled for each account)').argParser(parsedBy(parseRegions)))
+    .addOption(new Option('--role-name <name>', 'the role assumed in every other account (with the remediation policy for --apply and --rollback)').default(DEFAULT_ROLE_NAME).argParser(parsedBy(parseRoleName)))
     .addOption(new Option('--external-id <id>', 'the external ID the member role requires'))
-    .addOption(new Option('--endpoint-url <url>', 'send every call here (an AWS emulator)').argParser(parsed(validateEndpointUrl)))
-    .addOption(new Option('--profile <name>', 'the AWS profile to run with'))
-    .addOption(new Option('--concurrency <n>', 'accounts scanned at once').default(8).argParser(parsed(positiveInteger)))
-    .addOption(new Option('--max-changes <n>', 'make at most this many changes in this run').argParser(parsed(positiveInteger)))
+    .addOption(new Option('--endpoint-url <url>', 'send every AWS call here (an emulator such as moto); AWS_ENDPOINT_URL works too'))
+    .addOption(new Option('--profile <name>', "the AWS profile of the scanner's own credentials"))
+    .addOption(new Option('--home-region <region>', 'the region for account-wide calls (STS, Organizations, CloudTrail ListTrails)').default(process.env.AWS_REGION ?? 'us-east-1').argParser(parsedBy((v) => parseRegions(v)[0] as string)))
+    .addOption(new Option('--concurrency <n>', 'accounts scanned at once').default(DEFAULT_CONCURRENCY).argParser(parsedBy(parsePositiveInteger)))
+    .addOption(new Option('--max-changes <n>', 'make at most this many changes in this run').argParser(parsedBy(atLeastOne)))
     .addOption(new Option('--fix-alarms', "re-enable the actions of a person's disabled alarm instead of adding trailwatch's own"))
-    .addOption(new Option('--alert-topic <arn>', 'reuse this SNS topic for alarms in its account and region').argParser(parsed(validateTopicArn)))
+    .addOption(new Option('--alert-topic <arn>', 'reuse this SNS topic for alarms in its account and region').argParser(parsedBy(validateTopicArn)))
     .addOption(
       new Option('--alert-endpoint <endpoint>', 'who the alert topic notifies: an email address, an https:// URL, an SQS queue or Lambda function ARN').argParser(
-        parsed(parseAlertSubscription),
+        parsedBy(parseAlertSubscription),
       ),
     )
     .addOption(new Option('-f, --format <format>', 'output format (cli: the plan as AWS CLI commands)').choices(['table', 'json', 'cli']).default('table'))
@@ -122,7 +104,9 @@ function clientsFor(options: RemediateCommandOptions): AwsClients {
 }
 
 export async function remediate(options: RemediateCommandOptions, io: CliIo, clients = clientsFor(options)): Promise<ExitCodeValue> {
-  const homeRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  // A check the benchmark lacks is a usage error before any AWS call.
+  controlsFor(options.benchmark, options.checks);
+  const { homeRegion } = options;
   const scanOptions = (accounts?: readonly string[]): ScanOptions => ({
     benchmark: options.benchmark,
     ...(options.checks ? { checks: options.checks } : {}),
@@ -136,9 +120,10 @@ export async function remediate(options: RemediateCommandOptions, io: CliIo, cli
   });
   try {
     const before: ScanResult = await runScan(scanOptions(options.accounts));
-    const caller = await clients.sts({ accountId: 'caller' }, homeRegion).send(new GetCallerIdentityCommand({}));
+    const callerAccountId =
+      before.callerAccountId ?? (await clients.sts({ accountId: 'caller' }, homeRegion).send(new GetCallerIdentityCommand({}))).Account ?? '';
     const credentials = new AccountCredentials(clients, {
-      callerAccountId: caller.Account ?? '',
+      callerAccountId,
       roleName: options.roleName,
       ...(options.externalId ? { externalId: options.externalId } : {}),
       region: homeRegion,
