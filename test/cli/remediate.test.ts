@@ -6,8 +6,12 @@ import { runCli } from './run-cli';
 const SAVED = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
 
 function remediate(...args: string[]) {
+  return trailwatch('remediate', ...args);
+}
+
+function trailwatch(command: string, ...args: string[]) {
   return runCli([
-    'remediate',
+    command,
     '--endpoint-url',
     motoEndpoint(),
     '--role-name',
@@ -74,6 +78,20 @@ describe('trailwatch remediate', () => {
     expect(applied.stdout).toMatch(new RegExp(`${filterMisses} \\S+ +FAIL -> PASS`));
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).applied.applied).toBe(0);
+  });
+
+  it('leaves, after --apply, only failures at the trail for `trailwatch scan` to report', async () => {
+    // Prepare
+    const before = JSON.parse((await trailwatch('scan', '--format', 'json')).stdout);
+    // Act
+    await remediate('--apply', '--alert-endpoint', 'secops@example.com');
+    const scanned = await trailwatch('scan', '--format', 'json');
+    // Assess
+    const after = JSON.parse(scanned.stdout);
+    const failing = (report: { findings: { status: string; brokenLink: string | null }[] }) => report.findings.filter((f) => f.status !== 'PASS');
+    expect(failing(before).some((f) => f.brokenLink !== 'trail')).toBe(true);
+    expect(failing(after).length).toBeGreaterThan(0);
+    expect(failing(after).filter((f) => f.brokenLink !== 'trail' && f.brokenLink !== 'logGroup')).toEqual([]);
   });
 
   it('stops at --max-changes and exits 1 so the next run finishes', async () => {
