@@ -7,6 +7,7 @@ export {
   renderPlan,
   renderApplyResult,
   renderFindingChanges,
+  renderRemediationSection,
   renderRollbackPlan,
   renderRollbackResult,
   PLAN_FORMATS,

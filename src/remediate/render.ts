@@ -1,5 +1,5 @@
 /** Plans and their outcomes for people (a table), machines (JSON) and shells (AWS CLI commands). */
-import type { FindingChange } from './run';
+import type { FindingChange, RemediationRunResult } from './run';
 import type { ApplyResult, Change, ChangeOutcome, ManualItem, PendingSubscription, RemediationPlan, RollbackChange, RollbackPlan } from './types';
 
 export const PLAN_FORMATS = ['table', 'json', 'cli'] as const;
@@ -139,5 +139,25 @@ export function renderFindingChanges(changes: readonly FindingChange[]): string 
   for (const c of changes) {
     lines.push(`  ${c.accountId} ${c.check.padEnd(width)}  ${c.before} -> ${c.after}${c.reason ? `  (${c.reason})` : ''}`);
   }
+  return lines.join('\n');
+}
+
+/**
+ * Remediation as a section of the findings email: with `plan`, what would change (nothing was);
+ * with `apply`, what was done, what was not, and each finding before -> after.
+ */
+export function renderRemediationSection(run: RemediationRunResult): string {
+  const { plan, applied } = run;
+  if (!applied) {
+    return [
+      'REMEDIATION PLAN (REMEDIATE=plan: nothing was changed; set REMEDIATE=apply or run `trailwatch remediate --apply` to make it)',
+      '',
+      planTable(plan),
+    ].join('\n');
+  }
+  const lines = ['REMEDIATION (REMEDIATE=apply)', '', resultHeader(applied, 'Changes'), ...outcomeLines(applied.outcomes.filter((o) => o.status !== 'UNCHANGED'))];
+  lines.push(...pendingLines(applied.pending));
+  if (run.changes) lines.push('', renderFindingChanges(run.changes));
+  lines.push(...manualLines(plan.manual));
   return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import { compareFindings, planRemediation, remediateScan, renderFindingChanges, touchedAccounts } from '../../src/remediate';
+import { compareFindings, planRemediation, remediateScan, renderFindingChanges, renderRemediationSection, touchedAccounts } from '../../src/remediate';
 import type { ScanReport } from '../../src/report/types';
 import { motoClients } from '../support/moto';
 import { MANAGEMENT, MEMBER, OWN, finding, inventory, trail } from './fixtures';
@@ -73,5 +73,40 @@ describe('remediateScan', () => {
     expect(rescans).toBe(0);
     expect(clients.callCounter.total()).toBe(0);
     clients.destroy();
+  });
+});
+
+describe('renderRemediationSection', () => {
+  const plan = planRemediation([finding(OWN, 'root_usage', 'metricFilter')], [inventory(OWN)], { subscription: { protocol: 'email', endpoint: 'ops@example.com' } });
+
+  it('says a plan changed nothing and lists its changes', () => {
+    // Act
+    const text = renderRemediationSection({ plan });
+    // Assess
+    expect(text.split('\n')[0]).toContain('nothing was changed');
+    expect(text).toContain('add metric filter trailwatch-root_usage');
+  });
+
+  it('says what was done, what failed, and each finding before -> after', () => {
+    // Prepare
+    const [first, second, ...rest] = plan.changes;
+    const applied = {
+      outcomes: [
+        { change: first!, status: 'APPLIED' as const },
+        { change: second!, status: 'FAILED' as const, detail: 'AccessDenied: not authorized' },
+        ...rest.map((change) => ({ change, status: 'NOT_ATTEMPTED' as const, detail: 'an earlier change failed' })),
+      ],
+      applied: 1,
+      failed: 1,
+      notAttempted: rest.length,
+      complete: false,
+      pending: [],
+    };
+    // Act
+    const text = renderRemediationSection({ plan, applied, changes: [{ accountId: OWN, check: 'root_usage', before: 'FAIL', after: 'FAIL', reason: 'no filter' }] });
+    // Assess
+    expect(text).toContain(`Changes: 1 done, 0 already so, 1 failed, ${rest.length} not attempted — run it again`);
+    expect(text).toContain('AccessDenied: not authorized');
+    expect(text).toContain('root_usage  FAIL -> FAIL  (no filter)');
   });
 });
