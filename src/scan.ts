@@ -6,6 +6,7 @@
 import type { AwsClients } from './aws/clients';
 import type { AccountInventory } from './collect/inventory';
 import type { BenchmarkId, CheckSlug } from './controls/types';
+import type { NotifySettings, PublishResult } from './notify/types';
 import type { ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
 
@@ -39,12 +40,16 @@ export interface ScanOptions {
   /** The SDK client factory (endpoint, credentials, retries, call counting). */
   readonly clients: AwsClients;
   readonly onProgress?: (progress: ScanProgress) => void;
+  /** Publish the report to SNS (src/notify publishReport) once it is built; nothing is published when absent. */
+  readonly notify?: NotifySettings;
 }
 
 export interface ScanResult {
   readonly report: ScanReport;
   /** The inventories collected, for --save-inventory and remediation. */
   readonly inventories: AccountInventory[];
+  /** What publishReport did, when `notify` was set. */
+  readonly notification?: PublishResult;
 }
 
 export async function runScan(_options: ScanOptions): Promise<ScanResult> {
