@@ -192,10 +192,12 @@ function summaryByCheck(report: ScanReport, titles: EmailOptions['titles']): str
   ];
 }
 
-function checkHeading(check: CheckSlug, findings: Finding[], titles: EmailOptions['titles'], what: string): string {
+function checkHeading(check: CheckSlug, findings: Finding[], titles: EmailOptions['titles'], what: 'failing' | 'passing'): string {
   const control = findings[0]?.control ?? '';
-  const title = titles?.[check] ? ` ${titles[check]}` : '';
-  return `${control} ${check}${title}: ${plural(findings.length, 'account')} ${what}`;
+  const title = titles?.[check] ? ` (${titles[check]})` : '';
+  const counts =
+    what === 'failing' ? `${count(findings, 'FAIL')} FAIL, ${count(findings, 'ERROR')} ERROR` : `${plural(findings.length, 'account')} passing`;
+  return `${control} ${check}${title}: ${counts}`;
 }
 
 function findingLines(finding: Finding, report: ScanReport): string[] {
