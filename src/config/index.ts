@@ -1,4 +1,3 @@
-export { parseBenchmarkId } from './benchmark';
 export { ConfigurationError, PayloadError } from './errors';
 export type { FieldIssue } from './errors';
 export { ENVIRONMENT_VARIABLES, PAYLOAD_FIELDS, loadLambdaSettings, parseScanEvent } from './lambda';

@@ -4,9 +4,9 @@
  * Every wrong field is named; unknown payload fields are refused, so a typo never scans more.
  */
 import { z } from 'zod';
-import { BENCHMARK_IDS, CHECK_SLUGS, DEFAULT_BENCHMARK, type BenchmarkId, type CheckSlug } from '../controls/types';
+import { resolveBenchmark } from '../controls';
+import { CHECK_SLUGS, DEFAULT_BENCHMARK, type BenchmarkId, type CheckSlug } from '../controls/types';
 import { NOTIFICATION_LEVELS, NOTIFY_WHEN_VALUES, type NotifySettings } from '../notify/types';
-import { parseBenchmarkId } from './benchmark';
 import { ConfigurationError, PayloadError, type FieldIssue } from './errors';
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -19,10 +19,12 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const quoted = (input: unknown): string => (typeof input === 'string' ? `'${input}'` : JSON.stringify(input) ?? String(input));
 
 const benchmark = z.string().transform((text, ctx): BenchmarkId => {
-  const id = parseBenchmarkId(text);
-  if (id) return id;
-  ctx.addIssue({ code: 'custom', message: `${quoted(text)} is not a benchmark (one of ${BENCHMARK_IDS.join(', ')}, or a short form such as v4.0.0)` });
-  return z.NEVER;
+  try {
+    return resolveBenchmark(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
 });
 
 const check = z.enum(CHECK_SLUGS, { error: (issue) => `${quoted(issue.input)} is not a check (one of ${CHECK_SLUGS.join(', ')})` });

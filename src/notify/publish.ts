@@ -4,6 +4,8 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { controlsFor } from '../controls';
+import type { CheckSlug } from '../controls/types';
 import { diffReports, hasChanges, mergeBaseline, type ReportDiff } from '../report/diff';
 import type { ScanReport } from '../report/types';
 import { NotifySettingsError, PreviousReportError, PublishError } from './errors';
@@ -54,7 +56,7 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
     level: settings.level,
     ...(diff ? { diff } : {}),
     ...(previous ? { previousFinishedAt: previous.finishedAt } : {}),
-    ...(settings.checkTitles ? { titles: settings.checkTitles } : {}),
+    titles: checkTitles(report),
   };
   const subjectNote = changes
     ? changes.hadPrevious
@@ -113,6 +115,15 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
     ...(changes ? { changes } : {}),
     ...(baselineLocation ? { baselineLocation } : {}),
   };
+}
+
+/** The benchmark's control titles, for the email's check headings. */
+function checkTitles(report: ScanReport): Partial<Record<CheckSlug, string>> {
+  try {
+    return Object.fromEntries(controlsFor(report.benchmark).map((control) => [control.check, control.title]));
+  } catch {
+    return {};
+  }
 }
 
 async function previousReport(

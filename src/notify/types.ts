@@ -1,5 +1,4 @@
 import type { AwsClients } from '../aws/clients';
-import type { CheckSlug } from '../controls/types';
 import type { StatusValue } from '../evaluate/types';
 import type { EmailLevelValue } from '../report/email';
 import type { ScanReport } from '../report/types';
@@ -28,8 +27,6 @@ export interface NotifySettings {
   readonly reportBucket?: string;
   /** Key prefix in the bucket; "trailwatch/" by default. */
   readonly reportPrefix?: string;
-  /** Check titles from the controls catalogue, for the email. */
-  readonly checkTitles?: Partial<Record<CheckSlug, string>>;
   /** Told what is worth logging but does not stop the publish (an unreadable previous report, a stored full report). */
   readonly onNote?: (note: string) => void;
 }

@@ -105,7 +105,7 @@ function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
   const failing = report.findings.filter((f) => f.status !== 'PASS');
   const blocks: Block[] = [{ lines: headingLines(report), findings: 0, keep: true }];
   if (options.diff) blocks.push(...changeBlocks(options.diff, report, options.previousFinishedAt));
-  if (options.level !== EmailLevel.ERROR) blocks.push({ lines: summaryByCheck(report, options.titles), findings: 0, keep: true });
+  if (options.level !== EmailLevel.ERROR) blocks.push({ lines: summaryByCheck(report), findings: 0, keep: true });
   if (failing.length === 0) {
     blocks.push({ lines: ['No failures or errors: every check passes in every account scanned.'], findings: 0 });
   } else {
@@ -173,10 +173,10 @@ function changeBlocks(diff: ReportDiff, report: ScanReport, previousFinishedAt: 
   return blocks;
 }
 
-function summaryByCheck(report: ScanReport, titles: EmailOptions['titles']): string[] {
+function summaryByCheck(report: ScanReport): string[] {
   const rows = [...groupByCheck(report.findings)].map(([check, findings]) => ({
     control: findings[0]?.control ?? '',
-    name: titles?.[check] ? `${check}: ${titles[check]}` : check,
+    name: check,
     pass: count(findings, 'PASS'),
     fail: count(findings, 'FAIL'),
     error: count(findings, 'ERROR'),

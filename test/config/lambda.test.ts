@@ -51,7 +51,7 @@ describe('parseScanEvent', () => {
   });
 
   it.each([
-    [{ benchmark: 'v9' }, "benchmark: 'v9' is not a benchmark"],
+    [{ benchmark: 'v9' }, "benchmark: unknown benchmark 'v9': use one of cis-aws-v1.2.0"],
     [{ benchmark: 4 }, 'benchmark: Invalid input: expected string, received number'],
     [{ checks: ['root_usage', 'root-usage'] }, "checks[1]: 'root-usage' is not a check (one of unauthorized_api_calls,"],
     [{ checks: 'root_usage' }, "checks: expected a list of checks, got 'root_usage'"],

@@ -50,6 +50,7 @@ describe('publishReport (SNS and S3 on moto)', () => {
     const [envelope] = await publishedEnvelopes(topicArn);
     expect(envelope?.email).toContain('SUMMARY BY CHECK');
     expect(envelope?.email).toMatch(/FAIL\s+111111111111\s+4\.3 root_usage/);
+    expect(envelope?.email).toContain("4.3 root_usage (Ensure usage of the 'root' account is monitored): 1 FAIL, 0 ERROR");
   });
 
   it('publishes nothing with on-fail when every check passes, and still keeps the baseline', async () => {
