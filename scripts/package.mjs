@@ -1,13 +1,19 @@
 // `npm run package`: the Lambda artefact and its CloudFormation template, offline and without
 // AWS credentials. esbuild bundles handlers/scan.ts (SDK included) into dist/lambda/scan.js;
 // osls (the maintained MIT fork of Serverless Framework v3) zips it and writes the template
-// into .serverless/. Extra arguments go to osls (e.g. `-- --stage dev --region eu-west-1`).
+// into .serverless/. `npm run deploy` builds the same bundle and runs `osls deploy` with your
+// own credentials. Extra arguments go to osls (e.g. `-- --stage dev --region eu-west-1`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
+const [command = 'package', ...oslsArgs] = process.argv.slice(2);
+if (command !== 'package' && command !== 'deploy') {
+  console.error(`usage: node scripts/package.mjs package|deploy [osls arguments]`);
+  process.exit(2);
+}
 
 rmSync('dist/lambda', { recursive: true, force: true });
 await build({
@@ -27,6 +33,14 @@ await build({
   logLevel: 'warning',
 });
 
+const osls = require.resolve('osls/bin/serverless.js');
+const run = (env) => spawnSync(process.execPath, [osls, command, ...oslsArgs], { stdio: 'inherit', env });
+
+if (command === 'deploy') {
+  const result = run(process.env);
+  process.exit(result.status ?? 1);
+}
+
 // Packaging never talks to AWS. Should anything try, these make it fail at once on a closed
 // loopback port rather than find real credentials.
 const env = { ...process.env };
@@ -44,9 +58,7 @@ Object.assign(env, {
   SLS_TELEMETRY_DISABLED: '1',
   SLS_NOTIFICATIONS_MODE: 'off',
 });
-
-const osls = require.resolve('osls/bin/serverless.js');
-const result = spawnSync(process.execPath, [osls, 'package', ...process.argv.slice(2)], { stdio: 'inherit', env });
+const result = run(env);
 if (result.status !== 0) {
   console.error(`osls package failed (exit ${result.status ?? result.signal})`);
   process.exit(result.status ?? 1);
