@@ -1,0 +1,205 @@
+/**
+ * The accounts a scan covers: every page of Organizations ListAccounts, narrowed by
+ * --ous, --accounts and --exclude-accounts. ACTIVE accounts are read, the others listed as
+ * not scanned. Without an organization, or without permission to list it, the caller's
+ * account alone (or the accounts given explicitly), and a note that says so.
+ */
+import {
+  DescribeOrganizationCommand,
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListChildrenCommand,
+  type Account,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AccountSession, AwsClients } from '../aws/clients';
+import { readAllPages } from '../collect/paging';
+import { describeError, isAbort, isNoAnswer, readErrorCode } from '../collect/read-errors';
+import { DiscoveryError, EndpointUnreachableError, UnknownOrganizationalUnitError } from './errors';
+import type { AccountDiscovery, DiscoveredAccount, DiscoveredOrganization, NotScannedAccount } from './types';
+
+export interface ListAccountsOptions {
+  /** Only these accounts (--accounts). */
+  readonly accounts?: readonly string[];
+  /** Never these (--exclude-accounts). */
+  readonly excludeAccounts?: readonly string[];
+  /** Only accounts under these OUs or roots, at any depth (--ous). */
+  readonly ous?: readonly string[];
+  /** Where STS is called. Default us-east-1. */
+  readonly region?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** The pseudo account under which organization-wide discovery calls can be counted. */
+export const DISCOVERY_SESSION: AccountSession = { accountId: 'organization' };
+
+type Listing =
+  | { readonly kind: 'listed'; readonly organization: DiscoveredOrganization; readonly accounts: Account[] }
+  | { readonly kind: 'not-listed'; readonly organization?: DiscoveredOrganization; readonly note: string };
+
+function stateOf(account: Account): string {
+  return account.State ?? account.Status ?? 'UNKNOWN';
+}
+
+async function describeOrganization(
+  org: OrganizationsClient,
+  signal: AbortSignal | undefined,
+): Promise<{ organization?: DiscoveredOrganization; problem?: string }> {
+  try {
+    const { Organization } = await org.send(new DescribeOrganizationCommand({}), { abortSignal: signal });
+    return {
+      organization: {
+        ...(Organization?.Id ? { id: Organization.Id } : {}),
+        ...(Organization?.MasterAccountId ? { managementAccountId: Organization.MasterAccountId } : {}),
+        memberAccountIds: [],
+      },
+    };
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    const name = (error as Error)?.name;
+    if (name === 'AWSOrganizationsNotInUseException') return { problem: 'not in an organization' };
+    if (readErrorCode(error) === 'AccessDenied') return { problem: `no permission to describe the organization (${describeError(error)})` };
+    throw new DiscoveryError(`cannot describe the organization: ${describeError(error)}`, { cause: error });
+  }
+}
+
+async function listOrganization(org: OrganizationsClient, callerAccountId: string, signal: AbortSignal | undefined): Promise<Listing> {
+  const described = await describeOrganization(org, signal);
+  if (!described.organization) return { kind: 'not-listed', note: described.problem ?? 'no organization' };
+  const organization = described.organization;
+  try {
+    const accounts = await readAllPages(async (token) => {
+      const page = await org.send(new ListAccountsCommand({ MaxResults: 20, NextToken: token }), { abortSignal: signal });
+      return { items: page.Accounts, next: page.NextToken };
+    });
+    const memberAccountIds = accounts.map((a) => a.Id).filter((id): id is string => Boolean(id) && id !== organization.managementAccountId);
+    return { kind: 'listed', organization: { ...organization, memberAccountIds }, accounts };
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    if (readErrorCode(error) !== 'AccessDenied') {
+      throw new DiscoveryError(`cannot list the organization's accounts: ${describeError(error)}`, { cause: error });
+    }
+    const memberAccountIds = callerAccountId === organization.managementAccountId ? [] : [callerAccountId];
+    return {
+      kind: 'not-listed',
+      organization: { ...organization, memberAccountIds },
+      note: `no permission to list the organization's accounts (${describeError(error)})`,
+    };
+  }
+}
+
+/** Account ids under a parent (OU or root), at any depth. */
+async function accountsUnder(org: OrganizationsClient, parentId: string, signal: AbortSignal | undefined): Promise<string[]> {
+  const found: string[] = [];
+  const pending = [parentId];
+  while (pending.length > 0) {
+    const parent = pending.pop() as string;
+    try {
+      const accounts = await readAllPages(async (token) => {
+        const page = await org.send(new ListAccountsForParentCommand({ ParentId: parent, NextToken: token }), { abortSignal: signal });
+        return { items: page.Accounts, next: page.NextToken };
+      });
+      found.push(...accounts.map((a) => a.Id).filter((id): id is string => Boolean(id)));
+      const children = await readAllPages(async (token) => {
+        const page = await org.send(new ListChildrenCommand({ ParentId: parent, ChildType: 'ORGANIZATIONAL_UNIT', NextToken: token }), {
+          abortSignal: signal,
+        });
+        return { items: page.Children, next: page.NextToken };
+      });
+      pending.push(...children.map((c) => c.Id).filter((id): id is string => Boolean(id)));
+    } catch (error) {
+      if (isAbort(error)) throw error;
+      const name = (error as Error)?.name;
+      if (parent === parentId && (name === 'ParentNotFoundException' || name === 'InvalidInputException' || readErrorCode(error) === 'NotFound')) {
+        throw new UnknownOrganizationalUnitError(parentId);
+      }
+      throw new DiscoveryError(`cannot list the accounts under ${parent}: ${describeError(error)}`, { cause: error });
+    }
+  }
+  return found;
+}
+
+/**
+ * Who the scanner is and which accounts it covers. `session` is the scanner's own session (its
+ * accountId only names the bucket the calls are counted under, e.g. DISCOVERY_SESSION).
+ */
+export async function listAccounts(clients: AwsClients, session: AccountSession, options: ListAccountsOptions = {}): Promise<AccountDiscovery> {
+  const { signal } = options;
+  const region = options.region ?? 'us-east-1';
+  let identity;
+  try {
+    identity = await clients.sts(session, region).send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    const message = `cannot tell who the scanner is (STS GetCallerIdentity): ${describeError(error)}`;
+    throw isNoAnswer(error) ? new EndpointUnreachableError(message, { cause: error }) : new DiscoveryError(message, { cause: error });
+  }
+  const callerAccountId = identity.Account ?? '';
+  const callerArn = identity.Arn ?? '';
+  if (!callerAccountId) throw new DiscoveryError('STS GetCallerIdentity returned no account');
+
+  const org = clients.organizations(session);
+  const listing = await listOrganization(org, callerAccountId, signal);
+  const excluded = new Set(options.excludeAccounts ?? []);
+  const requested = options.accounts ? [...new Set(options.accounts)] : undefined;
+  const notes: string[] = [];
+  const accounts: DiscoveredAccount[] = [];
+  const notScanned: NotScannedAccount[] = [];
+  const managementAccountId = listing.organization?.managementAccountId;
+  const describe = (accountId: string, extra: Partial<DiscoveredAccount> = {}): DiscoveredAccount => ({
+    accountId,
+    isCaller: accountId === callerAccountId,
+    isManagement: accountId === managementAccountId,
+    ...extra,
+  });
+
+  if (listing.kind === 'not-listed') {
+    if (options.ous?.length) notes.push(`--ous ignored: the organization's accounts could not be listed`);
+    const ids = (requested ?? [callerAccountId]).filter((id) => !excluded.has(id));
+    for (const id of ids) accounts.push(describe(id));
+    notes.push(
+      requested
+        ? `${listing.note}: scanning the accounts given with --accounts`
+        : `${listing.note}: scanning the caller's account ${callerAccountId} alone`,
+    );
+    return {
+      callerAccountId,
+      callerArn,
+      ...(listing.organization ? { organization: listing.organization } : {}),
+      listedFromOrganization: false,
+      accounts,
+      notScanned,
+      notes,
+    };
+  }
+
+  let inScope = listing.accounts.filter((a): a is Account & { Id: string } => Boolean(a.Id));
+  if (options.ous?.length) {
+    const underOus = new Set<string>();
+    for (const ou of new Set(options.ous)) for (const id of await accountsUnder(org, ou, signal)) underOus.add(id);
+    inScope = inScope.filter((a) => underOus.has(a.Id));
+  }
+  if (requested) {
+    const wanted = new Set(requested);
+    const listedIds = new Set(listing.accounts.map((a) => a.Id));
+    inScope = inScope.filter((a) => wanted.has(a.Id));
+    for (const id of requested) {
+      if (!listedIds.has(id) && !excluded.has(id)) {
+        notScanned.push({ accountId: id, reason: `not an account of organization ${listing.organization.id ?? ''}`.trim() });
+      }
+    }
+  }
+  for (const account of inScope) {
+    if (excluded.has(account.Id)) continue;
+    const state = stateOf(account);
+    const details = {
+      ...(account.Name ? { name: account.Name } : {}),
+      ...(account.Email ? { email: account.Email } : {}),
+      status: state,
+    };
+    if (state === 'ACTIVE') accounts.push(describe(account.Id, details));
+    else notScanned.push({ accountId: account.Id, ...(account.Name ? { name: account.Name } : {}), status: state, reason: `account is ${state}` });
+  }
+  return { callerAccountId, callerArn, organization: listing.organization, listedFromOrganization: true, accounts, notScanned, notes };
+}

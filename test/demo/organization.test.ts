@@ -1,0 +1,156 @@
+import type { AwsClients } from '../../src/aws/clients';
+import { readAccount, type AccountInventory } from '../../src/collect';
+import { CHECK_SLUGS } from '../../src/controls/types';
+import { DEMO_REGIONS, REFORMATTED_PATTERNS_V4, seedDemoOrganization, type DemoOrganization, type DemoScenario } from '../../src/demo';
+import { AccountCredentials, DISCOVERY_SESSION, listAccounts } from '../../src/discover';
+import { motoClients, useMoto } from '../support/moto';
+
+/** Discovers and collects the whole demo organization as a scan would, on its own client factory. */
+async function collectOrganization(clients: AwsClients): Promise<{ inventories: Map<string, AccountInventory>; discovery: Awaited<ReturnType<typeof listAccounts>> }> {
+  const discovery = await listAccounts(clients, DISCOVERY_SESSION);
+  const credentials = new AccountCredentials(clients, { callerAccountId: discovery.callerAccountId, roleName: 'trailwatch', region: 'us-east-1' });
+  const inventories = new Map<string, AccountInventory>();
+  await Promise.all(
+    discovery.accounts.map(async ({ accountId }) => {
+      inventories.set(accountId, await readAccount(clients, credentials, accountId, { regions: [...DEMO_REGIONS, 'ap-east-1'] }));
+    }),
+  );
+  return { inventories, discovery };
+}
+
+describe('seedDemoOrganization', () => {
+  useMoto();
+  let seeder: AwsClients;
+  let clients: AwsClients;
+  let demo: DemoOrganization;
+  beforeEach(async () => {
+    seeder = motoClients();
+    clients = motoClients();
+  });
+  afterEach(() => {
+    seeder.destroy();
+    clients.destroy();
+  });
+
+  const accountOf = (scenario: DemoScenario) => {
+    const account = demo.accounts.find((a) => a.scenario === scenario);
+    if (!account) throw new Error(`no ${scenario} account in the demo`);
+    return account;
+  };
+
+  it('seeds an organization that discovery finds whole: every member scanned but the suspended one', async () => {
+    // Prepare
+    demo = await seedDemoOrganization(seeder);
+    // Act
+    const discovery = await listAccounts(clients, DISCOVERY_SESSION);
+    // Assess
+    expect(discovery.organization).toEqual({
+      id: demo.organizationId,
+      managementAccountId: demo.managementAccountId,
+      memberAccountIds: demo.accounts.filter((a) => a.scenario !== 'management').map((a) => a.accountId),
+    });
+    expect(discovery.accounts.map((a) => a.accountId)).toEqual(demo.accounts.filter((a) => a.scanned).map((a) => a.accountId));
+    expect(discovery.notScanned).toEqual([
+      { accountId: accountOf('suspended').accountId, name: 'suspended', status: 'SUSPENDED', reason: 'account is SUSPENDED' },
+    ]);
+    expect(demo.accounts.map((a) => a.scenario)).toEqual([
+      'management',
+      'no-own-trail',
+      'compliant-reformatted',
+      'filter-misses-event',
+      'alarm-actions-disabled',
+      'topic-without-subscriber',
+      'single-region-trail',
+      'suspended',
+    ]);
+  });
+
+  it('gives each account the state its scenario describes, read back through discovery and collection', async () => {
+    // Prepare
+    demo = await seedDemoOrganization(seeder);
+    // Act
+    const { inventories } = await collectOrganization(clients);
+    // Assess
+    const inventoryOf = (scenario: DemoScenario) => inventories.get(accountOf(scenario).accountId) as AccountInventory;
+    for (const inventory of inventories.values()) {
+      expect(inventory.readErrors).toEqual([]);
+      expect(inventory.regions).toEqual([...DEMO_REGIONS]);
+      expect(inventory.regionsNotEnabled).toEqual(['ap-east-1']);
+    }
+
+    const management = inventoryOf('management');
+    expect(management.trails).toEqual([
+      expect.objectContaining({ arn: demo.managementTrailArn, isOrganizationTrail: true, isMultiRegionTrail: true, status: { isLogging: true } }),
+    ]);
+    const managementGroup = Object.values(management.logGroups)[0];
+    expect(managementGroup?.metricFilters).toHaveLength(15);
+    expect(management.alarms['us-east-1']).toHaveLength(15);
+    expect(Object.values(management.topics)[0]?.subscriptions).toEqual([expect.objectContaining({ protocol: 'email', endpoint: 'security@example.com' })]);
+
+    // moto shows members no organization trail: this member has none of its own.
+    expect(inventoryOf('no-own-trail').trails).toEqual([]);
+
+    const compliant = inventoryOf('compliant-reformatted');
+    expect(compliant.trails[0]).toMatchObject({ homeRegion: 'eu-west-1', isMultiRegionTrail: true });
+    const compliantFilters = Object.values(compliant.logGroups)[0]?.metricFilters ?? [];
+    expect(Object.fromEntries(compliantFilters.map((f) => [f.name.replace('cis-', ''), f.pattern]))).toEqual(REFORMATTED_PATTERNS_V4);
+    expect(Object.keys(compliant.alarms)).toEqual(['eu-west-1']);
+
+    const missing = Object.values(inventoryOf('filter-misses-event').logGroups)[0]?.metricFilters?.find((f) => f.name === 'cis-iam_policy_changes');
+    expect(missing?.pattern).toContain('DetachUserPolicy');
+    expect(missing?.pattern).not.toContain('DetachGroupPolicy');
+
+    const disabled = inventoryOf('alarm-actions-disabled').alarms['us-east-1'] ?? [];
+    expect(disabled.filter((a) => !a.actionsEnabled).map((a) => a.name)).toEqual(['cis-root_usage']);
+
+    expect(Object.values(inventoryOf('topic-without-subscriber').topics)).toEqual([expect.objectContaining({ exists: true, subscriptions: [] })]);
+
+    expect(inventoryOf('single-region-trail').trails[0]).toMatchObject({ isMultiRegionTrail: false, homeRegion: 'us-east-1', includeGlobalServiceEvents: true });
+  });
+
+  it('reads every account of the demo in at most 11 calls', async () => {
+    // Prepare
+    demo = await seedDemoOrganization(seeder);
+    // Act
+    const { inventories } = await collectOrganization(clients);
+    // Assess
+    for (const accountId of inventories.keys()) expect(clients.callCounter.totalFor(accountId)).toBeLessThanOrEqual(11);
+    expect(clients.callCounter.totalFor(accountOf('no-own-trail').accountId)).toBeLessThanOrEqual(4);
+  });
+
+  it('expects every scanned member to pass through the organization trail, which covers it', async () => {
+    // Act
+    demo = await seedDemoOrganization(seeder);
+    // Assess
+    for (const account of demo.accounts.filter((a) => a.scanned)) {
+      expect(Object.keys(account.expected)).toEqual([...CHECK_SLUGS]);
+      for (const verdict of Object.values(account.expected)) expect(verdict.status).toBe('PASS');
+    }
+    expect(accountOf('filter-misses-event').ownChainDefect).toMatchObject({ checks: ['iam_policy_changes'], brokenLink: 'metricFilter' });
+    expect(accountOf('suspended').expected).toEqual({});
+  });
+
+  it('judges each member on its own chain when the management trail is not an organization trail', async () => {
+    // Act
+    demo = await seedDemoOrganization(seeder, { organizationTrail: false });
+    const discovery = await listAccounts(clients, DISCOVERY_SESSION);
+    const { inventories } = await collectOrganization(clients);
+    // Assess
+    expect(inventories.get(demo.managementAccountId)?.trails[0]?.isOrganizationTrail).toBe(false);
+    expect(discovery.accounts).toHaveLength(7);
+    const failing = (scenario: DemoScenario) =>
+      Object.entries(accountOf(scenario).expected)
+        .filter(([, v]) => v.status === 'FAIL')
+        .map(([check, v]) => `${check}:${v.brokenLink}`);
+    expect(failing('management')).toEqual([]);
+    expect(failing('compliant-reformatted')).toEqual([]);
+    expect(failing('no-own-trail')).toEqual(CHECK_SLUGS.map((c) => `${c}:trail`));
+    expect(failing('filter-misses-event')).toEqual(['iam_policy_changes:metricFilter']);
+    expect(failing('alarm-actions-disabled')).toEqual(['root_usage:alarm']);
+    expect(failing('topic-without-subscriber')).toEqual(CHECK_SLUGS.map((c) => `${c}:subscription`));
+    expect(failing('single-region-trail')).toEqual(
+      // IAM and Organizations events are recorded in us-east-1 only: the us-east-1 trail covers them.
+      CHECK_SLUGS.filter((c) => !['iam_policy_changes', 'organizations_changes'].includes(c)).map((c) => `${c}:trail`),
+    );
+  });
+});
