@@ -50,6 +50,7 @@ export function logReport(logger: StructuredLogger, report: ScanReport): void {
       ...(account.notes?.length ? { notes: account.notes } : {}),
     };
     if (account.status === 'ERROR') logger.warn('account not scanned', entry);
+    else if (account.status === 'SKIPPED') logger.info('account skipped', entry);
     else logger.info('account scanned', entry);
   }
   logger.info('scan finished', {

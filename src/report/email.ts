@@ -210,7 +210,8 @@ function findingLines(finding: Finding, report: ScanReport): string[] {
   if (finding.status === 'PASS' && finding.coveredRegions.length > 0) {
     lines.push(`         Regions covered: ${finding.coveredRegions.join(', ')}`);
   }
-  if (finding.fix && finding.status !== 'PASS') lines.push(`         Fix: ${finding.fix}`);
+  // Most reasons already end with the fix; say it once.
+  if (finding.fix && finding.status !== 'PASS' && !finding.reason.includes(finding.fix)) lines.push(`         Fix: ${finding.fix}`);
   for (const warning of finding.warnings ?? []) lines.push(`         Note: ${warning}`);
   return lines;
 }

@@ -17,6 +17,7 @@ const scanned = report(
       { accountId: '111111111111', name: 'payments', status: 'SCANNED', regions: ['us-east-1'], apiCalls: 7 },
       { accountId: '222222222222', status: 'SCANNED', regions: ['us-east-1'] },
       { accountId: '333333333333', status: 'ERROR', error: 'AssumeRole AccessDenied' },
+      { accountId: '444444444444', name: 'closed', status: 'SKIPPED', error: 'suspended: not scanned' },
     ],
   },
 );
@@ -32,12 +33,13 @@ describe('logReport', () => {
       ['info', 'account scanned', '111111111111'],
       ['info', 'account scanned', '222222222222'],
       ['warn', 'account not scanned', '333333333333'],
+      ['info', 'account skipped', '444444444444'],
       ['info', 'scan finished', undefined],
     ]);
     expect(logger.lines[0]?.fields).toMatchObject({ accountName: 'payments', pass: 1, fail: 1, error: 0, apiCalls: 7 });
     expect(logger.lines[0]?.fields.failing).toEqual([{ check: 'root_usage', status: 'FAIL', brokenLink: 'alarm', reason: "alarm 'root_usage-alarm' in 111111111111 has actions disabled" }]);
     expect(logger.lines[2]?.fields).toMatchObject({ accountStatus: 'ERROR', accountError: 'AssumeRole AccessDenied' });
-    expect(logger.lines[3]?.fields).toMatchObject({ benchmark: 'cis-aws-v4.0.0', accounts: 3, summary: { pass: 2, fail: 1, error: 3 } });
+    expect(logger.lines[4]?.fields).toMatchObject({ benchmark: 'cis-aws-v4.0.0', accounts: 4, summary: { pass: 2, fail: 1, error: 3 } });
   });
 });
 
