@@ -9,6 +9,7 @@ import type { AwsClients } from './aws/clients';
 import type { AccountInventory, OrganizationContext } from './collect/inventory';
 import type { BenchmarkId, CheckSlug } from './controls/types';
 import type { Finding } from './evaluate/types';
+import { publishReport } from './notify/publish';
 import type { NotifySettings, PublishResult } from './notify/types';
 import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
@@ -248,9 +249,12 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     summary: summarize(findings),
     stats: { apiCalls: counter.total(), apiCallsPerAccount, ...(discovery.notes.length ? { notes: discovery.notes } : {}) },
   };
+  // Notify once the report is whole; a PublishError carries the report, so the caller can log it before failing.
+  const notification = options.notify ? await publishReport(report, options.notify, { clients: options.clients }) : undefined;
   return {
     report,
     inventories,
+    ...(notification ? { notification } : {}),
     ...(discovery.organization ? { organization: discovery.organization } : {}),
     ...(discovery.callerAccountId ? { callerAccountId: discovery.callerAccountId } : {}),
   };
