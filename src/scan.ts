@@ -10,6 +10,8 @@ import type { AccountInventory, OrganizationContext, ReadError, TopicRecord } fr
 import { readTopics, topicsOwnedElsewhere, withTopics, type TopicToRead } from './collect/cross-account-topics';
 import type { BenchmarkId, CheckSlug } from './controls/types';
 import type { Finding } from './evaluate/types';
+import { publishReport } from './notify/publish';
+import type { NotifySettings, PublishResult } from './notify/types';
 import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
 import { readAccount } from './collect';
@@ -46,12 +48,16 @@ export interface ScanOptions {
   /** The SDK client factory (endpoint, credentials, retries, call counting). */
   readonly clients: AwsClients;
   readonly onProgress?: (progress: ScanProgress) => void;
+  /** Publish the report to SNS (src/notify publishReport) once it is built; nothing is published when absent. */
+  readonly notify?: NotifySettings;
 }
 
 export interface ScanResult {
   readonly report: ScanReport;
   /** The inventories collected, for --save-inventory and remediation. */
   readonly inventories: AccountInventory[];
+  /** What publishReport did, when `notify` was set. */
+  readonly notification?: PublishResult;
   /** The organization as discovered (to credit organization trails when re-evaluating offline). */
   readonly organization?: OrganizationContext;
   /** The account whose credentials ran the scan. */
@@ -254,9 +260,12 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     summary: summarize(findings),
     stats: { apiCalls: counter.total(), apiCallsPerAccount, ...(discovery.notes.length ? { notes: discovery.notes } : {}) },
   };
+  // Notify once the report is whole; a PublishError carries the report, so the caller can log it before failing.
+  const notification = options.notify ? await publishReport(report, options.notify, { clients: options.clients }) : undefined;
   return {
     report,
     inventories,
+    ...(notification ? { notification } : {}),
     ...(discovery.organization ? { organization: discovery.organization } : {}),
     ...(discovery.callerAccountId ? { callerAccountId: discovery.callerAccountId } : {}),
   };
