@@ -10,6 +10,7 @@ import { AwsClients } from '../src/aws/clients';
 import { parseScanEvent, type LambdaSettings, type ScanPayload } from '../src/config';
 import { TrailwatchError } from '../src/errors';
 import { logReport, publishCheckMetrics, PublishError, type PublishResult } from '../src/notify';
+import { remediationStep } from '../src/remediate/step';
 import type { ScanReport } from '../src/report/types';
 import type { ScanOptions, ScanResult } from '../src/scan';
 
@@ -36,6 +37,8 @@ export interface ScanSummary {
   readonly notification:
     | { readonly published: false; readonly reason: string }
     | (Pick<PublishResult, 'published' | 'subject' | 'parts' | 'messageIds' | 'fullReportLocation' | 'omittedFindings'> & { readonly published: boolean });
+  /** What REMEDIATE=plan|apply did (its email text left out). */
+  readonly remediation?: Omit<NonNullable<ScanReport['remediation']>, 'text'>;
   /** The whole report, when its JSON is within MAX_RETURNED_REPORT_BYTES. */
   readonly report?: ScanReport;
   readonly reportOmitted?: string;
@@ -58,7 +61,7 @@ export function scanDeadlines(
 export function buildScanOptions(
   settings: LambdaSettings,
   payload: ScanPayload,
-  extra: Pick<ScanOptions, 'clients'> & Partial<Pick<ScanOptions, 'deadline' | 'signal' | 'onProgress' | 'notify'>>,
+  extra: Pick<ScanOptions, 'clients'> & Partial<Pick<ScanOptions, 'deadline' | 'signal' | 'onProgress' | 'notify' | 'remediate'>>,
 ): ScanOptions {
   const regions = payload.regions ?? settings.regions;
   const checks = payload.checks ?? settings.checks;
@@ -106,6 +109,7 @@ export function summarize(result: ScanResult, notified: boolean): ScanSummary {
               ...(n.fullReportLocation ? { fullReportLocation: n.fullReportLocation } : {}),
             }
           : { published: false, reason: n.skipped === 'all-passed' ? 'NOTIFY=on-fail and every check passed' : 'NOTIFY=on-change and nothing changed' },
+    ...(report.remediation ? { remediation: (({ text: _text, ...rest }) => rest)(report.remediation) } : {}),
     ...(small ? { report } : { reportOmitted: `the report's JSON is over ${MAX_RETURNED_REPORT_BYTES / 1024} KB: see the log, the findings topic or the report bucket` }),
   };
 }
@@ -136,11 +140,23 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
 
     const clients = deps.clients?.() ?? new AwsClients(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {});
     const notify = payload.notify === false ? undefined : { ...settings.notify, onNote: (note: string) => logger.warn(note) };
+    // REMEDIATE=plan|apply: runs on the evaluated scan before it is published; the re-scan publishes nothing.
+    const remediate = settings.remediation
+      ? remediationStep(settings.remediation, {
+          clients,
+          roleName: settings.roleName,
+          ...(settings.externalId ? { externalId: settings.externalId } : {}),
+          homeRegion: settings.homeRegion,
+          signal: abort.signal,
+          rescan: (accounts) => deps.runScan({ ...options, accounts, notify: undefined, remediate: undefined }),
+        })
+      : undefined;
     const options = buildScanOptions(settings, payload, {
       clients,
       signal: abort.signal,
       ...(deadlines ? { deadline: deadlines.deadline } : {}),
       ...(notify ? { notify } : {}),
+      ...(remediate ? { remediate } : {}),
       onProgress: (progress) => logger.debug('progress', { progress }),
     });
 

@@ -50,6 +50,11 @@ export interface ScanOptions {
   readonly onProgress?: (progress: ScanProgress) => void;
   /** Publish the report to SNS (src/notify publishReport) once it is built; nothing is published when absent. */
   readonly notify?: NotifySettings;
+  /**
+   * Remediation (REMEDIATE=plan|apply), run on the evaluated scan before it is published: returns
+   * the report to publish and return, with its `remediation` section (src/remediate remediationStep).
+   */
+  readonly remediate?: (scan: ScanResult) => Promise<ScanReport>;
 }
 
 export interface ScanResult {
@@ -251,7 +256,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
   });
 
   const apiCallsPerAccount = Object.fromEntries(counter.accounts().map((id) => [id, counter.totalFor(id)]));
-  const report: ScanReport = {
+  const scanned: ScanReport = {
     benchmark: options.benchmark,
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -260,6 +265,12 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     summary: summarize(findings),
     stats: { apiCalls: counter.total(), apiCallsPerAccount, ...(discovery.notes.length ? { notes: discovery.notes } : {}) },
   };
+  const facts = {
+    inventories,
+    ...(discovery.organization ? { organization: discovery.organization } : {}),
+    ...(discovery.callerAccountId ? { callerAccountId: discovery.callerAccountId } : {}),
+  };
+  const report = options.remediate ? await options.remediate({ report: scanned, ...facts }) : scanned;
   // Notify once the report is whole; a PublishError carries the report, so the caller can log it before failing.
   const notification = options.notify ? await publishReport(report, options.notify, { clients: options.clients }) : undefined;
   return {

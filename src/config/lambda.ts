@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { resolveBenchmark } from '../controls';
 import { CHECK_SLUGS, DEFAULT_BENCHMARK, type BenchmarkId, type CheckSlug } from '../controls/types';
 import { NOTIFICATION_LEVELS, NOTIFY_WHEN_VALUES, type NotifySettings } from '../notify/types';
+import { parseAlertSubscription } from '../remediate/options';
+import { REMEDIATE_MODES, type RemediationSettings } from '../remediate/step';
 import { ConfigurationError, PayloadError, type FieldIssue } from './errors';
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -134,6 +136,11 @@ export const ENVIRONMENT_VARIABLES = [
   'HOME_REGION',
   'AWS_REGION',
   'AWS_ENDPOINT_URL',
+  'REMEDIATE',
+  'REMEDIATION_ALERT_ENDPOINT',
+  'REMEDIATION_ALERT_TOPIC_ARN',
+  'REMEDIATION_MAX_CHANGES',
+  'REMEDIATION_FIX_ALARMS',
 ] as const;
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -174,6 +181,24 @@ const environmentSchema = z.object({
   HOME_REGION: region.optional(),
   AWS_REGION: region.optional(),
   AWS_ENDPOINT_URL: z.url({ error: (issue) => `${quoted(issue.input)} is not a URL` }).optional(),
+  REMEDIATE: oneOf(REMEDIATE_MODES).default('off'),
+  REMEDIATION_ALERT_ENDPOINT: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseAlertSubscription(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  REMEDIATION_ALERT_TOPIC_ARN: z
+    .string()
+    .regex(TOPIC_ARN, { error: (issue) => `${quoted(issue.input)} is not an SNS topic ARN` })
+    .optional(),
+  REMEDIATION_MAX_CHANGES: integer(1, 10000).default(100),
+  REMEDIATION_FIX_ALARMS: oneOf(['true', 'false']).default('false'),
 });
 
 /** The function's configuration, from its environment. */
@@ -192,6 +217,8 @@ export interface LambdaSettings {
   /** An AWS emulator for tests; AWS itself when absent. */
   readonly endpointUrl?: string;
   readonly notify: NotifySettings;
+  /** REMEDIATE=plan|apply and how: who the alert topic notifies, the bound per run; absent when REMEDIATE=off. */
+  readonly remediation?: RemediationSettings;
 }
 
 /** Reads the environment; throws ConfigurationError naming every wrong variable. */
@@ -205,6 +232,14 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
   const e = parsed.data;
   const homeRegion = e.HOME_REGION ?? e.AWS_REGION;
   if (!homeRegion) throw new ConfigurationError([{ field: 'HOME_REGION', message: 'required when AWS_REGION is not set' }]);
+  if (e.REMEDIATE === 'apply' && !e.REMEDIATION_ALERT_ENDPOINT && !e.REMEDIATION_ALERT_TOPIC_ARN) {
+    throw new ConfigurationError([
+      {
+        field: 'REMEDIATION_ALERT_ENDPOINT',
+        message: 'REMEDIATE=apply needs it (or REMEDIATION_ALERT_TOPIC_ARN): an alert topic nobody is subscribed to makes no check pass',
+      },
+    ]);
+  }
   return {
     benchmark: e.BENCHMARK,
     ...(e.CHECKS ? { checks: e.CHECKS } : {}),
@@ -224,6 +259,17 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
       ...(e.REPORT_BUCKET ? { reportBucket: e.REPORT_BUCKET } : {}),
       ...(e.REPORT_PREFIX ? { reportPrefix: e.REPORT_PREFIX.endsWith('/') ? e.REPORT_PREFIX : `${e.REPORT_PREFIX}/` } : {}),
     },
+    ...(e.REMEDIATE !== 'off'
+      ? {
+          remediation: {
+            mode: e.REMEDIATE,
+            ...(e.REMEDIATION_ALERT_ENDPOINT ? { alertEndpoint: e.REMEDIATION_ALERT_ENDPOINT } : {}),
+            ...(e.REMEDIATION_ALERT_TOPIC_ARN ? { alertTopicArn: e.REMEDIATION_ALERT_TOPIC_ARN } : {}),
+            maxChanges: e.REMEDIATION_MAX_CHANGES,
+            fixAlarms: e.REMEDIATION_FIX_ALARMS === 'true',
+          },
+        }
+      : {}),
   };
 }
 

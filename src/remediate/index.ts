@@ -13,6 +13,7 @@ export {
   PLAN_FORMATS,
   type PlanFormat,
 } from './render';
+export { remediationStep, mergeRescan, REMEDIATE_MODES, type RemediateMode, type RemediationSettings, type RemediationStepDeps } from './step';
 export { remediateScan, compareFindings, touchedAccounts, type FindingChange, type RemediationRunResult, type ScanOutcome } from './run';
 export { parseAlertSubscription, validateAlertSubscription, validateTopicArn, validateTopicName } from './options';
 export { allowsCloudWatchPublish } from './policy';

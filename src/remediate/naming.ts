@@ -27,8 +27,14 @@ export function tagsFor(check: CheckSlug | typeof SHARED_CHECK_TAG_VALUE): { Key
   ];
 }
 
+/**
+ * Made by remediation: tagged managed-by=trailwatch AND with a check tag. The deployment's own
+ * resources (the findings topic, the member role) may carry managed-by too, never a check tag,
+ * so rollback can never take them for its own.
+ */
 export function isManagedByTrailwatch(tags: readonly { Key?: string; Value?: string }[] | undefined): boolean {
-  return (tags ?? []).some((tag) => tag.Key === MANAGED_BY_TAG.key && tag.Value === MANAGED_BY_TAG.value);
+  const list = tags ?? [];
+  return list.some((tag) => tag.Key === MANAGED_BY_TAG.key && tag.Value === MANAGED_BY_TAG.value) && list.some((tag) => tag.Key === CHECK_TAG_KEY && !!tag.Value);
 }
 
 /** The alarm trailwatch puts on its metric: one event in five minutes raises it. */

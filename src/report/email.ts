@@ -115,6 +115,8 @@ function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
       for (const finding of findings) blocks.push({ lines: findingLines(finding, report), findings: 1 });
     }
   }
+  // REMEDIATE=plan|apply: what would change, or what did (written by src/remediate).
+  if (report.remediation) blocks.push({ lines: report.remediation.text.split('\n'), findings: 0 });
   const unscanned = report.accounts.filter((a) => a.status === 'ERROR');
   if (unscanned.length > 0) {
     blocks.push({ lines: ['ACCOUNTS NOT SCANNED'], findings: 0 });

@@ -50,6 +50,9 @@ export function reportJson(report: ScanReport): Record<string, unknown> {
     ...(report.stats
       ? { stats: pick(report.stats, ['apiCalls', 'apiCallsPerAccount', 'notes']) }
       : {}),
+    ...(report.remediation
+      ? { remediation: pick(report.remediation, ['mode', 'planned', 'applied', 'failed', 'notAttempted', 'manual', 'findingChanges', 'text']) }
+      : {}),
   };
 }
 

@@ -20,6 +20,24 @@ export interface ReportSummary {
   readonly error: number;
 }
 
+/** What remediation did after the scan (the Lambda with REMEDIATE=plan|apply). */
+export interface ReportRemediation {
+  /** plan: nothing was changed; apply: the changes were made and the touched accounts re-scanned. */
+  readonly mode: 'plan' | 'apply';
+  /** Changes in the plan. */
+  readonly planned: number;
+  /** Changes that wrote something, failed, or were not attempted (apply). */
+  readonly applied?: number;
+  readonly failed?: number;
+  readonly notAttempted?: number;
+  /** Items left to a person (a missing trail, a trail not delivering to CloudWatch Logs...). */
+  readonly manual: number;
+  /** Findings that failed before, with their status after the re-scan (apply). */
+  readonly findingChanges?: { readonly accountId: string; readonly check: string; readonly before: string; readonly after: string }[];
+  /** The section of the findings email, as src/remediate writes it. */
+  readonly text: string;
+}
+
 /** The scan report (`--format json`, what the Lambda returns and publishes). */
 export interface ScanReport {
   readonly benchmark: BenchmarkId;
@@ -34,4 +52,6 @@ export interface ScanReport {
     readonly apiCallsPerAccount: Record<string, number>;
     readonly notes?: string[];
   };
+  /** Set when remediation ran after the scan; the findings are then those after it. */
+  readonly remediation?: ReportRemediation;
 }

@@ -362,7 +362,7 @@ describe('rollback against moto', () => {
     clients.destroy();
   });
 
-  it('leaves a filter with trailwatch\'s name in another namespace, and an untagged alarm with its name', async () => {
+  it('leaves a filter with trailwatch\'s name in another namespace, an untagged alarm with its name, and the deployment\'s findings topic', async () => {
     // Prepare
     const clients = motoClients();
     const sessionFor = sessions(clients);
@@ -390,6 +390,8 @@ describe('rollback against moto', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       }),
     );
+    const { CreateTopicCommand } = await import('@aws-sdk/client-sns');
+    await clients.sns(own, REGION).send(new CreateTopicCommand({ Name: 'trailwatch-prod-findings', Tags: [{ Key: 'managed-by', Value: 'trailwatch' }] }));
     // Act
     const rollback = await planRollback(rollbackScopes([inventory(OWN)]), { clients, sessionFor });
     // Assess
