@@ -1,57 +1,91 @@
 /**
- * The IAM actions remediation needs, beyond the scanner's read-only ones, and the resources each
- * can be scoped to. serverless.yml and deploy/member-role.yml grant exactly these when
- * remediation is enabled; a test holds them to what apply and rollback really call.
+ * The IAM actions remediation needs beyond the scanner's reads, and the resources each is scoped
+ * to. serverless.yml grants the `apply` ones to the function when REMEDIATE=apply;
+ * deploy/member-role.yml grants `apply` and `rollback` ones to the member role when its
+ * remediation policy is enabled. Tests hold both templates, and what apply and rollback really
+ * call against moto, to this list.
  */
 
 export interface RemediationPermission {
+  readonly sid: string;
   readonly actions: readonly string[];
-  /** Resource ARN patterns, `${partition}` and `${account}` to be filled in by the template. */
+  /** Resource ARN patterns; `${AWS::Partition}` and `${AWS::AccountId}` as CloudFormation's Fn::Sub reads them. */
   readonly resources: readonly string[];
+  /** apply: the Lambda and `remediate --apply`; rollback: `remediate --rollback` only. */
+  readonly use: 'apply' | 'rollback';
   readonly why: string;
 }
 
+export const ALERT_TOPIC_RESOURCE = 'arn:${AWS::Partition}:sns:*:${AWS::AccountId}:trailwatch-alerts';
+
 export const REMEDIATION_PERMISSIONS: readonly RemediationPermission[] = [
   {
-    actions: ['logs:DescribeMetricFilters', 'logs:PutMetricFilter', 'logs:DeleteMetricFilter'],
-    resources: ['arn:${partition}:logs:*:${account}:log-group:*'],
-    why: 'metric filters are not resources of their own: they are scoped by the log group they sit on',
-  },
-  {
-    actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+    sid: 'ReadRemediationMarks',
+    actions: ['cloudwatch:ListTagsForResource'],
     resources: ['*'],
-    why: 'reads before writes, and the managed-by tag that tells trailwatch its alarms',
+    use: 'apply',
+    why: 'the managed-by tag tells trailwatch its alarms from a person\'s of the same name',
   },
   {
-    actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
-    resources: ['arn:${partition}:cloudwatch:*:${account}:alarm:trailwatch-*'],
+    sid: 'TrailLogGroupFilters',
+    actions: ['logs:PutMetricFilter', 'logs:DeleteMetricFilter'],
+    resources: ['arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:*'],
+    use: 'apply',
+    why: 'a metric filter is no resource of its own: it is scoped by its log group (a stale trailwatch filter is replaced by delete and put)',
+  },
+  {
+    sid: 'TrailwatchAlarms',
+    actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+    resources: ['arn:${AWS::Partition}:cloudwatch:*:${AWS::AccountId}:alarm:trailwatch-*'],
+    use: 'apply',
     why: "trailwatch's own alarms only",
   },
   {
+    sid: 'FixAlarms',
     actions: ['cloudwatch:EnableAlarmActions'],
-    resources: ['arn:${partition}:cloudwatch:*:${account}:alarm:*'],
-    why: '--fix-alarms re-enables the actions of a person\'s alarm',
+    resources: ['arn:${AWS::Partition}:cloudwatch:*:${AWS::AccountId}:alarm:*'],
+    use: 'apply',
+    why: "--fix-alarms re-enables the actions of a person's alarm",
   },
   {
-    actions: ['sns:ListTopics', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource'],
+    sid: 'TrailwatchAlertTopic',
+    actions: ['sns:CreateTopic', 'sns:TagResource', 'sns:SetTopicAttributes', 'sns:Subscribe'],
+    resources: [ALERT_TOPIC_RESOURCE],
+    use: 'apply',
+    why: "trailwatch's own alert topic (not the deployment's findings topic)",
+  },
+  {
+    sid: 'FindTrailwatchResources',
+    actions: ['sns:ListTopics', 'sns:ListTagsForResource'],
     resources: ['*'],
-    why: 'reads before writes; rollback finds its topics by name and tag',
+    use: 'rollback',
+    why: 'rollback finds its topics by name and tag',
   },
   {
-    actions: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:TagResource', 'sns:SetTopicAttributes', 'sns:Subscribe'],
-    resources: ['arn:${partition}:sns:*:${account}:trailwatch-*'],
-    why: "trailwatch's own alert topic",
+    sid: 'RemoveTrailwatchAlarms',
+    actions: ['cloudwatch:DeleteAlarms'],
+    resources: ['arn:${AWS::Partition}:cloudwatch:*:${AWS::AccountId}:alarm:trailwatch-*'],
+    use: 'rollback',
+    why: "trailwatch's own alarms only",
   },
   {
-    actions: ['sns:SetTopicAttributes', 'sns:Subscribe'],
-    resources: ['<the configured alert topic ARN, when one is reused>'],
-    why: 'a reused alert topic gets the CloudWatch publish statement and the subscription',
+    sid: 'RemoveTrailwatchAlertTopic',
+    actions: ['sns:DeleteTopic'],
+    resources: [ALERT_TOPIC_RESOURCE],
+    use: 'rollback',
+    why: "trailwatch's own alert topic only",
   },
 ];
 
-/** Every action, once. */
-export function remediationActions(): string[] {
-  return [...new Set(REMEDIATION_PERMISSIONS.flatMap((p) => p.actions))].sort();
+/** On a reused (--alert-topic) topic: the CloudWatch publish statement and the subscription, added on apply, the statement removed on rollback. */
+export const REUSED_TOPIC_ACTIONS = ['sns:SetTopicAttributes', 'sns:Subscribe'] as const;
+
+/** Reads apply and rollback make that the scanner's read-only policy already grants. */
+export const SCANNER_READS_USED = ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'] as const;
+
+/** Every action for a use, once, sorted. */
+export function remediationActions(use?: RemediationPermission['use']): string[] {
+  return [...new Set(REMEDIATION_PERMISSIONS.filter((p) => use === undefined || p.use === use).flatMap((p) => p.actions))].sort();
 }
 
 /** The IAM action an SDK call needs: `CloudWatchLogs:PutMetricFilter` -> `logs:PutMetricFilter`. */
