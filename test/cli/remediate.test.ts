@@ -126,6 +126,7 @@ describe('trailwatch remediate usage errors', () => {
     [['--plan', '--apply'], 'cannot be used with'],
     [['--max-changes', '0'], 'at least 1'],
     [['--apply', '--format', 'cli'], '--format cli prints a plan'],
+    [['--apply'], '--apply needs --alert-endpoint or --alert-topic'],
     [['--alert-endpoint', 'sms:+15555550100'], 'not one of email'],
     [['--accounts', '12345'], "'12345' is not a valid account ID"],
     [['--checks', 'root-usage,nope'], "unknown check 'nope'"],

@@ -92,6 +92,12 @@ export const registerRemediate: RegisterCommand = (program, cli) => {
       if (options.format === 'cli' && (options.apply || (options.rollback && !options.plan))) {
         command.error('--format cli prints a plan: use it with --plan', { exitCode: ExitCode.USAGE, code: 'trailwatch.usage' });
       }
+      if (options.apply && !options.alertEndpoint && !options.alertTopic) {
+        command.error('--apply needs --alert-endpoint or --alert-topic: an alert topic nobody is subscribed to makes no check pass', {
+          exitCode: ExitCode.USAGE,
+          code: 'trailwatch.usage',
+        });
+      }
       cli.setExitCode(await remediate(options, cli.io));
     });
 };
