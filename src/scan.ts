@@ -3,6 +3,7 @@
  * report -> notify -> remediate. The CLI and the Lambda handlers both call `runScan`; neither
  * re-implements any of it.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { AwsClients } from './aws/clients';
 import type { AccountInventory, OrganizationContext } from './collect/inventory';
@@ -109,6 +110,8 @@ export async function collectWithinDeadline<T>(
 ): Promise<AccountOutcome<T>[]> {
   const now = options.now ?? Date.now;
   const stop = new AbortController();
+  // Every call in flight, in every account, listens to it: more than Node's default of 10 is normal.
+  setMaxListeners(0, stop.signal);
   const onOuterAbort = () => stop.abort(new DeadlineReachedError('the scan was cancelled'));
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) onOuterAbort();
