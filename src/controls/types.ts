@@ -94,7 +94,13 @@ export interface BenchmarkControl {
   readonly assessment: Assessment;
   /** The primary reference pattern (corrected where the benchmark is wrong). */
   readonly referencePattern: string;
-  /** Every accepted reference, the primary first: a filter passes when it covers ANY of them. */
+  /**
+   * Every accepted reference, the primary first: a filter passes when it covers ANY of them. Each
+   * alternative narrows the primary (it adds && conditions: the SSO variant of console sign-in
+   * without MFA, the parenthesised unauthorized-calls exclusions), so a filter covering the primary
+   * covers them all, and "any" asks a filter to catch at least the narrowest pattern the benchmark
+   * accepts. Requiring all would fail the very variant the benchmark recommends.
+   */
   readonly acceptedPatterns: readonly string[];
   /** The benchmark's own text where it differs from the reference (a correction). */
   readonly printedPattern?: string;

@@ -1,7 +1,8 @@
 /**
  * The demo organization, seeded into moto with the SDK: a management account with an
- * organization trail and a complete chain for every CIS v4.0.0 check, and member accounts in
- * the states people meet in real organizations. Account ids are moto's (random); the returned
+ * organization trail whose central chain monitors most CIS v4.0.0 checks for everyone, leaving
+ * the network checks to each account (as many security teams do), and member accounts in the
+ * states people meet in real organizations. Account ids are moto's (random); the returned
  * description says which is which and what a correct scan concludes.
  */
 import { CloseAccountCommand, CreateAccountCommand, CreateOrganizationCommand } from '@aws-sdk/client-organizations';
@@ -24,6 +25,15 @@ export const DEMO_ROLE_NAME = 'OrganizationAccountAccessRole';
  * eventScope 'global'): a single-region trail there with global service events covers them.
  */
 export const GLOBAL_SERVICE_CHECKS: readonly CheckSlug[] = CHECK_SLUGS.filter((check) => checkDefinition(check).eventScope === 'global');
+
+/** The checks the demo's central chain leaves to each account: network changes are the account teams' business. */
+export const DELEGATED_CHECKS: readonly CheckSlug[] = [
+  'security_group_changes',
+  'nacl_changes',
+  'network_gateway_changes',
+  'route_table_changes',
+  'vpc_changes',
+];
 
 export type DemoScenario =
   | 'management'
@@ -76,6 +86,11 @@ export interface DemoOrganizationOptions {
    * false it is an ordinary multi-region trail and each member is judged on its own chain.
    */
   readonly organizationTrail?: boolean;
+  /**
+   * With an organization trail: the checks its central chain does not monitor, so each account
+   * needs its own chain for them. Default DELEGATED_CHECKS; [] for a central chain that covers all.
+   */
+  readonly delegatedChecks?: readonly CheckSlug[];
   readonly roleName?: string;
 }
 
@@ -85,15 +100,14 @@ function allChecks(verdict: ExpectedVerdict): Partial<Record<CheckSlug, Expected
 
 const PASS: ExpectedVerdict = { status: 'PASS', brokenLink: null };
 
-/** The verdicts a member gets: its own chain's, or the organization trail's (complete) chain credited to it. */
+/** The verdicts a member gets: the organization trail's central chain where it monitors the check, its own chain's elsewhere. */
 function memberVerdicts(
-  organizationTrail: boolean,
+  centralChecks: readonly CheckSlug[],
   defect: DemoAccount['ownChainDefect'] | 'no-trail',
 ): Partial<Record<CheckSlug, ExpectedVerdict>> {
-  if (organizationTrail) return allChecks({ ...PASS, creditedToOrganizationTrail: true });
-  if (defect === 'no-trail') return allChecks({ status: 'FAIL', brokenLink: 'trail' });
-  const verdicts = allChecks(PASS);
-  for (const check of defect?.checks ?? []) verdicts[check] = { status: 'FAIL', brokenLink: defect?.brokenLink ?? null };
+  const verdicts = allChecks(defect === 'no-trail' ? { status: 'FAIL', brokenLink: 'trail' } : PASS);
+  if (defect !== 'no-trail') for (const check of defect?.checks ?? []) verdicts[check] = { status: 'FAIL', brokenLink: defect?.brokenLink ?? null };
+  for (const check of centralChecks) verdicts[check] = { ...PASS, creditedToOrganizationTrail: true };
   return verdicts;
 }
 
@@ -111,6 +125,10 @@ async function createAccount(clients: AwsClients, management: AccountSession, na
  */
 export async function seedDemoOrganization(clients: AwsClients, options: DemoOrganizationOptions = {}): Promise<DemoOrganization> {
   const organizationTrail = options.organizationTrail ?? true;
+  const delegated = organizationTrail ? (options.delegatedChecks ?? DELEGATED_CHECKS) : CHECK_SLUGS;
+  const centralChecks = CHECK_SLUGS.filter((c) => !delegated.includes(c));
+  // What members monitor themselves: everything without an organization trail, the delegated checks with one.
+  const ownChecks = organizationTrail ? delegated : CHECK_SLUGS;
   const identity = await clients.sts({ accountId: 'demo' }, 'us-east-1').send(new GetCallerIdentityCommand({}));
   const managementAccountId = identity.Account as string;
   const management: AccountSession = { accountId: managementAccountId };
@@ -131,7 +149,8 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
   });
   const accounts: DemoAccount[] = [];
 
-  // Management: the organization trail and a complete chain for every check, in us-east-1.
+  // Management: the organization trail and its central chain, in us-east-1; with delegated checks,
+  // also a trail of its own with a chain for those, so the management account passes everything.
   const managementLogGroup = organizationTrail ? 'aws-organization-trail' : 'management-trail';
   const managementTrail = await seedTrail(clients, management, {
     name: organizationTrail ? 'organization-trail' : 'management-trail',
@@ -139,13 +158,26 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
     organization: organizationTrail,
     logGroupName: managementLogGroup,
   });
-  const managementChain = await seedChain(clients, management, 'us-east-1', { logGroupName: managementLogGroup });
+  const managementChain = await seedChain(clients, management, 'us-east-1', {
+    logGroupName: managementLogGroup,
+    checks: organizationTrail ? centralChecks : CHECK_SLUGS,
+  });
+  if (organizationTrail && delegated.length > 0) {
+    await seedTrail(clients, management, { name: 'management-trail', homeRegion: 'us-east-1', logGroupName: 'management-trail' });
+    await seedChain(clients, management, 'us-east-1', {
+      logGroupName: 'management-trail',
+      checks: delegated,
+      topic: { arn: managementChain.topicArn },
+    });
+  }
   accounts.push({
     accountId: managementAccountId,
     name: 'management',
     scenario: 'management',
     description: organizationTrail
-      ? 'organization trail (multi-region, logging) into a log group with a complete chain for every check'
+      ? delegated.length > 0
+        ? 'organization trail whose central chain monitors every check but the network ones, plus a trail of its own for those'
+        : 'organization trail (multi-region, logging) into a log group with a complete chain for every check'
       : 'multi-region trail into a log group with a complete chain for every check',
     scanned: true,
     expected: allChecks(PASS),
@@ -167,7 +199,7 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
       scenario: 'no-own-trail',
       description: 'no trail of its own: covered by the organization trail, or by nothing without one',
       scanned: true,
-      expected: memberVerdicts(organizationTrail, 'no-trail'),
+      expected: memberVerdicts(centralChecks, 'no-trail'),
     });
   }
 
@@ -175,36 +207,41 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
   {
     const { accountId, session } = await member('compliant-reformatted');
     const trail = await seedTrail(clients, session, { name: 'eu-trail', homeRegion: 'eu-west-1', logGroupName: 'cloudtrail-eu' });
-    const chain = await seedChain(clients, session, 'eu-west-1', { logGroupName: 'cloudtrail-eu', patterns: REFORMATTED_PATTERNS_V4 });
+    const chain = await seedChain(clients, session, 'eu-west-1', { logGroupName: 'cloudtrail-eu', checks: ownChecks, patterns: REFORMATTED_PATTERNS_V4 });
     accounts.push({
       accountId,
       name: 'compliant-reformatted',
       scenario: 'compliant-reformatted',
       description: 'own multi-region trail homed in eu-west-1; every pattern rewritten (no whitespace, reordered, quotes changed) yet equivalent',
       scanned: true,
-      expected: memberVerdicts(organizationTrail, undefined),
+      expected: memberVerdicts(centralChecks, undefined),
       trail,
       chain,
     });
   }
 
-  // A filter that looks complete but misses DetachGroupPolicy.
+  // A filter that looks complete but misses RevokeSecurityGroupEgress.
   {
     const { accountId, session } = await member('filter-misses-event');
     const trail = await seedTrail(clients, session, { name: 'trail', homeRegion: 'us-east-1', logGroupName: 'cloudtrail' });
     const chain = await seedChain(clients, session, 'us-east-1', {
       logGroupName: 'cloudtrail',
-      patterns: { iam_policy_changes: patternMissing('iam_policy_changes', ['DetachGroupPolicy']) },
+      checks: ownChecks,
+      patterns: { security_group_changes: patternMissing('security_group_changes', ['RevokeSecurityGroupEgress']) },
     });
-    const defect = { checks: ['iam_policy_changes'] as CheckSlug[], brokenLink: 'metricFilter' as const, detail: "filter 'cis-iam_policy_changes' misses DetachGroupPolicy" };
+    const defect = {
+      checks: ['security_group_changes'] as CheckSlug[],
+      brokenLink: 'metricFilter' as const,
+      detail: "filter 'cis-security_group_changes' misses RevokeSecurityGroupEgress",
+    };
     accounts.push({
       accountId,
       name: 'filter-misses-event',
       scenario: 'filter-misses-event',
-      description: 'the iam_policy_changes filter silently misses DetachGroupPolicy',
+      description: 'the security_group_changes filter silently misses RevokeSecurityGroupEgress',
       scanned: true,
       ownChainDefect: defect,
-      expected: memberVerdicts(organizationTrail, defect),
+      expected: memberVerdicts(centralChecks, defect),
       trail,
       chain,
     });
@@ -216,17 +253,18 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
     const trail = await seedTrail(clients, session, { name: 'trail', homeRegion: 'us-east-1', logGroupName: 'cloudtrail' });
     const chain = await seedChain(clients, session, 'us-east-1', {
       logGroupName: 'cloudtrail',
-      alarm: { perCheck: { root_usage: { actionsEnabled: false } } },
+      checks: ownChecks,
+      alarm: { perCheck: { vpc_changes: { actionsEnabled: false } } },
     });
-    const defect = { checks: ['root_usage'] as CheckSlug[], brokenLink: 'alarm' as const, detail: "alarm 'cis-root_usage' has actions disabled" };
+    const defect = { checks: ['vpc_changes'] as CheckSlug[], brokenLink: 'alarm' as const, detail: "alarm 'cis-vpc_changes' has actions disabled" };
     accounts.push({
       accountId,
       name: 'alarm-actions-disabled',
       scenario: 'alarm-actions-disabled',
-      description: 'the root_usage alarm has its actions disabled',
+      description: 'the vpc_changes alarm has its actions disabled',
       scanned: true,
       ownChainDefect: defect,
-      expected: memberVerdicts(organizationTrail, defect),
+      expected: memberVerdicts(centralChecks, defect),
       trail,
       chain,
     });
@@ -236,8 +274,8 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
   {
     const { accountId, session } = await member('topic-without-subscriber');
     const trail = await seedTrail(clients, session, { name: 'trail', homeRegion: 'us-east-1', logGroupName: 'cloudtrail' });
-    const chain = await seedChain(clients, session, 'us-east-1', { logGroupName: 'cloudtrail', topic: { subscriptions: [] } });
-    const defect = { checks: CHECK_SLUGS, brokenLink: 'subscription' as const, detail: `topic ${chain.topicArn} has no subscription` };
+    const chain = await seedChain(clients, session, 'us-east-1', { logGroupName: 'cloudtrail', checks: ownChecks, topic: { subscriptions: [] } });
+    const defect = { checks: ownChecks, brokenLink: 'subscription' as const, detail: `topic ${chain.topicArn} has no subscription` };
     accounts.push({
       accountId,
       name: 'topic-without-subscriber',
@@ -245,7 +283,7 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
       description: 'every alarm notifies a topic nobody is subscribed to',
       scanned: true,
       ownChainDefect: defect,
-      expected: memberVerdicts(organizationTrail, defect),
+      expected: memberVerdicts(centralChecks, defect),
       trail,
       chain,
     });
@@ -255,8 +293,8 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
   {
     const { accountId, session } = await member('single-region-trail');
     const trail = await seedTrail(clients, session, { name: 'trail', homeRegion: 'us-east-1', multiRegion: false, logGroupName: 'cloudtrail' });
-    const chain = await seedChain(clients, session, 'us-east-1', { logGroupName: 'cloudtrail' });
-    const regional = CHECK_SLUGS.filter((c) => !GLOBAL_SERVICE_CHECKS.includes(c));
+    const chain = await seedChain(clients, session, 'us-east-1', { logGroupName: 'cloudtrail', checks: ownChecks });
+    const regional = ownChecks.filter((c) => !GLOBAL_SERVICE_CHECKS.includes(c));
     const defect = { checks: regional, brokenLink: 'trail' as const, detail: 'single-region trail in us-east-1: eu-west-1 is not covered' };
     accounts.push({
       accountId,
@@ -265,7 +303,7 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
       description: 'a single-region trail in us-east-1 (with global service events): eu-west-1 is uncovered except for IAM and Organizations events',
       scanned: true,
       ownChainDefect: defect,
-      expected: memberVerdicts(organizationTrail, defect),
+      expected: memberVerdicts(centralChecks, defect),
       trail,
       chain,
     });

@@ -1,7 +1,7 @@
 import type { AwsClients } from '../../src/aws/clients';
 import { readAccount, type AccountInventory } from '../../src/collect';
 import { CHECK_SLUGS } from '../../src/controls/types';
-import { DEMO_REGIONS, REFORMATTED_PATTERNS_V4, seedDemoOrganization, type DemoOrganization, type DemoScenario } from '../../src/demo';
+import { DELEGATED_CHECKS, DEMO_REGIONS, REFORMATTED_PATTERNS_V4, seedDemoOrganization, type DemoOrganization, type DemoScenario } from '../../src/demo';
 import { AccountCredentials, DISCOVERY_SESSION, listAccounts } from '../../src/discover';
 import { motoClients, useMoto } from '../support/moto';
 
@@ -79,11 +79,16 @@ describe('seedDemoOrganization', () => {
     }
 
     const management = inventoryOf('management');
-    expect(management.trails).toEqual([
-      expect.objectContaining({ arn: demo.managementTrailArn, isOrganizationTrail: true, isMultiRegionTrail: true, status: { isLogging: true } }),
-    ]);
-    const managementGroup = Object.values(management.logGroups)[0];
-    expect(managementGroup?.metricFilters).toHaveLength(15);
+    expect(management.trails).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ arn: demo.managementTrailArn, isOrganizationTrail: true, isMultiRegionTrail: true, status: { isLogging: true } }),
+        expect.objectContaining({ name: 'management-trail', isOrganizationTrail: false }),
+      ]),
+    );
+    // The central chain monitors all but the delegated checks; the management account's own trail those.
+    const filtersOn = (name: string) => Object.values(management.logGroups).find((g) => g.name === name)?.metricFilters ?? [];
+    expect(filtersOn('aws-organization-trail')).toHaveLength(15 - DELEGATED_CHECKS.length);
+    expect(filtersOn('management-trail').map((f) => f.name).sort()).toEqual(DELEGATED_CHECKS.map((c) => `cis-${c}`).sort());
     expect(management.alarms['us-east-1']).toHaveLength(15);
     expect(Object.values(management.topics)[0]?.subscriptions).toEqual([expect.objectContaining({ protocol: 'email', endpoint: 'security@example.com' })]);
 
@@ -93,40 +98,57 @@ describe('seedDemoOrganization', () => {
     const compliant = inventoryOf('compliant-reformatted');
     expect(compliant.trails[0]).toMatchObject({ homeRegion: 'eu-west-1', isMultiRegionTrail: true });
     const compliantFilters = Object.values(compliant.logGroups)[0]?.metricFilters ?? [];
-    expect(Object.fromEntries(compliantFilters.map((f) => [f.name.replace('cis-', ''), f.pattern]))).toEqual(REFORMATTED_PATTERNS_V4);
+    expect(Object.fromEntries(compliantFilters.map((f) => [f.name.replace('cis-', ''), f.pattern]))).toEqual(
+      Object.fromEntries(DELEGATED_CHECKS.map((c) => [c, REFORMATTED_PATTERNS_V4[c]])),
+    );
     expect(Object.keys(compliant.alarms)).toEqual(['eu-west-1']);
 
-    const missing = Object.values(inventoryOf('filter-misses-event').logGroups)[0]?.metricFilters?.find((f) => f.name === 'cis-iam_policy_changes');
-    expect(missing?.pattern).toContain('DetachUserPolicy');
-    expect(missing?.pattern).not.toContain('DetachGroupPolicy');
+    const missing = Object.values(inventoryOf('filter-misses-event').logGroups)[0]?.metricFilters?.find((f) => f.name === 'cis-security_group_changes');
+    expect(missing?.pattern).toContain('RevokeSecurityGroupIngress');
+    expect(missing?.pattern).not.toContain('RevokeSecurityGroupEgress');
 
     const disabled = inventoryOf('alarm-actions-disabled').alarms['us-east-1'] ?? [];
-    expect(disabled.filter((a) => !a.actionsEnabled).map((a) => a.name)).toEqual(['cis-root_usage']);
+    expect(disabled.filter((a) => !a.actionsEnabled).map((a) => a.name)).toEqual(['cis-vpc_changes']);
 
     expect(Object.values(inventoryOf('topic-without-subscriber').topics)).toEqual([expect.objectContaining({ exists: true, subscriptions: [] })]);
 
     expect(inventoryOf('single-region-trail').trails[0]).toMatchObject({ isMultiRegionTrail: false, homeRegion: 'us-east-1', includeGlobalServiceEvents: true });
   });
 
-  it('reads every account of the demo in at most 11 calls', async () => {
+  it('reads every member of the demo in at most 11 calls, the two-trail management account in 13', async () => {
     // Prepare
     demo = await seedDemoOrganization(seeder);
     // Act
     const { inventories } = await collectOrganization(clients);
     // Assess
-    for (const accountId of inventories.keys()) expect(clients.callCounter.totalFor(accountId)).toBeLessThanOrEqual(11);
+    for (const accountId of inventories.keys()) {
+      // Each trail costs its status, selectors and log group's filters: the management account has two.
+      const bound = accountId === demo.managementAccountId ? 13 : 11;
+      expect(clients.callCounter.totalFor(accountId)).toBeLessThanOrEqual(bound);
+    }
     expect(clients.callCounter.totalFor(accountOf('no-own-trail').accountId)).toBeLessThanOrEqual(4);
   });
 
-  it('expects every scanned member to pass through the organization trail, which covers it', async () => {
+  it('credits the organization trail for the checks its central chain monitors, and judges members on their own for the rest', async () => {
     // Act
     demo = await seedDemoOrganization(seeder);
     // Assess
-    for (const account of demo.accounts.filter((a) => a.scanned)) {
+    const central = CHECK_SLUGS.filter((c) => !DELEGATED_CHECKS.includes(c));
+    for (const account of demo.accounts.filter((a) => a.scanned && a.scenario !== 'management')) {
       expect(Object.keys(account.expected)).toEqual([...CHECK_SLUGS]);
-      for (const verdict of Object.values(account.expected)) expect(verdict.status).toBe('PASS');
+      for (const check of central) expect(account.expected[check]).toEqual({ status: 'PASS', brokenLink: null, creditedToOrganizationTrail: true });
     }
-    expect(accountOf('filter-misses-event').ownChainDefect).toMatchObject({ checks: ['iam_policy_changes'], brokenLink: 'metricFilter' });
+    const failing = (scenario: DemoScenario) =>
+      Object.entries(accountOf(scenario).expected)
+        .filter(([, v]) => v.status === 'FAIL')
+        .map(([check, v]) => `${check}:${v.brokenLink}`);
+    expect(failing('management')).toEqual([]);
+    expect(failing('compliant-reformatted')).toEqual([]);
+    expect(failing('no-own-trail')).toEqual(DELEGATED_CHECKS.map((c) => `${c}:trail`));
+    expect(failing('filter-misses-event')).toEqual(['security_group_changes:metricFilter']);
+    expect(failing('alarm-actions-disabled')).toEqual(['vpc_changes:alarm']);
+    expect(failing('topic-without-subscriber')).toEqual(DELEGATED_CHECKS.map((c) => `${c}:subscription`));
+    expect(failing('single-region-trail')).toEqual(DELEGATED_CHECKS.map((c) => `${c}:trail`));
     expect(accountOf('suspended').expected).toEqual({});
   });
 
@@ -145,8 +167,8 @@ describe('seedDemoOrganization', () => {
     expect(failing('management')).toEqual([]);
     expect(failing('compliant-reformatted')).toEqual([]);
     expect(failing('no-own-trail')).toEqual(CHECK_SLUGS.map((c) => `${c}:trail`));
-    expect(failing('filter-misses-event')).toEqual(['iam_policy_changes:metricFilter']);
-    expect(failing('alarm-actions-disabled')).toEqual(['root_usage:alarm']);
+    expect(failing('filter-misses-event')).toEqual(['security_group_changes:metricFilter']);
+    expect(failing('alarm-actions-disabled')).toEqual(['vpc_changes:alarm']);
     expect(failing('topic-without-subscriber')).toEqual(CHECK_SLUGS.map((c) => `${c}:subscription`));
     expect(failing('single-region-trail')).toEqual(
       // IAM and Organizations events are recorded in us-east-1 only: the us-east-1 trail covers them.

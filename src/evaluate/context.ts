@@ -1,0 +1,124 @@
+/**
+ * Everything a rule may look up besides the resource it judges: the other accounts' inventories
+ * (organization trails, cross-account topics), accounts whose scan failed, read errors, and a
+ * memo of pattern coverage (the costly part, shared by every account and check).
+ */
+import type { AccountInventory, OrganizationContext, ReadError, TopicRecord } from '../collect/inventory';
+import { controlsFor } from '../controls';
+import type { BenchmarkControl } from '../controls/types';
+import { covers, parsePattern, PatternSyntaxError, type CoverageResult, type Pattern } from '../pattern';
+import { arnName, logGroupKey, parseArn } from './arn';
+import { named } from './text';
+
+export type ParsedCandidate = { readonly ok: true; readonly pattern: Pattern } | { readonly ok: false; readonly error: PatternSyntaxError };
+
+export type TopicLookup =
+  | { readonly found: true; readonly topic: TopicRecord; readonly inventory: AccountInventory }
+  | { readonly found: false; readonly reason: string };
+
+export class EvaluationContext {
+  private readonly inventories = new Map<string, AccountInventory>();
+  private readonly failures = new Map<string, string>();
+  private readonly parsed = new Map<string, ParsedCandidate>();
+  private readonly coverage = new Map<string, CoverageResult>();
+  private readonly benchmarkControls = new Map<string, BenchmarkControl[]>();
+
+  constructor(
+    inventories: readonly AccountInventory[],
+    failedAccounts: readonly { accountId: string; error: string }[],
+    readonly organization?: OrganizationContext,
+  ) {
+    for (const failed of failedAccounts) this.failures.set(failed.accountId, failed.error);
+    for (const inventory of inventories) if (!this.failures.has(inventory.accountId)) this.inventories.set(inventory.accountId, inventory);
+  }
+
+  inventory(accountId: string): AccountInventory | undefined {
+    return this.inventories.get(accountId);
+  }
+
+  failure(accountId: string): string | undefined {
+    return this.failures.get(accountId);
+  }
+
+  /** Why another account's data is not at hand, as the end of a sentence: "... is in account X, which is not in this scan: scan it too". */
+  missingAccount(accountId: string): string {
+    const failure = this.failure(accountId);
+    return failure !== undefined
+      ? `account ${accountId}, whose scan failed (${failure}): fix access to it and scan again`
+      : `account ${accountId}, which is not in this scan: scan account ${accountId} too`;
+  }
+
+  /** Parses a filter's pattern once; a pattern trailwatch cannot parse is reported, never thrown. */
+  parseCandidate(text: string): ParsedCandidate {
+    let result = this.parsed.get(text);
+    if (!result) {
+      try {
+        result = { ok: true, pattern: parsePattern(text) };
+      } catch (error) {
+        if (!(error instanceof PatternSyntaxError)) throw error;
+        result = { ok: false, error };
+      }
+      this.parsed.set(text, result);
+    }
+    return result;
+  }
+
+  /** covers(candidate, reference), memoised: the reference is the catalogue's and must parse (a throw is a bug, reported as ERROR). */
+  covers(candidate: Pattern, reference: string): CoverageResult {
+    const key = `${candidate.source}\u0000${reference}`;
+    let result = this.coverage.get(key);
+    if (!result) {
+      result = covers(candidate, reference);
+      this.coverage.set(key, result);
+    }
+    return result;
+  }
+
+  /** Whether the pattern catches every event of some other check of the same benchmark (it is that check's filter). */
+  coversAnotherCheck(candidate: Pattern, control: BenchmarkControl): boolean {
+    let controls = this.benchmarkControls.get(control.benchmark);
+    if (!controls) {
+      controls = controlsFor(control.benchmark);
+      this.benchmarkControls.set(control.benchmark, controls);
+    }
+    return controls.some((other) => other.check !== control.check && other.acceptedPatterns.some((reference) => this.covers(candidate, reference).verdict === 'covered'));
+  }
+
+  /** Finds an SNS topic wherever the scan read it: first in its own account's inventory, then in any other. */
+  topic(arn: string, viewer: string): TopicLookup {
+    const accountId = parseArn(arn)?.accountId ?? '';
+    const region = parseArn(arn)?.region;
+    const name = named('topic', arnName(arn), { accountId, region, viewer });
+    const owner = this.inventory(accountId);
+    const holders = [...(owner ? [owner] : []), ...[...this.inventories.values()].filter((inventory) => inventory !== owner)];
+    for (const inventory of holders) {
+      const topic = inventory.topics[arn];
+      if (topic) return { found: true, topic, inventory };
+    }
+    if (!owner) return { found: false, reason: `${name} is in ${this.missingAccount(accountId)}` };
+    for (const inventory of holders) {
+      const error = findReadError(inventory, 'topic', { resources: [arn] });
+      if (error) return { found: false, reason: `trailwatch could not read ${name} (${describeReadError(error)})` };
+    }
+    return { found: false, reason: `${name} was not collected in the inventory of account ${accountId}` };
+  }
+}
+
+/** The read error that concerns this item, if any: same scope, and the same resource/region when the error names one. */
+export function findReadError(
+  inventory: AccountInventory,
+  scope: ReadError['scope'],
+  match: { resources?: readonly string[]; region?: string } = {},
+): ReadError | undefined {
+  const resources = (match.resources ?? []).map(logGroupKey);
+  return inventory.readErrors.find(
+    (error) =>
+      error.scope === scope &&
+      (error.resource === undefined || resources.length === 0 || resources.includes(logGroupKey(error.resource))) &&
+      (error.region === undefined || match.region === undefined || error.region === match.region),
+  );
+}
+
+export function describeReadError(error: ReadError): string {
+  return `${error.code}: ${error.message}`;
+}

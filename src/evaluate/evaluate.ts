@@ -1,0 +1,76 @@
+/**
+ * The chain evaluator: inventories in, one finding per account and check out. Pure: no AWS, no
+ * clock, no I/O. A rule that throws gives an ERROR finding for that account and check, never a PASS.
+ */
+import type { AccountInventory, OrganizationContext } from '../collect/inventory';
+import { controlsFor } from '../controls';
+import type { BenchmarkId, CheckSlug } from '../controls/types';
+import { UsageError } from '../errors';
+import { EvaluationContext } from './context';
+import { errorFinding, judge } from './judge';
+import type { Finding, StatusValue } from './types';
+
+export interface EvaluateOptions {
+  readonly benchmark: BenchmarkId;
+  /** Every check of the benchmark when absent; a check the benchmark lacks is a UsageError. */
+  readonly checks?: readonly CheckSlug[];
+  /** Lets organization trails owned by the management account be credited to members that cannot see them. */
+  readonly organization?: OrganizationContext;
+  /** Accounts that could not be scanned at all (AssumeRole denied...): one ERROR finding per check, with the reason. */
+  readonly failedAccounts?: readonly { readonly accountId: string; readonly error: string }[];
+}
+
+export interface FindingSummary {
+  readonly pass: number;
+  readonly fail: number;
+  readonly error: number;
+}
+
+/**
+ * One finding per account and check, accounts in the order given (failed accounts after the
+ * scanned ones), checks in control order. An account both scanned and failed counts as failed.
+ */
+export function evaluate(inventories: readonly AccountInventory[], options: EvaluateOptions): Finding[] {
+  const controls = controlsFor(options.benchmark, options.checks);
+  const failedAccounts = options.failedAccounts ?? [];
+  const seen = new Set<string>();
+  for (const inventory of inventories) {
+    if (seen.has(inventory.accountId)) throw new UsageError(`account ${inventory.accountId} has two inventories: give each account once`);
+    seen.add(inventory.accountId);
+  }
+  const ctx = new EvaluationContext(inventories, failedAccounts, options.organization);
+  const findings: Finding[] = [];
+  for (const inventory of inventories) {
+    const failure = ctx.failure(inventory.accountId);
+    for (const control of controls) {
+      if (failure !== undefined) {
+        findings.push(errorFinding(inventory.accountId, control, `account ${inventory.accountId} could not be scanned: ${failure}`));
+        continue;
+      }
+      try {
+        findings.push(judge(inventory, control, ctx));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        findings.push(errorFinding(inventory.accountId, control, `trailwatch failed while evaluating this check (${message}); this is a bug, please report it`));
+      }
+    }
+  }
+  const reported = new Set(inventories.map((inventory) => inventory.accountId));
+  for (const failed of failedAccounts) {
+    if (reported.has(failed.accountId)) continue;
+    reported.add(failed.accountId);
+    for (const control of controls) findings.push(errorFinding(failed.accountId, control, `account ${failed.accountId} could not be scanned: ${failed.error}`));
+  }
+  return findings;
+}
+
+/** How many findings of each status. */
+export function summarize(findings: readonly { readonly status: StatusValue }[]): FindingSummary {
+  const summary = { pass: 0, fail: 0, error: 0 };
+  for (const finding of findings) {
+    if (finding.status === 'PASS') summary.pass += 1;
+    else if (finding.status === 'FAIL') summary.fail += 1;
+    else summary.error += 1;
+  }
+  return summary;
+}

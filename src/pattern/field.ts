@@ -1,0 +1,230 @@
+/**
+ * One field's possible values under required truth values of the conditions on it.
+ *
+ * A field is missing, null, an object, an array, or a scalar (string, number, boolean). For the
+ * first four every condition's truth is fixed, so they are evaluated directly. For scalars:
+ * - strings: glob conditions (and `= 400`, which compares a string as the text "400") become
+ *   "inside"/"outside" globs, decided exactly by `findStrings`; regexes are tried on samples;
+ * - booleans: evaluated directly;
+ * - numbers: numeric conditions are decided exactly with interval reasoning; text conditions on
+ *   a number (its text) are only tried on samples.
+ * A 'yes' always comes with a witness that was checked with the matcher's own evaluation.
+ */
+import { findStrings, isMatchAll, sampleStrings, type Pieces } from './glob';
+import { evaluateCondition } from './match';
+import { regexSamples } from './regex';
+import type { JsonCondition } from './types';
+
+export type Tri = 'yes' | 'no' | 'unknown';
+
+export type FieldKind = 'missing' | 'null' | 'object' | 'array' | 'scalar';
+export const FIELD_KINDS: readonly FieldKind[] = ['missing', 'null', 'object', 'array', 'scalar'];
+
+export interface Requirement {
+  readonly condition: JsonCondition;
+  /** The truth value the condition must have. */
+  readonly want: boolean;
+}
+
+export interface FieldPossibilities {
+  readonly kinds: Readonly<Record<FieldKind, Tri>>;
+  /** A scalar satisfying every requirement, when `kinds.scalar` is 'yes'. */
+  readonly witness?: string | number | boolean;
+  /** Why `kinds.scalar` is 'unknown'. */
+  readonly reason?: string;
+}
+
+const MISSING: readonly unknown[] = [];
+
+function holds(requirements: readonly Requirement[], values: readonly unknown[]): boolean {
+  return requirements.every((requirement) => evaluateCondition(requirement.condition, values) === requirement.want);
+}
+
+/**
+ * What this field can be, given the requirements. `preferred` values (e.g. the CloudTrail
+ * skeleton's value for this path) are tried first as scalar witnesses; `label` names the field in
+ * reasons.
+ */
+export function fieldPossibilities(requirements: readonly Requirement[], preferred: readonly unknown[], label: string): FieldPossibilities {
+  const fixed = (values: readonly unknown[]): Tri => (holds(requirements, values) ? 'yes' : 'no');
+  const kinds = {
+    missing: fixed(MISSING),
+    null: fixed([null]),
+    object: fixed([{}]),
+    array: fixed([[]]),
+  };
+  const scalar = scalarPossibility(requirements, preferred, label);
+  return { kinds: { ...kinds, scalar: scalar.tri }, witness: scalar.witness, reason: scalar.reason };
+}
+
+interface ScalarPossibility {
+  readonly tri: Tri;
+  readonly witness?: string | number | boolean;
+  readonly reason?: string;
+}
+
+function scalarPossibility(requirements: readonly Requirement[], preferred: readonly unknown[], label: string): ScalarPossibility {
+  for (const candidate of preferred) {
+    if (isScalar(candidate) && holds(requirements, [candidate])) return { tri: 'yes', witness: candidate };
+  }
+  const text = stringPossibility(requirements, label);
+  if (text.tri === 'yes') return text;
+  for (const candidate of [true, false]) if (holds(requirements, [candidate])) return { tri: 'yes', witness: candidate };
+  const number = numberPossibility(requirements, text.tri === 'no', label);
+  if (number.tri === 'yes') return number;
+  if (text.tri === 'no' && number.tri === 'no') return { tri: 'no' };
+  return { tri: 'unknown', reason: text.reason ?? number.reason };
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+// ---------------------------------------------------------------- strings
+
+function stringPossibility(requirements: readonly Requirement[], label: string): ScalarPossibility {
+  const inside: Pieces[] = [];
+  const outside: Pieces[] = [];
+  const opaque: Requirement[] = [];
+  const samples: string[] = [];
+  for (const requirement of requirements) {
+    const { condition, want } = requirement;
+    if (condition.kind === 'keyword') {
+      // IS NULL / IS TRUE / IS FALSE / NOT EXISTS are all false for a string.
+      if (want) return { tri: 'no' };
+      continue;
+    }
+    const value = condition.value;
+    if (value.kind === 'regex') {
+      opaque.push(requirement);
+      if (want === (condition.operator === '=')) samples.push(...regexSamples(value.source));
+      continue;
+    }
+    if (value.kind === 'number' && condition.operator !== '=' && condition.operator !== '!=') {
+      // < <= > >= hold only for JSON numbers.
+      if (want) return { tri: 'no' };
+      continue;
+    }
+    const pieces = value.kind === 'number' ? [value.text] : value.pieces;
+    const mustMatch = want === (condition.operator === '=');
+    if (mustMatch) {
+      if (!isMatchAll(pieces)) inside.push(pieces);
+    } else {
+      if (isMatchAll(pieces)) return { tri: 'no' };
+      outside.push(pieces);
+    }
+  }
+  const check = (text: string) => holds(requirements, [text]);
+  for (const candidate of [...inside.flatMap(sampleStrings), ...samples, 'x', 'example']) {
+    if (check(candidate)) return { tri: 'yes', witness: candidate };
+  }
+  const search = findStrings(inside, outside, opaque.length > 0 ? 40 : 1);
+  if (search === 'none') return { tri: 'no' };
+  if (search === 'budget') return { tri: 'unknown', reason: `the wildcard values on ${label} are too intricate to compare` };
+  const witness = search.found.find(check);
+  if (witness !== undefined) return { tri: 'yes', witness };
+  return { tri: 'unknown', reason: `cannot decide the regular expression on ${label} together with its other conditions` };
+}
+
+// ---------------------------------------------------------------- numbers
+
+interface Interval {
+  low: number;
+  lowOpen: boolean;
+  high: number;
+  highOpen: boolean;
+  equal?: number;
+  excluded: number[];
+}
+
+function numberPossibility(requirements: readonly Requirement[], textRefuted: boolean, label: string): ScalarPossibility {
+  const interval: Interval = { low: -Infinity, lowOpen: true, high: Infinity, highOpen: true, excluded: [] };
+  let textConditions = false;
+  let relational = false;
+  for (const { condition, want } of requirements) {
+    if (condition.kind === 'keyword') {
+      if (want) return { tri: 'no' };
+      continue;
+    }
+    const value = condition.value;
+    if (value.kind !== 'number') {
+      if (value.kind === 'glob' && isMatchAll(value.pieces)) {
+        if (want !== (condition.operator === '=')) return { tri: 'no' };
+      } else textConditions = true;
+      continue;
+    }
+    if (condition.operator !== '=' && condition.operator !== '!=') relational = true;
+    if (!narrow(interval, condition.operator, value.value, want)) return { tri: 'no' };
+  }
+  // Without an exact value or an order comparison, a number can do nothing a string cannot:
+  // the string with the number's text satisfies the same conditions.
+  if (textRefuted && interval.equal === undefined && !relational) return { tri: 'no' };
+  const check = (value: number) => holds(requirements, [value]);
+  if (interval.equal !== undefined) return check(interval.equal) ? { tri: 'yes', witness: interval.equal } : { tri: 'no' };
+  if (isEmpty(interval)) return { tri: 'no' };
+  for (const candidate of numberCandidates(interval, requirements)) if (check(candidate)) return { tri: 'yes', witness: candidate };
+  return {
+    tri: 'unknown',
+    reason: textConditions
+      ? `cannot decide the number comparisons on ${label} together with its text or wildcard conditions`
+      : `cannot find a number for ${label} between the compared values`,
+  };
+}
+
+/** Applies "value operator n is `want`" to the interval; false when it becomes impossible. */
+function narrow(interval: Interval, operator: string, n: number, want: boolean): boolean {
+  const positive: Record<string, string> = { '=': '=', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+  const negated: Record<string, string> = { '=': '!=', '!=': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+  const effective = want ? positive[operator] : negated[operator];
+  switch (effective) {
+    case '=':
+      if (interval.equal !== undefined && interval.equal !== n) return false;
+      interval.equal = n;
+      return true;
+    case '!=':
+      interval.excluded.push(n);
+      return true;
+    case '<':
+      if (n < interval.high || (n === interval.high && !interval.highOpen)) [interval.high, interval.highOpen] = [n, true];
+      return true;
+    case '<=':
+      if (n < interval.high) [interval.high, interval.highOpen] = [n, false];
+      return true;
+    case '>':
+      if (n > interval.low || (n === interval.low && !interval.lowOpen)) [interval.low, interval.lowOpen] = [n, true];
+      return true;
+    case '>=':
+      if (n > interval.low) [interval.low, interval.lowOpen] = [n, false];
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isEmpty(interval: Interval): boolean {
+  if (interval.low > interval.high) return true;
+  if (interval.low === interval.high) return interval.lowOpen || interval.highOpen || interval.excluded.includes(interval.low);
+  return false;
+}
+
+function numberCandidates(interval: Interval, requirements: readonly Requirement[]): number[] {
+  const { low, high } = interval;
+  const candidates: number[] = [];
+  const finiteLow = Number.isFinite(low);
+  const finiteHigh = Number.isFinite(high);
+  if (finiteLow) candidates.push(low, low + 1, Math.floor(low) + 1, low + 0.5);
+  if (finiteHigh) candidates.push(high, high - 1, Math.ceil(high) - 1, high - 0.5);
+  if (finiteLow && finiteHigh) candidates.push((low + high) / 2, low + (high - low) / 3);
+  if (!finiteLow && !finiteHigh) candidates.push(0, 1, 7, 42, -1);
+  if (!finiteLow && finiteHigh) candidates.push(high - 1000, -1e6);
+  if (finiteLow && !finiteHigh) candidates.push(low + 1000, 1e6);
+  // Numbers whose text fits the text conditions.
+  for (const { condition, want } of requirements) {
+    if (condition.kind !== 'comparison' || condition.value.kind !== 'glob') continue;
+    if (want !== (condition.operator === '=')) continue;
+    for (const sample of sampleStrings(condition.value.pieces).concat(condition.value.pieces.join('0'), condition.value.pieces.join('1'))) {
+      if (/^-?\d+(\.\d+)?$/.test(sample)) candidates.push(Number(sample));
+    }
+  }
+  return candidates.filter((candidate) => Number.isFinite(candidate));
+}
