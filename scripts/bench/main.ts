@@ -6,13 +6,13 @@
  * 17 regions; the same organization read the naive per-region way; and the cost of coverage
  * decisions. The last line is for machines.
  */
-import { parseArgs } from 'node:util';
 import { AwsClients, CallCounter, type AttemptHook } from '../../src/aws/clients';
 import { DEFAULT_BENCHMARK } from '../../src/controls';
 import { DISCOVERY_SESSION, listAccounts } from '../../src/discover';
 import { AccountCredentials } from '../../src/discover/credentials';
 import { MOTO_CREDENTIALS, startMoto } from '../../src/demo/moto';
 import { UsageError } from '../../src/errors';
+import { parseBenchArgs, type BenchArgs } from './args';
 import { runScan } from '../../src/scan';
 import { timeCoverageDecisions } from './coverage';
 import { concurrencyEfficiency, formatNumber, machineLine, max, median, projectedSeconds, table, type Target } from './figures';
@@ -46,40 +46,6 @@ const PROJECTION_LATENCY_MS = 100;
 /** Accounts the naive scanner reads in 17 regions (it is slow by design). */
 const NAIVE_17_SAMPLE = 20;
 const HOME_REGION = 'us-east-1';
-
-export interface BenchArgs {
-  readonly accounts: number;
-  readonly latencyMs: number;
-  readonly concurrency: number;
-}
-
-function integerFlag(name: string, text: string | undefined, fallback: number, min: number, maxValue: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--${name} '${text}' is not a whole number`);
-  const value = Number(text);
-  if (value < min || value > maxValue) throw new UsageError(`--${name} must be between ${min} and ${maxValue}, not ${value}`);
-  return value;
-}
-
-export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { accounts: { type: 'string' }, 'latency-ms': { type: 'string' }, concurrency: { type: 'string' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (usage: npm run bench -- [--accounts N] [--latency-ms L] [--concurrency C])`);
-  }
-  return {
-    accounts: integerFlag('accounts', values.accounts, 200, 2, 5000),
-    latencyMs: integerFlag('latency-ms', values['latency-ms'], 50, 0, 10_000),
-    // The Lambda's default SCAN_CONCURRENCY.
-    concurrency: integerFlag('concurrency', values.concurrency, 10, 1, 200),
-  };
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
