@@ -8,4 +8,5 @@ if (!fs.existsSync(bundle)) {
   console.error('trailwatch: dist/trailwatch.js is missing; run `npm run build` first.');
   process.exit(2);
 }
-require(bundle);
+// Required, the bundle is not the main module, so it does not start itself: start it here.
+void require(bundle).main();

@@ -11,6 +11,9 @@ import type { BenchmarkId, CheckSlug } from './controls/types';
 import type { Finding } from './evaluate/types';
 import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
+import { readAccount } from './collect';
+import { AccountCredentials, DISCOVERY_SESSION, listAccounts } from './discover';
+import { evaluate, summarize } from './evaluate';
 
 export interface ScanProgress {
   readonly kind: 'discovered' | 'account-started' | 'account-finished' | 'account-skipped';
@@ -48,6 +51,10 @@ export interface ScanResult {
   readonly report: ScanReport;
   /** The inventories collected, for --save-inventory and remediation. */
   readonly inventories: AccountInventory[];
+  /** The organization as discovered (to credit organization trails when re-evaluating offline). */
+  readonly organization?: OrganizationContext;
+  /** The account whose credentials ran the scan. */
+  readonly callerAccountId?: string;
 }
 
 /** An account the scan should read. */
@@ -62,6 +69,7 @@ export interface Discovery {
   /** Listed for the record but not scanned (e.g. suspended accounts). */
   readonly skipped: AccountResult[];
   readonly organization?: OrganizationContext;
+  readonly callerAccountId?: string;
   readonly notes: string[];
 }
 
@@ -110,7 +118,7 @@ export async function collectWithinDeadline<T>(
 ): Promise<AccountOutcome<T>[]> {
   const now = options.now ?? Date.now;
   const stop = new AbortController();
-  // Every call in flight, in every account, listens to it: more than Node's default of 10 is normal.
+  // Every SDK call of every account listens on this one signal.
   setMaxListeners(0, stop.signal);
   const onOuterAbort = () => stop.abort(new DeadlineReachedError('the scan was cancelled'));
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -165,19 +173,7 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
-function summarize(findings: readonly Finding[]): ScanReport['summary'] {
-  let pass = 0;
-  let fail = 0;
-  let error = 0;
-  for (const f of findings) {
-    if (f.status === 'PASS') pass += 1;
-    else if (f.status === 'FAIL') fail += 1;
-    else error += 1;
-  }
-  return { pass, fail, error };
-}
-
-export async function runScan(options: ScanOptions, steps: ScanSteps = defaultSteps()): Promise<ScanResult> {
+export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSteps()): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
   const discovery = await steps.discover(options);
   const ids = [...new Set(discovery.accounts.map((a) => a.accountId))];
@@ -247,12 +243,54 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = defaultSt
     summary: summarize(findings),
     stats: { apiCalls: counter.total(), apiCallsPerAccount, ...(discovery.notes.length ? { notes: discovery.notes } : {}) },
   };
-  return { report, inventories };
+  return {
+    report,
+    inventories,
+    ...(discovery.organization ? { organization: discovery.organization } : {}),
+    ...(discovery.callerAccountId ? { callerAccountId: discovery.callerAccountId } : {}),
+  };
 }
 
-function defaultSteps(): ScanSteps {
-  const notWired = (): never => {
-    throw new TrailwatchError('the AWS discovery and collection steps are not wired yet');
+/** The real steps: Organizations and STS for discovery, the collector per account, the pure evaluator. */
+export function awsScanSteps(): ScanSteps {
+  let credentials: AccountCredentials | undefined;
+  return {
+    async discover(options) {
+      const found = await listAccounts(options.clients, DISCOVERY_SESSION, {
+        accounts: options.accounts ? [...options.accounts] : undefined,
+        excludeAccounts: options.excludeAccounts ? [...options.excludeAccounts] : undefined,
+        ous: options.ous ? [...options.ous] : undefined,
+        region: options.homeRegion,
+        signal: options.signal,
+      });
+      credentials = new AccountCredentials(options.clients, {
+        callerAccountId: found.callerAccountId,
+        roleName: options.roleName,
+        externalId: options.externalId,
+        region: options.homeRegion,
+      });
+      return {
+        accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}) })),
+        skipped: found.notScanned.map((n) => ({ accountId: n.accountId, ...(n.name ? { name: n.name } : {}), status: 'SKIPPED', error: n.reason })),
+        organization: found.organization,
+        callerAccountId: found.callerAccountId,
+        notes: found.notes,
+      };
+    },
+    collect(account, options, signal) {
+      if (!credentials) throw new TrailwatchError('collect ran before discover');
+      return readAccount(options.clients, credentials, account.accountId, {
+        regions: options.regions ? [...options.regions] : undefined,
+        homeRegion: options.homeRegion,
+        signal,
+      });
+    },
+    evaluate: (inventories, context) =>
+      evaluate(inventories, {
+        benchmark: context.benchmark,
+        checks: context.checks ? [...context.checks] : undefined,
+        organization: context.organization,
+        failedAccounts: context.failedAccounts,
+      }),
   };
-  return { discover: async () => notWired(), collect: async () => notWired(), evaluate: () => notWired() };
 }

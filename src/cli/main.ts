@@ -1,29 +1,84 @@
 /** The `trailwatch` command line: a thin adapter over src/. */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { version } from '../../package.json';
+import { TrailwatchError } from '../errors';
+import { registerControls } from './commands/controls';
+import { registerDemo } from './commands/demo';
+import { registerEvaluate } from './commands/evaluate';
+import { registerPattern } from './commands/pattern';
+import { registerScan } from './commands/scan';
+import { checkRequiredOptions } from './options';
+import { type CliContext, type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand } from './types';
 
-export function buildProgram(): Command {
+/** Every command, in help order; adding one is adding its register function here. */
+const COMMANDS: readonly RegisterCommand[] = [registerScan, registerEvaluate, registerDemo, registerControls, registerPattern];
+
+export function buildProgram(cli: CliContext): Command {
   const program = new Command('trailwatch')
     .description('Checks that the CIS AWS Foundations Benchmark monitoring controls really work across an AWS organization')
-    .showHelpAfterError()
-    .exitOverride();
+    .version(version, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => cli.io.stdout.write(text),
+      writeErr: (text) => cli.io.stderr.write(text),
+    })
+    .hook('preAction', (_program, action) => checkRequiredOptions(action));
+  for (const register of COMMANDS) register(program, cli);
+  for (const command of allCommands(program)) {
+    command.configureOutput({ ...command.configureOutput(), outputError: (text, write) => write(oneLineError(text, command)) });
+  }
   return program;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/** Runs the command line `argv` (without node and the script) and returns the exit code. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: ExitCodeValue = ExitCode.OK;
+  const cli: CliContext = { io, setExitCode: (code) => (exitCode = code) };
   try {
-    await program.parseAsync(argv);
-    return 0;
+    await buildProgram(cli).parseAsync([...argv], { from: 'user' });
+    return exitCode;
   } catch (error) {
-    const code = (error as { exitCode?: number }).exitCode;
-    if (typeof code === 'number') return code === 0 ? 0 : 2;
-    console.error(`trailwatch: ${(error as Error).message}`);
-    return 2;
+    // Commander has already said what was wrong (or printed the help or version asked for).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    if (error instanceof TrailwatchError) {
+      io.stderr.write(`trailwatch: ${error.message}\n`);
+      return ExitCode.USAGE;
+    }
+    io.stderr.write(`trailwatch: unexpected error (a bug, please report it): ${(error as Error)?.stack ?? String(error)}\n`);
+    return ExitCode.INTERNAL;
   }
 }
 
-if (require.main === module) {
-  void main(process.argv).then((code) => {
-    process.exitCode = code;
+/** The bin entry: runs on process.argv and sets the process exit code. */
+export async function main(): Promise<void> {
+  // A reader that stops early (`| head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
   });
+  process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+}
+
+function allCommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(allCommands)];
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as one line naming the help to read. */
+function oneLineError(text: string, command: Command): string {
+  const message = text
+    .replace(/^error: /, '')
+    .replace(/\s*\n\((Did you mean[^)]*)\)/, (_, hint: string) => ` (${hint.charAt(0).toLowerCase()}${hint.slice(1)})`)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `${commandPath(command)}: ${message} (see '${commandPath(command)} --help')\n`;
+}
+
+if (require.main === module) {
+  void main();
 }

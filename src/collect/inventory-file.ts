@@ -1,11 +1,12 @@
 /**
  * Saving and loading inventories (`--save-inventory`, `trailwatch evaluate --inventory`): a JSON
- * file `{ "formatVersion": 1, "inventories": [...] }`, checked field by field on the way in.
+ * file `{ "formatVersion": 1, "organization": {...}, "inventories": [...] }`, checked field by
+ * field on the way in. The organization is kept so organization trails are credited offline too.
  * Unknown fields are kept, so a file written by a newer collector loses nothing.
  */
 import { z } from 'zod';
 import { UsageError } from '../errors';
-import { INVENTORY_FORMAT_VERSION, type AccountInventory } from './inventory';
+import { INVENTORY_FORMAT_VERSION, type AccountInventory, type OrganizationContext } from './inventory';
 
 /** An inventory file that cannot be read: not JSON, or a field with the wrong shape. */
 export class InventoryFileError extends UsageError {
@@ -165,17 +166,29 @@ const accountInventorySchema = z.looseObject({
   apiCalls: z.record(text, z.number()).optional(),
 });
 
+const organizationSchema = z.looseObject({
+  managementAccountId: text.optional(),
+  memberAccountIds: z.array(text),
+});
+
 const inventoryFileSchema = z.looseObject({
   formatVersion: z.literal(INVENTORY_FORMAT_VERSION),
+  organization: organizationSchema.optional(),
   inventories: z.array(accountInventorySchema),
 });
+
+/** What an inventory file holds: the accounts' inventories and, when known, the organization. */
+export interface InventoryFile {
+  readonly inventories: AccountInventory[];
+  readonly organization?: OrganizationContext;
+}
 
 // The schema must describe the model: a change to AccountInventory that the schema misses fails to compile.
 const _schemaMatchesModel: z.ZodType<AccountInventory> = accountInventorySchema;
 
 /** The file text for these inventories (stable key order: as the collector built them). */
-export function serializeInventories(inventories: readonly AccountInventory[]): string {
-  return `${JSON.stringify({ formatVersion: INVENTORY_FORMAT_VERSION, inventories }, null, 2)}\n`;
+export function serializeInventories(inventories: readonly AccountInventory[], organization?: OrganizationContext): string {
+  return `${JSON.stringify({ formatVersion: INVENTORY_FORMAT_VERSION, ...(organization ? { organization } : {}), inventories }, null, 2)}\n`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -224,6 +237,11 @@ function describeValue(value: unknown): string {
  * list of inventories or a single one. Throws InventoryFileError naming the first bad field.
  */
 export function parseInventoryFile(fileText: string): AccountInventory[] {
+  return readInventoryFile(fileText).inventories;
+}
+
+/** Like parseInventoryFile, with the organization the file was saved with. */
+export function readInventoryFile(fileText: string): InventoryFile {
   let data: unknown;
   try {
     data = JSON.parse(fileText);
@@ -250,5 +268,6 @@ export function parseInventoryFile(fileText: string): AccountInventory[] {
     }
     seen.add(inventory.accountId);
   }
-  return inventories;
+  const organization = parsed.data.organization as OrganizationContext | undefined;
+  return { inventories, ...(organization ? { organization } : {}) };
 }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InventoryFileError, parseInventoryFile, serializeInventories } from '../../src/collect/inventory-file';
+import { InventoryFileError, parseInventoryFile, readInventoryFile, serializeInventories } from '../../src/collect/inventory-file';
 import { UsageError } from '../../src/errors';
 import { edit, findTrail, healthy } from '../evaluate/builders';
 
@@ -20,6 +20,17 @@ describe('Module: inventory-file', () => {
       // Assess
       expect(again).toBe(text);
       expect(parseInventoryFile(again)).toEqual(inventories);
+    });
+
+    it('keeps the organization the inventories were collected in, so organization trails are credited offline', () => {
+      // Prepare
+      const organization = { managementAccountId: '111111111111', memberAccountIds: ['222222222222'] };
+      // Act
+      const loaded = readInventoryFile(serializeInventories([healthy()], organization));
+      // Assess
+      expect(loaded.organization).toEqual(organization);
+      expect(readInventoryFile(serializeInventories([healthy()])).organization).toBeUndefined();
+      expect(() => readInventoryFile(serializeInventories([healthy()], { memberAccountIds: 'x' } as never))).toThrow(/organization\.memberAccountIds/);
     });
 
     it('keeps every field of a fully populated inventory, and fields it does not know', () => {

@@ -144,7 +144,7 @@ describe('seedDemoOrganization', () => {
         .map(([check, v]) => `${check}:${v.brokenLink}`);
     expect(failing('management')).toEqual([]);
     expect(failing('compliant-reformatted')).toEqual([]);
-    expect(failing('no-own-trail')).toEqual(DELEGATED_CHECKS.map((c) => `${c}:trail`));
+    expect(failing('no-own-trail')).toEqual(DELEGATED_CHECKS.map((c) => `${c}:metricFilter`));
     expect(failing('filter-misses-event')).toEqual(['security_group_changes:metricFilter']);
     expect(failing('alarm-actions-disabled')).toEqual(['vpc_changes:alarm']);
     expect(failing('topic-without-subscriber')).toEqual(DELEGATED_CHECKS.map((c) => `${c}:subscription`));

@@ -1,0 +1,55 @@
+/** `trailwatch evaluate --inventory FILE`: re-evaluate a saved scan offline, with no AWS call. */
+import { readFileSync } from 'node:fs';
+import { Option } from 'commander';
+import { readInventoryFile } from '../../collect/inventory-file';
+import { controlsFor, parseCheckSlugs } from '../../controls';
+import type { BenchmarkId, CheckSlug } from '../../controls/types';
+import { UsageError } from '../../errors';
+import { evaluate, summarize } from '../../evaluate';
+import type { ScanReport } from '../../report/types';
+import { benchmarkOption, parsedBy, required } from '../options';
+import { exitCodeOf, writeReport, type ReportFormat } from '../report-output';
+import type { CliIo, RegisterCommand } from '../types';
+import { addReportOptions } from './scan';
+
+interface EvaluateCommandOptions {
+  readonly inventory: string;
+  readonly benchmark: BenchmarkId;
+  readonly checks?: CheckSlug[];
+  readonly format: ReportFormat;
+  readonly output?: string;
+  readonly color?: boolean;
+}
+
+export const registerEvaluate: RegisterCommand = (program, cli) => {
+  const command = program
+    .command('evaluate')
+    .description('evaluate a saved inventory (scan --save-inventory) again, offline: another benchmark, other checks')
+    .addOption(required(new Option('-i, --inventory <file>', 'required: the inventory file')))
+    .addOption(benchmarkOption())
+    .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated').argParser(parsedBy(parseCheckSlugs)));
+  addReportOptions(command).action((options: EvaluateCommandOptions) => cli.setExitCode(evaluateInventoryFile(options, cli.io)));
+};
+
+export function evaluateInventoryFile(options: EvaluateCommandOptions, io: CliIo): 0 | 1 {
+  controlsFor(options.benchmark, options.checks);
+  let text: string;
+  try {
+    text = readFileSync(options.inventory, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the inventory file ${options.inventory}: ${(error as Error).message}`, { cause: error });
+  }
+  const startedAt = new Date().toISOString();
+  const { inventories, organization } = readInventoryFile(text);
+  const findings = evaluate(inventories, { benchmark: options.benchmark, checks: options.checks, organization });
+  const report: ScanReport = {
+    benchmark: options.benchmark,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    accounts: inventories.map((inventory) => ({ accountId: inventory.accountId, status: 'SCANNED', regions: inventory.regions })),
+    findings,
+    summary: summarize(findings),
+  };
+  writeReport(report, options, io, undefined, organization?.managementAccountId);
+  return exitCodeOf(report);
+}

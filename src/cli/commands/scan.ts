@@ -1,0 +1,158 @@
+/** `trailwatch scan`: the organization's scan from a terminal, on the one orchestrator. */
+import { Option, type Command } from 'commander';
+import { AwsClients } from '../../aws/clients';
+import { serializeInventories } from '../../collect/inventory-file';
+import { controlsFor, parseCheckSlugs } from '../../controls';
+import type { BenchmarkId, CheckSlug } from '../../controls/types';
+import { UsageError } from '../../errors';
+import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../scan';
+import { benchmarkOption, formatOption, parsedBy } from '../options';
+import { type CliIo, type RegisterCommand } from '../types';
+import { writeReport, writeFileWhole, exitCodeOf, type ReportFormat, REPORT_FORMATS } from '../report-output';
+
+export const DEFAULT_ROLE_NAME = 'trailwatch-member-read';
+export const DEFAULT_CONCURRENCY = 8;
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const OU_OR_ROOT = /^(?:ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+function listOf(what: string, valid: RegExp, example: string): (value: string, previous?: string[]) => string[] {
+  return (value, previous = []) => {
+    const items = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+    if (items.length === 0) throw new UsageError(`no ${what} given (e.g. ${example})`);
+    const bad = items.filter((item) => !valid.test(item));
+    if (bad.length > 0) throw new UsageError(`'${bad.join("', '")}' ${bad.length > 1 ? 'are not' : 'is not'} ${what === 'regions' ? 'a region' : `a valid ${what.replace(/s$/, '')}`} (e.g. ${example})`);
+    return [...new Set([...previous, ...items])];
+  };
+}
+
+export const parseAccountIds = listOf('account IDs', ACCOUNT_ID, '123456789012');
+export const parseRegions = listOf('regions', REGION, 'us-east-1,eu-west-1');
+export const parseOus = listOf('organizational unit IDs', OU_OR_ROOT, 'ou-ab12-cd34ef56');
+
+export function parsePositiveInteger(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > 1000) {
+    throw new UsageError(`'${value}' is not a whole number from 1 to 1000`);
+  }
+  return Number(value);
+}
+
+/** "90", "90s", "15m", "1h" -> milliseconds. */
+export function parseDuration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new UsageError(`'${value}' is not a duration (e.g. 90s, 15m, 1h)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  const ms = Number(match[1]) * unit;
+  if (ms <= 0) throw new UsageError(`'${value}' is not a positive duration`);
+  return ms;
+}
+
+export function parseRoleName(value: string): string {
+  if (!ROLE_NAME.test(value)) throw new UsageError(`'${value}' is not an IAM role name`);
+  return value;
+}
+
+/** The options of `scan` that `demo` shares. */
+export interface ScanCommandOptions {
+  readonly benchmark: BenchmarkId;
+  readonly checks?: CheckSlug[];
+  readonly accounts?: string[];
+  readonly excludeAccounts?: string[];
+  readonly ous?: string[];
+  readonly regions?: string[];
+  readonly roleName: string;
+  readonly externalId?: string;
+  readonly endpointUrl?: string;
+  readonly profile?: string;
+  readonly homeRegion: string;
+  readonly concurrency: number;
+  readonly deadline?: number;
+  readonly format: ReportFormat;
+  readonly output?: string;
+  readonly saveInventory?: string;
+  readonly color?: boolean;
+}
+
+/** Adds the report options (format, output, inventory) shared by scan, demo and evaluate. */
+export function addReportOptions(command: Command): Command {
+  return command
+    .addOption(formatOption(REPORT_FORMATS, 'table'))
+    .addOption(new Option('-o, --output <file>', 'write the report to this file (written whole, or not at all)'))
+    .addOption(new Option('--no-color', 'no ANSI colours in the table, even on a terminal'));
+}
+
+export const registerScan: RegisterCommand = (program, cli) => {
+  const command = program
+    .command('scan')
+    .description('scan the organization: every account and enabled region, every check of the benchmark')
+    .addOption(benchmarkOption())
+    .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated (see trailwatch controls)').argParser(parsedBy(parseCheckSlugs)))
+    .addOption(new Option('--accounts <ids>', 'only these account IDs, comma-separated').argParser(parsedBy(parseAccountIds)))
+    .addOption(new Option('--exclude-accounts <ids>', 'skip these account IDs').argParser(parsedBy(parseAccountIds)))
+    .addOption(new Option('--ous <ids>', 'only accounts under these organizational units (or roots), at any depth').argParser(parsedBy(parseOus)))
+    .addOption(new Option('--regions <regions>', 'only these regions (default: every region enabled for each account)').argParser(parsedBy(parseRegions)))
+    .addOption(new Option('--role-name <name>', 'the role assumed in every other account').default(DEFAULT_ROLE_NAME).argParser(parsedBy(parseRoleName)))
+    .addOption(new Option('--external-id <id>', 'the external ID the member role requires'))
+    .addOption(new Option('--endpoint-url <url>', 'send every AWS call here (an emulator such as moto); AWS_ENDPOINT_URL works too'))
+    .addOption(new Option('--profile <name>', 'the AWS profile of the scanner\'s own credentials'))
+    .addOption(new Option('--home-region <region>', 'the region for account-wide calls (STS, Organizations, CloudTrail ListTrails)').default(process.env.AWS_REGION ?? 'us-east-1').argParser(parsedBy((v) => parseRegions(v)[0] as string)))
+    .addOption(new Option('--concurrency <n>', 'accounts scanned at once').default(DEFAULT_CONCURRENCY).argParser(parsedBy(parsePositiveInteger)))
+    .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (e.g. 10m) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
+    .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory'));
+  addReportOptions(command).action(async (options: ScanCommandOptions) => {
+    cli.setExitCode(await scanFromTerminal(options, cli.io));
+  });
+};
+
+/** Runs the scan as the options say and writes the report; returns the exit code. */
+export async function scanFromTerminal(
+  options: ScanCommandOptions,
+  io: CliIo,
+  extra: { clients?: AwsClients; title?: string } = {},
+): Promise<0 | 1> {
+  // A check the benchmark lacks is a usage error before any AWS call.
+  controlsFor(options.benchmark, options.checks);
+  const clients = extra.clients ?? new AwsClients({ endpointUrl: options.endpointUrl, profile: options.profile });
+  const progress = io.stderr.isTTY ? progressPrinter(io) : undefined;
+  let result: ScanResult;
+  try {
+    const scanOptions: ScanOptions = {
+      benchmark: options.benchmark,
+      checks: options.checks,
+      accounts: options.accounts,
+      excludeAccounts: options.excludeAccounts,
+      ous: options.ous,
+      regions: options.regions,
+      roleName: options.roleName,
+      externalId: options.externalId,
+      concurrency: options.concurrency,
+      deadline: options.deadline === undefined ? undefined : Date.now() + options.deadline,
+      homeRegion: options.homeRegion,
+      clients,
+      onProgress: progress,
+    };
+    result = await runScan(scanOptions);
+  } finally {
+    if (progress) io.stderr.write('\r\x1b[2K');
+    if (!extra.clients) clients.destroy();
+  }
+  if (options.saveInventory) {
+    writeFileWhole(options.saveInventory, serializeInventories(result.inventories, result.organization));
+  }
+  writeReport(result.report, options, io, extra.title, result.callerAccountId);
+  return exitCodeOf(result.report);
+}
+
+function progressPrinter(io: CliIo): (progress: ScanProgress) => void {
+  return (progress) => {
+    if (progress.kind === 'discovered') io.stderr.write(`\r\x1b[2Kdiscovered ${progress.total} account(s)`);
+    if (progress.kind === 'account-finished' || progress.kind === 'account-skipped') {
+      io.stderr.write(`\r\x1b[2Kscanned ${progress.done}/${progress.total} account(s)`);
+    }
+  };
+}

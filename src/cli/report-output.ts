@@ -1,0 +1,69 @@
+/** Writing a scan report as the user asked: format, file or stdout, colour on a terminal. */
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import { renderAsff, renderCsv, renderJson, renderTable } from '../report';
+import type { ScanReport } from '../report/types';
+import { UsageError } from '../errors';
+import { writeLine } from './output';
+import type { CliIo } from './types';
+
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'asff'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportOutputOptions {
+  readonly format: ReportFormat;
+  readonly output?: string;
+  /** False with --no-color. */
+  readonly color?: boolean;
+  readonly homeRegion?: string;
+}
+
+/** The report in the asked format; ASFF findings are imported into the scanner's account. */
+export function renderReport(report: ScanReport, options: ReportOutputOptions & { color: boolean; asffAccountId?: string }): string {
+  switch (options.format) {
+    case 'table':
+      return renderTable(report, { color: options.color });
+    case 'json':
+      return renderJson(report);
+    case 'csv':
+      return renderCsv(report);
+    case 'asff': {
+      const awsAccountId = options.asffAccountId ?? report.accounts[0]?.accountId ?? '000000000000';
+      return `${JSON.stringify(renderAsff(report, { awsAccountId, region: options.homeRegion ?? 'us-east-1' }), null, 2)}\n`;
+    }
+  }
+}
+
+/** Writes the report to --output (whole or not at all) or stdout. */
+export function writeReport(report: ScanReport, options: ReportOutputOptions, io: CliIo, title?: string, asffAccountId?: string): void {
+  const toTerminal = options.output === undefined && io.stdout.isTTY === true;
+  const text = renderReport(report, { ...options, color: options.color !== false && toTerminal, asffAccountId });
+  const ending = text.endsWith('\n') ? text : `${text}\n`;
+  if (options.output !== undefined) {
+    writeFileWhole(options.output, ending);
+    writeLine(io.stderr, `trailwatch: report written to ${options.output}`);
+    return;
+  }
+  if (title) writeLine(io.stdout, title);
+  io.stdout.write(ending);
+}
+
+/** Writes a file through a temporary sibling and a rename, so a failure leaves nothing half-written. */
+export function writeFileWhole(path: string, text: string): void {
+  let tmpDir: string | undefined;
+  try {
+    tmpDir = mkdtempSync(join(dirname(path), `.${basename(path)}.`));
+    const tmp = join(tmpDir, 'part');
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (error) {
+    throw new UsageError(`cannot write ${path}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** 0 when every finding passes, 1 when any FAIL or ERROR (DESIGN.md "Interfaces"). */
+export function exitCodeOf(report: ScanReport): 0 | 1 {
+  return report.summary.fail === 0 && report.summary.error === 0 && report.accounts.every((a) => a.status !== 'ERROR') ? 0 : 1;
+}

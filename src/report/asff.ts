@@ -1,0 +1,159 @@
+/**
+ * Findings in the AWS Security Finding Format, ready for Security Hub BatchImportFindings
+ * (at most 100 per call). The Id is stable per benchmark, account and check, so a later scan
+ * updates the same Security Hub finding instead of adding one. Limits follow the
+ * AwsSecurityFinding API reference: Title <= 256 characters, Description <= 1024,
+ * Recommendation.Text <= 512, <= 32 resources, <= 50 ProductFields of <= 2048 characters.
+ */
+import type { BenchmarkId } from '../controls/types';
+import type { Finding, StatusValue } from '../evaluate/types';
+import { benchmarkInWords, catalogueTitle, type ControlTitleLookup, linkInWords, sortFindings } from './controls';
+import type { ScanReport } from './types';
+
+export const ASFF_SCHEMA_VERSION = '2018-10-08';
+export const ASFF_FINDING_TYPE = 'Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark';
+/** How many findings one BatchImportFindings call takes. */
+export const ASFF_BATCH_LIMIT = 100;
+
+export type AsffSeverityLabel = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+export type AsffComplianceStatus = 'PASSED' | 'WARNING' | 'FAILED' | 'NOT_AVAILABLE';
+export type AsffResourceType = 'AwsAccount' | 'AwsCloudTrailTrail' | 'AwsLogsLogGroup' | 'AwsCloudWatchAlarm' | 'AwsSnsTopic';
+
+export interface AsffResource {
+  readonly Type: AsffResourceType;
+  readonly Id: string;
+  readonly Partition?: 'aws' | 'aws-cn' | 'aws-us-gov';
+  readonly Region?: string;
+}
+
+/** The subset of AwsSecurityFinding that trailwatch fills. */
+export interface AsffFinding {
+  readonly SchemaVersion: string;
+  readonly Id: string;
+  readonly ProductArn: string;
+  readonly GeneratorId: string;
+  readonly AwsAccountId: string;
+  readonly Types: string[];
+  readonly CreatedAt: string;
+  readonly UpdatedAt: string;
+  readonly Severity: { readonly Label: AsffSeverityLabel };
+  readonly Title: string;
+  readonly Description: string;
+  readonly Remediation?: { readonly Recommendation: { readonly Text: string } };
+  readonly ProductFields: Record<string, string>;
+  readonly Resources: AsffResource[];
+  readonly Compliance: { readonly Status: AsffComplianceStatus; readonly RelatedRequirements: string[] };
+  readonly RecordState: 'ACTIVE';
+}
+
+export interface AsffOptions {
+  /** The account that imports the findings (its default product ARN is used). */
+  readonly awsAccountId: string;
+  /** The Security Hub region the findings are imported into. */
+  readonly region: string;
+  /** Another product ARN; default `arn:aws:securityhub:<region>:<account>:product/<account>/default`. */
+  readonly productArn?: string;
+  /** Titles of checks (default: the catalogue's). */
+  readonly titleOf?: ControlTitleLookup;
+}
+
+export const ASFF_SEVERITY: Record<StatusValue, AsffSeverityLabel> = { PASS: 'INFORMATIONAL', FAIL: 'MEDIUM', ERROR: 'LOW' };
+export const ASFF_COMPLIANCE: Record<StatusValue, AsffComplianceStatus> = { PASS: 'PASSED', FAIL: 'FAILED', ERROR: 'NOT_AVAILABLE' };
+
+export function defaultProductArn(region: string, awsAccountId: string): string {
+  return `arn:aws:securityhub:${region}:${awsAccountId}:product/${awsAccountId}/default`;
+}
+
+/** One AwsSecurityFinding per finding, in control then account order. */
+export function renderAsff(report: ScanReport, options: AsffOptions): AsffFinding[] {
+  const productArn = options.productArn ?? defaultProductArn(options.region, options.awsAccountId);
+  const partition = partitionOf(productArn);
+  return sortFindings(report.findings).map((finding) => asffFinding(finding, report, options, productArn, partition));
+}
+
+function asffFinding(
+  finding: Finding,
+  report: ScanReport,
+  options: AsffOptions,
+  productArn: string,
+  partition: AsffResource['Partition'],
+): AsffFinding {
+  const benchmark = report.benchmark;
+  const title = (options.titleOf ?? catalogueTitle)(finding.check, benchmark) ?? finding.check;
+  const recommendation = finding.fix ?? (finding.status === 'PASS' ? undefined : finding.reason);
+  return {
+    SchemaVersion: ASFF_SCHEMA_VERSION,
+    Id: `trailwatch/${benchmark}/${finding.accountId}/${finding.check}`,
+    ProductArn: productArn,
+    GeneratorId: `trailwatch/${benchmark}/${finding.check}`,
+    AwsAccountId: finding.accountId,
+    Types: [ASFF_FINDING_TYPE],
+    CreatedAt: report.startedAt,
+    UpdatedAt: report.finishedAt,
+    Severity: { Label: ASFF_SEVERITY[finding.status] },
+    Title: truncate(`CIS ${finding.control} ${title}`, 256),
+    Description: truncate(describe(finding), 1024),
+    ...(recommendation ? { Remediation: { Recommendation: { Text: truncate(recommendation, 512) } } } : {}),
+    ProductFields: productFields(finding, benchmark),
+    Resources: resources(finding, partition),
+    Compliance: {
+      Status: ASFF_COMPLIANCE[finding.status],
+      RelatedRequirements: [`${benchmarkInWords(benchmark)}/${finding.control}`],
+    },
+    RecordState: 'ACTIVE',
+  };
+}
+
+function describe(finding: Finding): string {
+  const link = finding.brokenLink ? ` Broken link: ${linkInWords(finding.brokenLink)}.` : '';
+  const regions = finding.uncoveredRegions.length > 0 ? ` Regions not covered: ${finding.uncoveredRegions.join(', ')}.` : '';
+  return `${finding.status}: ${finding.reason}${link}${regions}`;
+}
+
+function productFields(finding: Finding, benchmark: BenchmarkId): Record<string, string> {
+  const fields: Record<string, string | undefined> = {
+    'trailwatch/benchmark': benchmark,
+    'trailwatch/check': finding.check,
+    'trailwatch/control': finding.control,
+    'trailwatch/status': finding.status,
+    'trailwatch/brokenLink': finding.brokenLink ?? 'none',
+    'trailwatch/coveredRegions': finding.coveredRegions.join(',') || undefined,
+    'trailwatch/uncoveredRegions': finding.uncoveredRegions.join(',') || undefined,
+    'trailwatch/metricFilter': finding.evidence.metricFilter,
+    'trailwatch/organizationTrailOwner': finding.evidence.organizationTrailOwner,
+  };
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fields)) if (value && value.trim()) out[key] = truncate(value, 2048);
+  return out;
+}
+
+function resources(finding: Finding, partition: AsffResource['Partition']): AsffResource[] {
+  const chain: [AsffResourceType, string | undefined][] = [
+    ['AwsCloudTrailTrail', finding.evidence.trail],
+    ['AwsLogsLogGroup', finding.evidence.logGroup],
+    ['AwsCloudWatchAlarm', finding.evidence.alarm],
+    ['AwsSnsTopic', finding.evidence.topic],
+  ];
+  // The account is always there, so a finding with no chain at all still names its resource.
+  const list: AsffResource[] = [{ Type: 'AwsAccount', Id: `AWS::::Account:${finding.accountId}`, ...(partition ? { Partition: partition } : {}) }];
+  for (const [type, arn] of chain) {
+    if (!arn) continue;
+    const region = arn.split(':')[3];
+    list.push({
+      Type: type,
+      Id: arn,
+      ...(partitionOf(arn) ? { Partition: partitionOf(arn) } : {}),
+      ...(region ? { Region: region } : {}),
+    });
+  }
+  return list;
+}
+
+function partitionOf(arn: string): AsffResource['Partition'] {
+  const partition = arn.split(':')[1];
+  return partition === 'aws' || partition === 'aws-cn' || partition === 'aws-us-gov' ? partition : undefined;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

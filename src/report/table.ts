@@ -1,0 +1,115 @@
+/**
+ * The terminal report: one block per check (control number, title, counts), one line per
+ * failing or erroring account with the reason and the fix, passing accounts summed up in one
+ * line, then accounts that could not be scanned, run notes and a summary line.
+ */
+import type { Finding, StatusValue } from '../evaluate/types';
+import { benchmarkInWords, catalogueTitle, type ControlTitleLookup, groupByCheck, linkInWords } from './controls';
+import type { AccountResult, ScanReport } from './types';
+
+export interface TableOptions {
+  /** ANSI colours (only when the output is a terminal that wants them). */
+  readonly color: boolean;
+  /** Titles of checks (default: the catalogue's); where it knows none, the slug stands alone. */
+  readonly titleOf?: ControlTitleLookup;
+  /** PASS accounts named in a check's PASS line before "and N more". */
+  readonly passAccountsShown?: number;
+}
+
+const ANSI = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;
+type Style = keyof typeof ANSI;
+
+const STATUS_STYLE: Record<StatusValue, Style> = { PASS: 'green', FAIL: 'red', ERROR: 'yellow' };
+const STATUS_WIDTH = 'ERROR'.length;
+const INDENT = '  ';
+
+export function renderTable(report: ScanReport, options: TableOptions): string {
+  const paint = (style: Style, text: string) => (options.color ? `\x1b[${ANSI[style]}m${text}\x1b[0m` : text);
+  const status = (value: StatusValue) => paint(STATUS_STYLE[value], value.padEnd(STATUS_WIDTH));
+  const names = new Map(report.accounts.map((a) => [a.accountId, a.name] as const));
+  const who = (accountId: string) => {
+    const name = names.get(accountId);
+    return name ? `${accountId} (${name})` : accountId;
+  };
+  const detailIndent = INDENT + ' '.repeat(STATUS_WIDTH + 2);
+
+  const lines: string[] = [
+    paint('bold', `${benchmarkInWords(report.benchmark)} (${report.benchmark})`),
+    `Scanned ${countOf(report.accounts.filter((a) => a.status !== 'SKIPPED').length, 'account')} from ${report.startedAt} to ${report.finishedAt}`,
+    '',
+  ];
+
+  for (const group of groupByCheck(report.findings)) {
+    const title = (options.titleOf ?? catalogueTitle)(group.check, report.benchmark);
+    const counts = countStatuses(group.findings);
+    lines.push(
+      `${paint('bold', `${group.control} ${title ?? group.check}`)}${title ? paint('dim', ` [${group.check}]`) : ''}  ` +
+        `${counts.PASS} pass, ${counts.FAIL} fail, ${counts.ERROR} error`,
+    );
+    for (const finding of group.findings.filter((f) => f.status !== 'PASS')) {
+      const link = finding.brokenLink ? `${linkInWords(finding.brokenLink)}: ` : '';
+      lines.push(`${INDENT}${status(finding.status)}  ${who(finding.accountId)}  ${link}${finding.reason}`);
+      lines.push(...details(finding, options.color).map((line) => detailIndent + line));
+    }
+    const passing = group.findings.filter((f) => f.status === 'PASS');
+    if (passing.length > 0) {
+      lines.push(`${INDENT}${status('PASS')}  ${summarizeAccounts(passing.map((f) => who(f.accountId)), options.passAccountsShown ?? 5)}`);
+      for (const finding of passing) {
+        for (const warning of finding.warnings ?? []) lines.push(`${detailIndent}warning (${finding.accountId}): ${warning}`);
+      }
+    }
+    lines.push('');
+  }
+  if (report.findings.length === 0) lines.push('No findings.', '');
+
+  const unscanned = report.accounts.filter((a) => a.status !== 'SCANNED');
+  if (unscanned.length > 0) {
+    lines.push(paint('bold', 'Accounts not scanned'));
+    for (const account of unscanned) lines.push(`${INDENT}${accountLine(account, who(account.accountId))}`);
+    lines.push('');
+  }
+  const notes = report.stats?.notes ?? [];
+  if (notes.length > 0) {
+    lines.push(paint('bold', 'Notes'));
+    for (const note of notes) lines.push(`${INDENT}${note}`);
+    lines.push('');
+  }
+
+  const { pass, fail, error } = report.summary;
+  lines.push(
+    `Summary: ${paint(pass > 0 ? 'green' : 'dim', `${pass} pass`)}, ${paint(fail > 0 ? 'red' : 'dim', `${fail} fail`)}, ` +
+      `${paint(error > 0 ? 'yellow' : 'dim', `${error} error`)} ` +
+      `(${countOf(report.findings.length, 'finding')}, ${countOf(report.accounts.length, 'account')})`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function details(finding: Finding, color: boolean): string[] {
+  const label = (text: string) => (color ? `\x1b[${ANSI.dim}m${text}\x1b[0m` : text);
+  const out: string[] = [];
+  if (finding.uncoveredRegions.length > 0) out.push(`${label('regions not covered:')} ${finding.uncoveredRegions.join(', ')}`);
+  // Reasons usually end with their fix already; say it again only when they do not.
+  if (finding.fix && !finding.reason.includes(finding.fix)) out.push(`${label('fix:')} ${finding.fix}`);
+  for (const warning of finding.warnings ?? []) out.push(`${label('warning:')} ${warning}`);
+  return out;
+}
+
+function countStatuses(findings: readonly Finding[]): Record<StatusValue, number> {
+  const counts: Record<StatusValue, number> = { PASS: 0, FAIL: 0, ERROR: 0 };
+  for (const finding of findings) counts[finding.status] += 1;
+  return counts;
+}
+
+function summarizeAccounts(accounts: readonly string[], shown: number): string {
+  const listed = accounts.slice(0, shown).join(', ');
+  const more = accounts.length - shown;
+  return `${countOf(accounts.length, 'account')}: ${listed}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+function accountLine(account: AccountResult, label: string): string {
+  return `${account.status.padEnd(7)}  ${label}${account.error ? `  ${account.error}` : ''}`;
+}
+
+function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,42 @@
+/** The built CLI, run as people run it: `npm run build`, then node on the bundle and on the bin. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+
+async function node(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('the built trailwatch CLI', () => {
+  beforeAll(async () => {
+    await run(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
+  });
+
+  it('lists the 14 checks of v1.2.0 from dist/trailwatch.js', async () => {
+    // Act
+    const { code, stdout } = await node(['dist/trailwatch.js', 'controls', '--benchmark', 'v1.2.0']);
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.split('\n').filter((line) => /^\d+\.\d+ +[a-z0-9_]+ {2}\(level \d\)$/.test(line))).toHaveLength(14);
+  });
+
+  it('runs through bin/trailwatch.js and passes on the exit code', async () => {
+    // Act
+    const ok = await node(['bin/trailwatch.js', 'controls', '--benchmark', 'v1.2.0', '--format', 'json']);
+    const usage = await node(['bin/trailwatch.js', 'controls', '--no-such-flag']);
+    // Assess
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).controls).toHaveLength(14);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
