@@ -1,14 +1,15 @@
 /**
- * What every fault test shares: a small synthetic organization in moto, the real runScan over
- * it with faults injected into the SDK clients, and the invariants a scan must keep whatever
- * goes wrong — it finishes, every account in scope is reported exactly once (SCANNED, or ERROR
- * with the reason), exactly one finding per account and check, nothing retried without bound.
+ * What every fault test shares: a small synthetic organization in moto, `trailwatch scan` over
+ * it (the CLI's scan with its JSON report and exit code, on the real runScan) with faults
+ * injected into the SDK clients, and the invariants a scan must keep whatever goes wrong — it
+ * finishes, every account in scope is reported exactly once (SCANNED, or ERROR with the
+ * reason), exactly one finding per account and check, nothing retried without bound.
  */
 import { AwsClients, CallCounter, type AttemptHook } from '../../src/aws/clients';
 import { CHECK_SLUGS } from '../../src/controls';
 import { MOTO_CREDENTIALS } from '../../src/demo/moto';
+import { scanFromTerminal, type ScanCommandOptions } from '../../src/cli/commands/scan';
 import type { ScanReport } from '../../src/report/types';
-import { runScan, type ScanOptions, type ScanResult } from '../../src/scan';
 import { seedSyntheticOrganization, SYNTHETIC_ROLE_NAME, type SyntheticOrganization } from '../../scripts/bench/organization';
 import { motoEndpoint } from '../support/moto';
 import { AttemptLog } from './inject';
@@ -28,14 +29,17 @@ export async function seedOrganization(accounts = 6): Promise<SyntheticOrganizat
   }
 }
 
-export interface FaultyScan extends ScanResult {
+export interface FaultyScan {
+  /** The JSON report `trailwatch scan --format json` printed. */
+  readonly report: ScanReport;
+  readonly exitCode: number;
   readonly clients: AwsClients;
   readonly log: AttemptLog;
   readonly elapsedMs: number;
 }
 
-/** The real scan, with `hooks` run before each HTTP attempt (after the attempt log). */
-export async function scanWith(hooks: readonly AttemptHook[], overrides: Partial<ScanOptions> = {}): Promise<FaultyScan> {
+/** `trailwatch scan --format json` with `hooks` run before each HTTP attempt (after the attempt log). */
+export async function scanWith(hooks: readonly AttemptHook[], overrides: Partial<ScanCommandOptions> = {}): Promise<FaultyScan> {
   const log = new AttemptLog();
   const clients = new AwsClients({
     endpointUrl: motoEndpoint(),
@@ -44,26 +48,27 @@ export async function scanWith(hooks: readonly AttemptHook[], overrides: Partial
     maxAttempts: MAX_ATTEMPTS,
     attemptHooks: [log.hook, ...hooks],
   });
+  let stdout = '';
+  const ignore = { write: () => true };
   const started = Date.now();
   try {
-    const result = await runScan({
-      benchmark: BENCHMARK,
-      regions: [...REGIONS],
-      roleName: SYNTHETIC_ROLE_NAME,
-      concurrency: 3,
-      homeRegion: 'us-east-1',
-      clients,
-      ...overrides,
-    });
-    return { ...result, clients, log, elapsedMs: Date.now() - started };
+    const exitCode = await scanFromTerminal(
+      {
+        benchmark: BENCHMARK,
+        regions: [...REGIONS],
+        roleName: SYNTHETIC_ROLE_NAME,
+        concurrency: 3,
+        homeRegion: 'us-east-1',
+        format: 'json',
+        ...overrides,
+      },
+      { stdout: { write: (text: string) => ((stdout += text), true) }, stderr: ignore, stdin: process.stdin },
+      { clients },
+    );
+    return { report: JSON.parse(stdout) as ScanReport, exitCode, clients, log, elapsedMs: Date.now() - started };
   } finally {
     clients.destroy();
   }
-}
-
-/** The CLI's exit code for a report (DESIGN.md): 1 when any finding is FAIL or ERROR. */
-export function exitCodeOf(report: ScanReport): 0 | 1 {
-  return report.summary.fail + report.summary.error > 0 ? 1 : 0;
 }
 
 /** `${accountId} ${check}` -> status, for comparing two scans finding by finding. */
