@@ -6,6 +6,8 @@
  * 17 regions; the same organization read the naive per-region way; and the cost of coverage
  * decisions. The last line is for machines.
  */
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { AwsClients, CallCounter, type AttemptHook } from '../../src/aws/clients';
 import { DEFAULT_BENCHMARK } from '../../src/controls';
 import { DISCOVERY_SESSION, listAccounts } from '../../src/discover';
@@ -66,6 +68,32 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakR
   }
 }
 
+/** CPU time (ms) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU the emulator and this process spent during `work`, per HTTP attempt. */
+async function withCpu<T extends { attempts: number }>(motoPid: number, work: () => Promise<T>): Promise<T & { motoCpuMsPerAttempt?: number; benchCpuMsPerAttempt: number }> {
+  const motoBefore = processCpuMs(motoPid);
+  const before = process.cpuUsage();
+  const value = await work();
+  const used = process.cpuUsage(before);
+  const motoAfter = processCpuMs(motoPid);
+  const perAttempt = (ms: number) => ms / Math.max(1, value.attempts);
+  return {
+    ...value,
+    ...(motoBefore !== undefined && motoAfter !== undefined ? { motoCpuMsPerAttempt: perAttempt(motoAfter - motoBefore) } : {}),
+    benchCpuMsPerAttempt: perAttempt((used.user + used.system) / 1000),
+  };
+}
+
 interface ScanMeasurement {
   readonly wallMs: number;
   readonly attempts: number;
@@ -78,6 +106,10 @@ interface ScanMeasurement {
   readonly findings?: number;
   readonly reportedAccounts?: number;
   readonly errors?: string[];
+  readonly motoCpuMsPerAttempt?: number;
+  readonly benchCpuMsPerAttempt?: number;
+  /** Where the wall time went: discovery, collection (the accounts), evaluation and report. */
+  readonly phases?: { readonly discoveryMs: number; readonly collectionMs: number; readonly evaluationMs: number; readonly discoveryCalls: number };
 }
 
 function benchClients(endpointUrl: string, latencyMs: number): AwsClients {
@@ -88,8 +120,21 @@ async function measureTrailwatch(endpointUrl: string, args: BenchArgs, regions: 
   const clients = benchClients(endpointUrl, args.latencyMs);
   try {
     const started = performance.now();
+    let discovered = 0;
+    let lastFinished = 0;
     const { value: result, peakRssBytes } = await withPeakRss(() =>
-      runScan({ benchmark: DEFAULT_BENCHMARK, regions, roleName: SYNTHETIC_ROLE_NAME, concurrency: args.concurrency, homeRegion: HOME_REGION, clients }),
+      runScan({
+        benchmark: DEFAULT_BENCHMARK,
+        regions,
+        roleName: SYNTHETIC_ROLE_NAME,
+        concurrency: args.concurrency,
+        homeRegion: HOME_REGION,
+        clients,
+        onProgress: (progress) => {
+          if (progress.kind === 'discovered') discovered = performance.now();
+          if (progress.kind === 'account-finished' || progress.kind === 'account-skipped') lastFinished = performance.now();
+        },
+      }),
     );
     const wallMs = performance.now() - started;
     const { report } = result;
@@ -105,6 +150,12 @@ async function measureTrailwatch(endpointUrl: string, args: BenchArgs, regions: 
       findings: report.findings.length,
       reportedAccounts: report.accounts.length,
       errors: report.accounts.filter((a) => a.status === 'ERROR').map((a) => `${a.accountId}: ${a.error ?? ''}`),
+      phases: {
+        discoveryMs: discovered - started,
+        collectionMs: lastFinished - discovered,
+        evaluationMs: started + wallMs - lastFinished,
+        discoveryCalls: clients.callCounter.totalFor(DISCOVERY_SESSION.accountId),
+      },
     };
   } finally {
     clients.destroy();
@@ -189,20 +240,21 @@ async function main(argv: readonly string[]): Promise<number> {
       MOTO_CREDENTIALS.accessKeyId,
     );
 
+    const endpoint = proxy.endpoint;
     const regions = [...org.regions];
     log(`bench: trailwatch scan, ${regions.length} regions, ${args.latencyMs} ms per request, concurrency ${args.concurrency} ...`);
-    const tw = await measureTrailwatch(proxy.endpoint, args, regions);
+    const tw = await withCpu(moto.pid, () => measureTrailwatch(endpoint, args, regions));
     log(`bench: trailwatch scan, ${DEFAULT_17_REGIONS.length} regions ...`);
-    const tw17 = await measureTrailwatch(proxy.endpoint, args, DEFAULT_17_REGIONS);
+    const tw17 = await measureTrailwatch(endpoint, args, DEFAULT_17_REGIONS);
     log(`bench: naive scan, ${regions.length} regions ...`);
-    const naive = await measureNaive(proxy.endpoint, args, regions, org);
+    const naive = await measureNaive(endpoint, args, regions, org);
     const sample = Math.min(NAIVE_17_SAMPLE, args.accounts);
     log(`bench: naive scan, ${DEFAULT_17_REGIONS.length} regions, first ${sample} accounts ...`);
-    const naive17 = await measureNaive(proxy.endpoint, args, DEFAULT_17_REGIONS, org, sample);
+    const naive17 = await measureNaive(endpoint, args, DEFAULT_17_REGIONS, org, sample);
     log('bench: coverage decisions ...');
     const coverage = timeCoverageDecisions(DEFAULT_BENCHMARK, 100);
 
-    printResults({ args, org, tw, tw17, naive, naive17, coverage });
+    printResults({ args, org, tw, tw17, naive, naive17, coverage, loadAverage: loadavg()[0] ?? 0, cpus: cpus().length });
     return 0;
   } finally {
     await proxy?.close();
@@ -218,9 +270,11 @@ interface Results {
   readonly naive: ScanMeasurement;
   readonly naive17: ScanMeasurement;
   readonly coverage: ReturnType<typeof timeCoverageDecisions>;
+  readonly loadAverage: number;
+  readonly cpus: number;
 }
 
-function printResults({ args, org, tw, tw17, naive, naive17, coverage }: Results): void {
+function printResults({ args, org, tw, tw17, naive, naive17, coverage, loadAverage, cpus: cpuCount }: Results): void {
   const { latencyMs, concurrency } = args;
   const calls = [...tw.callsByAccount.values()];
   const coveredOnly = org.accounts.filter((a) => a.kind === 'organization-trail-only').map((a) => a.accountId);
@@ -292,6 +346,20 @@ function printResults({ args, org, tw, tw17, naive, naive17, coverage }: Results
       `in ${coverage.elapsedMs.toFixed(1)} ms`,
   );
   out.push(`projection: accounts x calls per account (17 regions, discovery included) x ${PROJECTION_LATENCY_MS} ms / concurrency / measured efficiency`);
+  if (tw.phases) {
+    const { discoveryMs, collectionMs, evaluationMs, discoveryCalls } = tw.phases;
+    const collectionAttempts = tw.attempts - discoveryCalls;
+    out.push(
+      `where the time went: discovery ${seconds(discoveryMs)} (${discoveryCalls} calls one after another: who am I, the organization, its accounts 20 a page), ` +
+        `collection ${seconds(collectionMs)} (efficiency ${concurrencyEfficiency(collectionAttempts, latencyMs, concurrency, collectionMs).toFixed(2)} on its own), ` +
+        `evaluation and report ${seconds(evaluationMs)}`,
+    );
+  }
+  out.push(
+    `machine: ${cpuCount} CPUs, load average ${loadAverage.toFixed(1)} at the end; CPU per request during the trailwatch scan: ` +
+      `moto ${tw.motoCpuMsPerAttempt === undefined ? 'unknown' : `${tw.motoCpuMsPerAttempt.toFixed(1)} ms`}, this process ${tw.benchCpuMsPerAttempt?.toFixed(1) ?? '?'} ms ` +
+      `(at ${concurrency} requests in flight every ${latencyMs} ms the emulator must serve ${Math.round((concurrency * 1000) / Math.max(1, latencyMs))} requests/s)`,
+  );
 
   const targets: Target[] = [
     {
