@@ -6,9 +6,12 @@
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { AwsClients } from './aws/clients';
-import type { AccountInventory, OrganizationContext } from './collect/inventory';
+import type { AccountInventory, OrganizationContext, ReadError, TopicRecord } from './collect/inventory';
+import { readTopics, topicsOwnedElsewhere, withTopics, type TopicToRead } from './collect/cross-account-topics';
 import type { BenchmarkId, CheckSlug } from './controls/types';
 import type { Finding } from './evaluate/types';
+import { publishReport } from './notify/publish';
+import type { NotifySettings, PublishResult } from './notify/types';
 import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
 import { readAccount } from './collect';
@@ -45,12 +48,16 @@ export interface ScanOptions {
   /** The SDK client factory (endpoint, credentials, retries, call counting). */
   readonly clients: AwsClients;
   readonly onProgress?: (progress: ScanProgress) => void;
+  /** Publish the report to SNS (src/notify publishReport) once it is built; nothing is published when absent. */
+  readonly notify?: NotifySettings;
 }
 
 export interface ScanResult {
   readonly report: ScanReport;
   /** The inventories collected, for --save-inventory and remediation. */
   readonly inventories: AccountInventory[];
+  /** What publishReport did, when `notify` was set. */
+  readonly notification?: PublishResult;
   /** The organization as discovered (to credit organization trails when re-evaluating offline). */
   readonly organization?: OrganizationContext;
   /** The account whose credentials ran the scan. */
@@ -77,6 +84,13 @@ export interface Discovery {
 export interface ScanSteps {
   discover(options: ScanOptions): Promise<Discovery>;
   collect(account: AccountToScan, options: ScanOptions, signal: AbortSignal): Promise<AccountInventory>;
+  /** Reads topics of an account that other accounts' alarms notify (optional second pass). */
+  readTopics?(
+    accountId: string,
+    topics: readonly TopicToRead[],
+    options: ScanOptions,
+    signal: AbortSignal,
+  ): Promise<{ topics: TopicRecord[]; readErrors: ReadError[] }>;
   evaluate(
     inventories: AccountInventory[],
     context: {
@@ -226,6 +240,9 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     }
   }
 
+  const completed = await addTopicsOwnedElsewhere(inventories, options, steps);
+  inventories.splice(0, inventories.length, ...completed);
+
   const findings = steps.evaluate(inventories, {
     benchmark: options.benchmark,
     checks: options.checks,
@@ -243,12 +260,41 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     summary: summarize(findings),
     stats: { apiCalls: counter.total(), apiCallsPerAccount, ...(discovery.notes.length ? { notes: discovery.notes } : {}) },
   };
+  // Notify once the report is whole; a PublishError carries the report, so the caller can log it before failing.
+  const notification = options.notify ? await publishReport(report, options.notify, { clients: options.clients }) : undefined;
   return {
     report,
     inventories,
+    ...(notification ? { notification } : {}),
     ...(discovery.organization ? { organization: discovery.organization } : {}),
     ...(discovery.callerAccountId ? { callerAccountId: discovery.callerAccountId } : {}),
   };
+}
+
+/**
+ * The second pass: topics that one account's alarms notify in another scanned account, read with
+ * the owner's credentials and added to the owner's inventory. A failure becomes a read error
+ * there, so the findings that need the topic say ERROR and why.
+ */
+async function addTopicsOwnedElsewhere(inventories: AccountInventory[], options: ScanOptions, steps: ScanSteps): Promise<AccountInventory[]> {
+  const readTopicsOf = steps.readTopics;
+  const wanted = topicsOwnedElsewhere(inventories);
+  if (!readTopicsOf || wanted.size === 0) return inventories;
+  const outcomes = await collectWithinDeadline(
+    [...wanted.keys()],
+    (accountId, signal) => readTopicsOf(accountId, wanted.get(accountId) ?? [], options, signal),
+    { concurrency: options.concurrency, deadline: options.deadline, signal: options.signal },
+  );
+  const byAccount = new Map(outcomes.map((outcome) => [outcome.accountId, outcome]));
+  return inventories.map((inventory) => {
+    const outcome = byAccount.get(inventory.accountId);
+    if (!outcome) return inventory;
+    if (outcome.kind === 'collected') return withTopics(inventory, outcome.value);
+    const readErrors = (wanted.get(inventory.accountId) ?? []).map(
+      (topic): ReadError => ({ scope: 'topic', resource: topic.arn, region: topic.region, code: 'Other', message: outcome.error }),
+    );
+    return withTopics(inventory, { topics: [], readErrors });
+  });
 }
 
 /** The real steps: Organizations and STS for discovery, the collector per account, the pure evaluator. */
@@ -289,6 +335,11 @@ export function awsScanSteps(): ScanSteps {
         // Thousands of accounts' clients would otherwise live until the scan ends.
         options.clients.releaseAccount(account.accountId);
       }
+    },
+    async readTopics(accountId, topics, options, signal) {
+      if (!credentials) throw new TrailwatchError('readTopics ran before discover');
+      const session = await credentials.sessionFor(accountId, signal);
+      return readTopics(options.clients, session, topics, signal);
     },
     evaluate: (inventories, context) =>
       evaluate(inventories, {

@@ -8,7 +8,7 @@ import { registerEvaluate } from './commands/evaluate';
 import { registerPattern } from './commands/pattern';
 import { registerScan } from './commands/scan';
 import { checkRequiredOptions } from './options';
-import { type CliContext, type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand } from './types';
+import { type CliContext, type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand, type TextSink } from './types';
 
 /** Every command, in help order; adding one is adding its register function here. */
 const COMMANDS: readonly RegisterCommand[] = [registerScan, registerEvaluate, registerDemo, registerControls, registerPattern];
@@ -51,12 +51,27 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 /** The bin entry: runs on process.argv and sets the process exit code. */
 export async function main(): Promise<void> {
-  // A reader that stops early (`| head`) is not an error.
+  process.exitCode = await run(process.argv.slice(2), { stdout: pipeSafeStdout(), stderr: process.stderr, stdin: process.stdin });
+}
+
+/**
+ * process.stdout, except that a reader that stops early (`| head`) is not an error: the rest of
+ * the output is dropped, commands may stop producing it (`closed`), and the exit code still
+ * says what the command found.
+ */
+function pipeSafeStdout(): TextSink {
+  let closed = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
   });
-  process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+  return {
+    write: (text: string) => !closed && process.stdout.write(text),
+    isTTY: process.stdout.isTTY,
+    get closed() {
+      return closed;
+    },
+  };
 }
 
 function allCommands(command: Command): Command[] {

@@ -5,6 +5,8 @@ export interface TextSink {
   write(text: string): unknown;
   /** Set on a terminal; commands colour their output only then. */
   readonly isTTY?: boolean;
+  /** Set once the reader has gone (a closed pipe): further output is dropped, so a command may stop producing it. */
+  readonly closed?: boolean;
 }
 
 /** The streams a run reads and writes: process.stdin/stdout/stderr in the bin, buffers in tests. */

@@ -1,10 +1,30 @@
 /** The built CLI, run as people run it: `npm run build`, then node on the bundle and on the bin. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
+
+/** Runs the bin and closes its stdout after the first chunk, as `| head -1` does; feeds stdin until it exits. */
+function nodeIntoHead(args: string[], stdinLine?: string): Promise<{ code: number | null; first: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/trailwatch.js', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'ignore'] });
+    let first = '';
+    let feeding: NodeJS.Timeout | undefined;
+    child.stdin.on('error', () => undefined);
+    if (stdinLine) feeding = setInterval(() => child.stdin.write(`${stdinLine}\n`.repeat(100)), 5);
+    else child.stdin.end();
+    child.stdout.once('data', (chunk: Buffer) => {
+      first = chunk.toString();
+      child.stdout.destroy();
+    });
+    child.on('exit', (code) => {
+      clearInterval(feeding);
+      resolve({ code, first });
+    });
+  });
+}
 
 async function node(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -38,5 +58,13 @@ describe('the built trailwatch CLI', () => {
     expect(JSON.parse(ok.stdout).controls).toHaveLength(14);
     expect(usage.code).toBe(2);
     expect(usage.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('stops matching an endless stream once the reader has gone', async () => {
+    // Act
+    const result = await nodeIntoHead(['pattern', 'match', '--pattern', '{ $.eventName = ConsoleLogin }'], '{"eventName":"ConsoleLogin"}');
+    // Assess
+    expect(result.first).toMatch(/^\{"match":true\}\n/);
+    expect(result.code).toBe(0);
   });
 });

@@ -38,6 +38,7 @@ export async function matchEvents(options: MatchOptions, io: CliIo): Promise<Exi
   const lines = createInterface({ input: file ? file.createReadStream({ encoding: 'utf8' }) : io.stdin, crlfDelay: Infinity });
   try {
     for await (const line of lines) {
+      if (io.stdout.closed) break;
       if (line.trim() === '') continue;
       // The line as read: a JSON pattern matches it as JSON (never when it is not JSON), a term or
       // space-delimited pattern as the raw text, as CloudWatch Logs does with a log event.

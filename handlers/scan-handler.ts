@@ -1,0 +1,176 @@
+/**
+ * The scan Lambda, as a factory so tests can hand it settings, a logger and the orchestrator.
+ * Thin: validate the event, turn it and the settings into ScanOptions with the Lambda's remaining
+ * time as the deadline, call runScan (which publishes), log and measure, return the summary.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { AwsClients } from '../src/aws/clients';
+import { parseScanEvent, type LambdaSettings, type ScanPayload } from '../src/config';
+import { TrailwatchError } from '../src/errors';
+import { logReport, publishCheckMetrics, PublishError, type PublishResult } from '../src/notify';
+import type { ScanReport } from '../src/report/types';
+import type { ScanOptions, ScanResult } from '../src/scan';
+
+/** The whole report is returned when its JSON is at most this large; the summary alone otherwise. */
+export const MAX_RETURNED_REPORT_BYTES = 64 * 1024;
+
+export interface ScanHandlerDeps {
+  readonly settings: LambdaSettings;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly runScan: (options: ScanOptions) => Promise<ScanResult>;
+  /** A client factory per invocation; the settings' endpoint when absent. */
+  readonly clients?: () => AwsClients;
+  readonly now?: () => number;
+}
+
+/** What the invocation returns: enough to act on, the whole report when it is small. */
+export interface ScanSummary {
+  readonly benchmark: ScanReport['benchmark'];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly summary: ScanReport['summary'];
+  readonly accounts: { readonly total: number; readonly scanned: number; readonly notScanned: number };
+  readonly notification:
+    | { readonly published: false; readonly reason: string }
+    | (Pick<PublishResult, 'published' | 'subject' | 'parts' | 'messageIds' | 'fullReportLocation' | 'omittedFindings'> & { readonly published: boolean });
+  /** The whole report, when its JSON is within MAX_RETURNED_REPORT_BYTES. */
+  readonly report?: ScanReport;
+  readonly reportOmitted?: string;
+}
+
+type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId'>>;
+
+/** The deadline for starting accounts and the moment in-flight work is abandoned, leaving time to publish. */
+export function scanDeadlines(
+  now: number,
+  remainingMs: number | undefined,
+  marginMs: number,
+): { deadline: number; abortAfterMs: number } | undefined {
+  if (remainingMs === undefined || !Number.isFinite(remainingMs)) return undefined;
+  // A short-lived invocation keeps a quarter of its time for publishing rather than the whole margin.
+  const margin = Math.min(marginMs, remainingMs / 4);
+  return { deadline: now + remainingMs - margin, abortAfterMs: Math.max(0, remainingMs - margin / 2) };
+}
+
+export function buildScanOptions(
+  settings: LambdaSettings,
+  payload: ScanPayload,
+  extra: Pick<ScanOptions, 'clients'> & Partial<Pick<ScanOptions, 'deadline' | 'signal' | 'onProgress' | 'notify'>>,
+): ScanOptions {
+  const regions = payload.regions ?? settings.regions;
+  const checks = payload.checks ?? settings.checks;
+  return {
+    benchmark: payload.benchmark ?? settings.benchmark,
+    ...(checks ? { checks } : {}),
+    ...(payload.accounts ? { accounts: payload.accounts } : {}),
+    ...(settings.excludeAccounts ? { excludeAccounts: settings.excludeAccounts } : {}),
+    ...(settings.ous ? { ous: settings.ous } : {}),
+    ...(regions ? { regions } : {}),
+    roleName: settings.roleName,
+    ...(settings.externalId ? { externalId: settings.externalId } : {}),
+    concurrency: settings.concurrency,
+    homeRegion: settings.homeRegion,
+    ...extra,
+  };
+}
+
+export function summarize(result: ScanResult, notified: boolean): ScanSummary {
+  const { report } = result;
+  const reportJson = JSON.stringify(report);
+  const small = Buffer.byteLength(reportJson, 'utf8') <= MAX_RETURNED_REPORT_BYTES;
+  const n = result.notification;
+  return {
+    benchmark: report.benchmark,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    summary: report.summary,
+    accounts: {
+      total: report.accounts.length,
+      scanned: report.accounts.filter((a) => a.status === 'SCANNED').length,
+      notScanned: report.accounts.filter((a) => a.status === 'ERROR').length,
+    },
+    notification: !notified
+      ? { published: false, reason: 'notify: false in the payload' }
+      : !n
+        ? { published: false, reason: 'the scan returned no notification result' }
+        : n.published
+          ? {
+              published: true,
+              subject: n.subject,
+              parts: n.parts,
+              messageIds: n.messageIds,
+              omittedFindings: n.omittedFindings,
+              ...(n.fullReportLocation ? { fullReportLocation: n.fullReportLocation } : {}),
+            }
+          : { published: false, reason: n.skipped === 'all-passed' ? 'NOTIFY=on-fail and every check passed' : 'NOTIFY=on-change and nothing changed' },
+    ...(small ? { report } : { reportOmitted: `the report's JSON is over ${MAX_RETURNED_REPORT_BYTES / 1024} KB: see the log, the findings topic or the report bucket` }),
+  };
+}
+
+export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, context: LambdaContext) => Promise<ScanSummary> {
+  const { settings, logger, metrics } = deps;
+  const now = deps.now ?? Date.now;
+
+  return async (event, context) => {
+    if (context.awsRequestId) logger.appendKeys({ awsRequestId: context.awsRequestId });
+    let parsed: ReturnType<typeof parseScanEvent>;
+    try {
+      parsed = parseScanEvent(event);
+    } catch (error) {
+      logger.error('bad payload: nothing scanned', error as Error);
+      throw error;
+    }
+    const { payload, trigger } = parsed;
+    logger.info('scan starting', { trigger, payload });
+
+    const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+    const deadlines = scanDeadlines(now(), remaining, settings.deadlineMarginMs);
+    const abort = new AbortController();
+    const timer = deadlines
+      ? setTimeout(() => abort.abort(new TrailwatchError('the Lambda is about to time out')), deadlines.abortAfterMs)
+      : undefined;
+    timer?.unref();
+
+    const clients = deps.clients?.() ?? new AwsClients(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {});
+    const notify = payload.notify === false ? undefined : { ...settings.notify, onNote: (note: string) => logger.warn(note) };
+    const options = buildScanOptions(settings, payload, {
+      clients,
+      signal: abort.signal,
+      ...(deadlines ? { deadline: deadlines.deadline } : {}),
+      ...(notify ? { notify } : {}),
+      onProgress: (progress) => logger.debug('progress', { progress }),
+    });
+
+    try {
+      const result = await deps.runScan(options);
+      observe(result.report);
+      if (result.notification?.published) {
+        logger.info('report published', { notification: result.notification });
+      } else if (result.notification) {
+        logger.info('report not published', { notification: result.notification });
+      }
+      return summarize(result, notify !== undefined);
+    } catch (error) {
+      if (error instanceof PublishError) {
+        // Logged before failing, so nothing is lost and the failure still reaches the retries and the on-failure queue.
+        observe(error.report);
+        logger.error('publishing the report failed: the invocation fails', error);
+      } else {
+        logger.error('scan failed', error as Error);
+      }
+      throw error;
+    } finally {
+      if (timer) clearTimeout(timer);
+      clients.destroy();
+      logger.resetKeys();
+    }
+  };
+
+  function observe(report: ScanReport): void {
+    logReport(logger, report);
+    publishCheckMetrics(metrics, report);
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * The scan Lambda's two inputs, validated: its environment (read once, at cold start) and the
+ * payload of one invocation (the scheduled event, or a manual payload that narrows the scan).
+ * Every wrong field is named; unknown payload fields are refused, so a typo never scans more.
+ */
+import { z } from 'zod';
+import { resolveBenchmark } from '../controls';
+import { CHECK_SLUGS, DEFAULT_BENCHMARK, type BenchmarkId, type CheckSlug } from '../controls/types';
+import { NOTIFICATION_LEVELS, NOTIFY_WHEN_VALUES, type NotifySettings } from '../notify/types';
+import { ConfigurationError, PayloadError, type FieldIssue } from './errors';
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+const quoted = (input: unknown): string => (typeof input === 'string' ? `'${input}'` : JSON.stringify(input) ?? String(input));
+
+const benchmark = z.string().transform((text, ctx): BenchmarkId => {
+  try {
+    return resolveBenchmark(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const check = z.enum(CHECK_SLUGS, { error: (issue) => `${quoted(issue.input)} is not a check (one of ${CHECK_SLUGS.join(', ')})` });
+const accountId = z.string({ error: (issue) => `${quoted(issue.input)} is not an account ID` }).regex(ACCOUNT_ID, {
+  error: (issue) => `${quoted(issue.input)} is not a 12-digit account ID`,
+});
+const region = z.string({ error: (issue) => `${quoted(issue.input)} is not a region name` }).regex(REGION, {
+  error: (issue) => `${quoted(issue.input)} is not a region name (e.g. eu-west-1)`,
+});
+const ou = z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, {
+  error: (issue) => `${quoted(issue.input)} is not an organizational unit or root ID (ou-xxxx-xxxxxxxx, r-xxxx)`,
+});
+
+/** A non-empty list without repeats. */
+function listOf<T extends z.ZodType>(item: T, what: string) {
+  return z
+    .array(item, { error: (issue) => `expected a list of ${what}, got ${quoted(issue.input)}` })
+    .min(1, { error: `an empty list would scan no ${what}; leave the field out to scan them all` })
+    .superRefine((items, ctx) => {
+      const seen = new Set<string>();
+      items.forEach((item, index) => {
+        const key = JSON.stringify(item);
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index], message: `${quoted(item)} is listed twice` });
+        seen.add(key);
+      });
+    });
+}
+
+/** "a, b,c" in an environment variable, as a list. */
+function commaList<T extends z.ZodType<unknown, string>>(item: T, what: string) {
+  return z
+    .string()
+    .transform((text) => text.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+    .pipe(listOf(item, what));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payload
+
+export const PAYLOAD_FIELDS = ['benchmark', 'checks', 'accounts', 'regions', 'notify'] as const;
+
+const payloadSchema = z.strictObject(
+  {
+    benchmark: benchmark.optional(),
+    checks: listOf(check, 'checks').optional(),
+    accounts: listOf(accountId, 'accounts').optional(),
+    regions: listOf(region, 'regions').optional(),
+    notify: z.boolean({ error: (issue) => `expected true or false, got ${quoted(issue.input)}` }).optional(),
+  },
+  { error: (issue) => (issue.code === 'invalid_type' ? `expected an object with ${PAYLOAD_FIELDS.join(', ')}` : undefined) },
+);
+
+/** What one invocation asks for; all optional: an empty payload scans everything the environment says. */
+export interface ScanPayload {
+  readonly benchmark?: BenchmarkId;
+  readonly checks?: CheckSlug[];
+  readonly accounts?: string[];
+  readonly regions?: string[];
+  /** false: scan, return the summary, publish nothing. */
+  readonly notify?: boolean;
+}
+
+/** What started this invocation. */
+export type Trigger = { readonly kind: 'schedule'; readonly time?: string } | { readonly kind: 'manual' };
+
+function isEventBridgeEvent(event: unknown): event is { 'detail-type': string; source: string; time?: string } {
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    typeof (event as Record<string, unknown>)['detail-type'] === 'string' &&
+    typeof (event as Record<string, unknown>).source === 'string'
+  );
+}
+
+/**
+ * The scheduled EventBridge event scans everything; any other event is a manual payload.
+ * Throws PayloadError naming every wrong field.
+ */
+export function parseScanEvent(event: unknown): { payload: ScanPayload; trigger: Trigger } {
+  if (isEventBridgeEvent(event)) {
+    return { payload: {}, trigger: { kind: 'schedule', ...(typeof event.time === 'string' ? { time: event.time } : {}) } };
+  }
+  const parsed = payloadSchema.safeParse(event ?? {});
+  if (!parsed.success) throw new PayloadError(fieldIssues(parsed.error, PAYLOAD_FIELDS));
+  const payload = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as ScanPayload;
+  return { payload, trigger: { kind: 'manual' } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+
+export const ENVIRONMENT_VARIABLES = [
+  'FINDINGS_TOPIC_ARN',
+  'REPORT_BUCKET',
+  'REPORT_PREFIX',
+  'NOTIFY',
+  'NOTIFICATION_LEVEL',
+  'BENCHMARK',
+  'CHECKS',
+  'REGIONS',
+  'EXCLUDE_ACCOUNTS',
+  'OUS',
+  'MEMBER_ROLE_NAME',
+  'EXTERNAL_ID',
+  'SCAN_CONCURRENCY',
+  'DEADLINE_MARGIN_SECONDS',
+  'HOME_REGION',
+  'AWS_REGION',
+  'AWS_ENDPOINT_URL',
+] as const;
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (issue) => `${quoted(issue.input)} is not one of ${values.join(', ')}` });
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: (issue) => `${quoted(issue.input)} is not a whole number` })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+
+const environmentSchema = z.object({
+  FINDINGS_TOPIC_ARN: z
+    .string({ error: 'required: the ARN of the findings topic' })
+    .regex(TOPIC_ARN, { error: (issue) => `${quoted(issue.input)} is not an SNS topic ARN` }),
+  REPORT_BUCKET: z
+    .string()
+    .regex(BUCKET, { error: (issue) => `${quoted(issue.input)} is not an S3 bucket name` })
+    .optional(),
+  REPORT_PREFIX: z.string().optional(),
+  NOTIFY: oneOf(NOTIFY_WHEN_VALUES as unknown as readonly ['always', 'on-fail', 'on-change']).default('on-fail'),
+  NOTIFICATION_LEVEL: oneOf(NOTIFICATION_LEVELS as unknown as readonly ['verbose', 'info', 'error']).default('info'),
+  BENCHMARK: benchmark.default(DEFAULT_BENCHMARK),
+  CHECKS: commaList(check, 'checks').optional(),
+  REGIONS: commaList(region, 'regions').optional(),
+  EXCLUDE_ACCOUNTS: commaList(accountId, 'accounts').optional(),
+  OUS: commaList(ou, 'organizational units').optional(),
+  MEMBER_ROLE_NAME: z
+    .string({ error: 'required: the name of the role trailwatch assumes in member accounts' })
+    .regex(ROLE_NAME, { error: (issue) => `${quoted(issue.input)} is not an IAM role name` }),
+  EXTERNAL_ID: z
+    .string()
+    .regex(EXTERNAL_ID, { error: 'must be 2 to 1224 letters, digits or +=,.@:/-' })
+    .optional(),
+  SCAN_CONCURRENCY: integer(1, 200).default(10),
+  DEADLINE_MARGIN_SECONDS: integer(5, 600).default(60),
+  HOME_REGION: region.optional(),
+  AWS_REGION: region.optional(),
+  AWS_ENDPOINT_URL: z.url({ error: (issue) => `${quoted(issue.input)} is not a URL` }).optional(),
+});
+
+/** The function's configuration, from its environment. */
+export interface LambdaSettings {
+  readonly benchmark: BenchmarkId;
+  readonly checks?: CheckSlug[];
+  readonly regions?: string[];
+  readonly excludeAccounts?: string[];
+  readonly ous?: string[];
+  readonly roleName: string;
+  readonly externalId?: string;
+  readonly concurrency: number;
+  /** Stop starting accounts this long before the Lambda's own deadline, to publish in time. */
+  readonly deadlineMarginMs: number;
+  readonly homeRegion: string;
+  /** An AWS emulator for tests; AWS itself when absent. */
+  readonly endpointUrl?: string;
+  readonly notify: NotifySettings;
+}
+
+/** Reads the environment; throws ConfigurationError naming every wrong variable. */
+export function loadLambdaSettings(env: Readonly<Record<string, string | undefined>>): LambdaSettings {
+  // An empty variable is an unset one (serverless writes '' for an empty parameter).
+  const present = Object.fromEntries(
+    ENVIRONMENT_VARIABLES.map((name) => [name, env[name]?.trim()] as const).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) throw new ConfigurationError(fieldIssues(parsed.error, []));
+  const e = parsed.data;
+  const homeRegion = e.HOME_REGION ?? e.AWS_REGION;
+  if (!homeRegion) throw new ConfigurationError([{ field: 'HOME_REGION', message: 'required when AWS_REGION is not set' }]);
+  return {
+    benchmark: e.BENCHMARK,
+    ...(e.CHECKS ? { checks: e.CHECKS } : {}),
+    ...(e.REGIONS ? { regions: e.REGIONS } : {}),
+    ...(e.EXCLUDE_ACCOUNTS ? { excludeAccounts: e.EXCLUDE_ACCOUNTS } : {}),
+    ...(e.OUS ? { ous: e.OUS } : {}),
+    roleName: e.MEMBER_ROLE_NAME,
+    ...(e.EXTERNAL_ID ? { externalId: e.EXTERNAL_ID } : {}),
+    concurrency: e.SCAN_CONCURRENCY,
+    deadlineMarginMs: e.DEADLINE_MARGIN_SECONDS * 1000,
+    homeRegion,
+    ...(e.AWS_ENDPOINT_URL ? { endpointUrl: e.AWS_ENDPOINT_URL } : {}),
+    notify: {
+      topicArn: e.FINDINGS_TOPIC_ARN,
+      when: e.NOTIFY,
+      level: e.NOTIFICATION_LEVEL,
+      ...(e.REPORT_BUCKET ? { reportBucket: e.REPORT_BUCKET } : {}),
+      ...(e.REPORT_PREFIX ? { reportPrefix: e.REPORT_PREFIX.endsWith('/') ? e.REPORT_PREFIX : `${e.REPORT_PREFIX}/` } : {}),
+    },
+  };
+}
+
+/** zod's issues as "field: message", one per wrong field (each unknown key on its own). */
+function fieldIssues(error: z.ZodError, knownFields: readonly string[]): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ field: pathText([...issue.path, key]), message: `unknown field (expected ${knownFields.join(', ')})` });
+      }
+    } else {
+      issues.push({ field: pathText(issue.path) || '(payload)', message: issue.message });
+    }
+  }
+  return issues;
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
+}

@@ -1,0 +1,190 @@
+/**
+ * The SNS messages for one report, as data (pure): subject, MessageStructure=json envelope
+ * (`default`: the JSON report for machines, `email`: the text for people) and attributes,
+ * each message within SNS's 256 KB (body and attributes together).
+ */
+import type { StatusValue } from '../evaluate/types';
+import { renderEmail, type EmailOptions } from '../report/email';
+import type { AccountResult, ScanReport } from '../report/types';
+import type { Finding } from '../evaluate/types';
+import type { OutgoingMessage } from './types';
+
+/** SNS's limit for one Publish: message body plus attribute names, types and values. */
+export const SNS_MAX_MESSAGE_BYTES = 262_144;
+/** SNS wants subjects under 100 characters. */
+export const SNS_MAX_SUBJECT_CHARS = 99;
+/** Headroom for what we do not count exactly (the envelope's keys, rounding). */
+const SAFETY_BYTES = 2_048;
+/** Part 1 of a split report gives the email at most this much, the JSON the rest. */
+const SPLIT_EMAIL_BYTES = 160 * 1024;
+
+/** One numbered part of a report too large for one message: concatenate accounts and findings over the parts. */
+export interface ReportPart {
+  readonly reportPart: { readonly index: number; readonly count: number; readonly fullReportLocation?: string };
+  readonly benchmark: ScanReport['benchmark'];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly summary: ScanReport['summary'];
+  readonly accounts: AccountResult[];
+  readonly findings: Finding[];
+}
+
+export type EmailSettings = Omit<EmailOptions, 'maxSize' | 'measure' | 'fullReportLocation'>;
+
+export interface MessageOptions {
+  readonly email: EmailSettings;
+  /** Added to the subject after the counts, e.g. "2 new, 1 fixed" (dropped first when too long). */
+  readonly subjectNote?: string;
+  /** Where the full report was stored, for a report that needs splitting. */
+  readonly fullReportLocation?: string;
+  /** SNS_MAX_MESSAGE_BYTES unless a test wants smaller messages. */
+  readonly maxMessageBytes?: number;
+}
+
+const STATUS_RANK: Record<StatusValue, number> = { PASS: 0, FAIL: 1, ERROR: 2 };
+
+/** ERROR outranks FAIL: a check that could not be evaluated may hide anything. */
+export function worstStatus(report: ScanReport): StatusValue {
+  let worst: StatusValue = report.accounts.some((a) => a.status === 'ERROR') ? 'ERROR' : 'PASS';
+  for (const finding of report.findings) if (STATUS_RANK[finding.status] > STATUS_RANK[worst]) worst = finding.status;
+  return worst;
+}
+
+/** "trailwatch: 3 FAIL, 0 ERROR in 12 accounts (cis-aws-v4.0.0)", within SNS's limit and free of control characters. */
+export function subjectFor(report: ScanReport, note?: string): string {
+  const n = report.accounts.length;
+  const base = `trailwatch: ${report.summary.fail} FAIL, ${report.summary.error} ERROR in ${n} account${n === 1 ? '' : 's'} (${report.benchmark})`;
+  const withNote = note ? `${base}: ${note}` : base;
+  return cleanSubject(withNote.length <= SNS_MAX_SUBJECT_CHARS ? withNote : base);
+}
+
+function cleanSubject(subject: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return clean.length <= SNS_MAX_SUBJECT_CHARS ? clean : `${clean.slice(0, SNS_MAX_SUBJECT_CHARS - 3)}...`;
+}
+
+/** Bytes a string takes inside the JSON envelope, quotes excluded: what SNS counts. */
+export function escapedBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+}
+
+export function envelope(defaultText: string, emailText: string): string {
+  return JSON.stringify({ default: defaultText, email: emailText });
+}
+
+export function messageBytes(message: OutgoingMessage): number {
+  let n = Buffer.byteLength(message.message, 'utf8');
+  for (const [name, value] of Object.entries(message.attributes)) {
+    n += Buffer.byteLength(name, 'utf8') + value.DataType.length + Buffer.byteLength(value.StringValue, 'utf8');
+  }
+  return n;
+}
+
+function attributesFor(report: ScanReport, part: number, parts: number): OutgoingMessage['attributes'] {
+  return {
+    worstStatus: { DataType: 'String', StringValue: worstStatus(report) },
+    benchmark: { DataType: 'String', StringValue: report.benchmark },
+    fail: { DataType: 'Number', StringValue: String(report.summary.fail) },
+    error: { DataType: 'Number', StringValue: String(report.summary.error) },
+    part: { DataType: 'Number', StringValue: String(part) },
+    parts: { DataType: 'Number', StringValue: String(parts) },
+  };
+}
+
+/** The one message for the whole report, or undefined when it does not fit. */
+export function singleMessage(report: ScanReport, options: MessageOptions): OutgoingMessage | undefined {
+  const limit = (options.maxMessageBytes ?? SNS_MAX_MESSAGE_BYTES) - SAFETY_BYTES;
+  const email = renderEmail(report, options.email);
+  const message: OutgoingMessage = {
+    subject: subjectFor(report, options.subjectNote),
+    message: envelope(JSON.stringify(report), email.text),
+    attributes: attributesFor(report, 1, 1),
+  };
+  return messageBytes(message) <= limit ? message : undefined;
+}
+
+/**
+ * A report too large for one message: part 1 carries the email (cut to fit, saying how much was
+ * left out and where the full report is) and the first JSON part; the others carry the rest of
+ * the JSON, each a self-contained ReportPart.
+ */
+export function splitMessages(report: ScanReport, options: MessageOptions): { messages: OutgoingMessage[]; omittedFindings: number } {
+  const limit = (options.maxMessageBytes ?? SNS_MAX_MESSAGE_BYTES) - SAFETY_BYTES;
+  const location = options.fullReportLocation;
+  const email = renderEmail(report, {
+    ...options.email,
+    ...(location ? { fullReportLocation: location } : {}),
+    maxSize: Math.min(SPLIT_EMAIL_BYTES, Math.floor(limit / 2)),
+    measure: escapedBytes,
+  });
+  const laterEmail = (index: number, count: number): string =>
+    [
+      `Part ${index} of ${count} of the trailwatch JSON report (${report.benchmark}, ${report.finishedAt}), for machine subscribers.`,
+      'The readable report was part 1.',
+      ...(location ? [`The full report: ${location}`] : []),
+    ].join('\n');
+
+  const items: ({ kind: 'account'; value: AccountResult } | { kind: 'finding'; value: Finding })[] = [
+    ...report.accounts.map((value) => ({ kind: 'account' as const, value })),
+    ...report.findings.map((value) => ({ kind: 'finding' as const, value })),
+  ];
+  // The largest a part's fixed content can be (numbers at their widest), so the packing never overshoots.
+  const emptyPart = (index: number, count: number): ReportPart => ({
+    reportPart: { index, count, ...(location ? { fullReportLocation: location } : {}) },
+    benchmark: report.benchmark,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    summary: report.summary,
+    accounts: [],
+    findings: [],
+  });
+  const widest = 99_999;
+  const fixedBytes = (emailText: string): number =>
+    Buffer.byteLength(envelope(JSON.stringify(emptyPart(widest, widest)), emailText), 'utf8') +
+    messageBytes({ subject: '', message: '', attributes: attributesFor(report, widest, widest) });
+
+  const groups: { accounts: AccountResult[]; findings: Finding[] }[] = [];
+  let current = { accounts: [] as AccountResult[], findings: [] as Finding[] };
+  let used = fixedBytes(email.text);
+  for (const item of items) {
+    const value = fitsAlone(item.value, limit - fixedBytes(laterEmail(widest, widest)));
+    const cost = escapedBytes(JSON.stringify(value)) + 1;
+    const empty = current.accounts.length + current.findings.length === 0;
+    // Part 1 may carry no JSON at all when the email fills it; later parts take at least one item.
+    if (used + cost > limit && !(empty && groups.length > 0)) {
+      groups.push(current);
+      current = { accounts: [], findings: [] };
+      used = fixedBytes(laterEmail(widest, widest));
+    }
+    if (item.kind === 'account') current.accounts.push(value as AccountResult);
+    else current.findings.push(value as Finding);
+    used += cost;
+  }
+  groups.push(current);
+
+  const count = groups.length;
+  const messages = groups.map((group, i) => {
+    const index = i + 1;
+    const part: ReportPart = { ...emptyPart(index, count), accounts: group.accounts, findings: group.findings };
+    const subject =
+      index === 1
+        ? subjectFor(report, [options.subjectNote, `part 1 of ${count}`].filter(Boolean).join(', '))
+        : cleanSubject(`trailwatch: JSON report part ${index} of ${count} (${report.benchmark})`);
+    return {
+      subject,
+      message: envelope(JSON.stringify(part), index === 1 ? email.text : laterEmail(index, count)),
+      attributes: attributesFor(report, index, count),
+    };
+  });
+  return { messages, omittedFindings: email.omittedFindings };
+}
+
+/** An item too large for any message (a pathological finding) is replaced by a pointer to the full report. */
+function fitsAlone<T extends AccountResult | Finding>(value: T, room: number): T {
+  if (escapedBytes(JSON.stringify(value)) + 1 <= room) return value;
+  const note = 'too large for an SNS message: see the full report';
+  return ('check' in value
+    ? { ...value, reason: note, evidence: {}, fix: undefined, warnings: undefined, coveredRegions: [], uncoveredRegions: [] }
+    : { ...value, error: note, notes: undefined, regions: undefined }) as T;
+}

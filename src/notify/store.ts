@@ -1,0 +1,67 @@
+/**
+ * Reports kept in the stack's S3 bucket: the baseline the next on-change scan compares with, and
+ * each report too large for one SNS message.
+ */
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { Status } from '../evaluate/types';
+import type { ScanReport } from '../report/types';
+import { PreviousReportError } from './errors';
+
+export const DEFAULT_REPORT_PREFIX = 'trailwatch/';
+
+export function baselineKey(prefix: string, benchmark: string): string {
+  return `${prefix}baseline/${benchmark}.json`;
+}
+
+/** One key per report: reports/<day>/<finishedAt>-<benchmark>.json (colons left out of the time). */
+export function fullReportKey(prefix: string, report: Pick<ScanReport, 'benchmark' | 'finishedAt'>, now: Date): string {
+  const finished = Number.isNaN(Date.parse(report.finishedAt)) ? now.toISOString() : report.finishedAt;
+  const stamp = finished.replace(/:/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${prefix}reports/${stamp.slice(0, 10)}/${stamp}-${report.benchmark}.json`;
+}
+
+export function s3Uri(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
+/** Enough of a report to compare with: anything else in it is kept as it is. */
+const storedReportSchema = z.looseObject({
+  benchmark: z.string(),
+  finishedAt: z.string(),
+  accounts: z.array(z.looseObject({ accountId: z.string() })),
+  findings: z.array(z.looseObject({ accountId: z.string(), check: z.string(), status: z.enum([Status.PASS, Status.FAIL, Status.ERROR]) })),
+  summary: z.looseObject({ pass: z.number(), fail: z.number(), error: z.number() }),
+});
+
+export async function putReport(s3: S3Client, bucket: string, key: string, report: ScanReport): Promise<string> {
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(report), ContentType: 'application/json' }),
+  );
+  return s3Uri(bucket, key);
+}
+
+/** The stored report, or undefined when there is none yet. Throws PreviousReportError when it is unreadable. */
+export async function getReport(s3: S3Client, bucket: string, key: string): Promise<ScanReport | undefined> {
+  let text: string;
+  try {
+    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    text = (await response.Body?.transformToString('utf-8')) ?? '';
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw new PreviousReportError(`could not read ${s3Uri(bucket, key)}: ${(error as Error).message}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PreviousReportError(`${s3Uri(bucket, key)} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = storedReportSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first && first.path.length > 0 ? first.path.join('.') : 'the top level';
+    throw new PreviousReportError(`${s3Uri(bucket, key)} is not a trailwatch report (${where}: ${first?.message ?? 'invalid'})`);
+  }
+  return parsed.data as unknown as ScanReport;
+}
