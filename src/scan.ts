@@ -334,13 +334,18 @@ export function awsScanSteps(): ScanSteps {
         notes: found.notes,
       };
     },
-    collect(account, options, signal) {
+    async collect(account, options, signal) {
       if (!credentials) throw new TrailwatchError('collect ran before discover');
-      return readAccount(options.clients, credentials, account.accountId, {
-        regions: options.regions ? [...options.regions] : undefined,
-        homeRegion: options.homeRegion,
-        signal,
-      });
+      try {
+        return await readAccount(options.clients, credentials, account.accountId, {
+          regions: options.regions ? [...options.regions] : undefined,
+          homeRegion: options.homeRegion,
+          signal,
+        });
+      } finally {
+        // Thousands of accounts' clients would otherwise live until the scan ends.
+        options.clients.releaseAccount(account.accountId);
+      }
     },
     async readTopics(accountId, topics, options, signal) {
       if (!credentials) throw new TrailwatchError('readTopics ran before discover');

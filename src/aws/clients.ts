@@ -162,6 +162,19 @@ export class AwsClients {
     return this.client(S3Client, 'S3', session, region, { forcePathStyle: this.options.endpointUrl !== undefined });
   }
 
+  /**
+   * Closes and forgets the clients made for one account. A scan calls it when it is done with an
+   * account: each client holds ~20 KB and its sockets, and an organization has thousands of
+   * accounts. A later call for the account makes new ones.
+   */
+  releaseAccount(accountId: string): void {
+    for (const [key, client] of this.cache) {
+      if (key.split('|')[1] !== accountId) continue;
+      client.destroy();
+      this.cache.delete(key);
+    }
+  }
+
   /** Closes every client's sockets. */
   destroy(): void {
     for (const client of this.cache.values()) client.destroy();

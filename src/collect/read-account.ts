@@ -32,14 +32,30 @@ export async function readAccount(
 ): Promise<AccountInventory> {
   const homeRegion = options.homeRegion ?? 'us-east-1';
   const session = await credentials.sessionFor(accountId, options.signal);
-  const scope = await enabledRegions(clients, session, { selected: options.regions, region: homeRegion, signal: options.signal });
-  return collectAccount(clients, session, {
+  // Collection never depends on the region list (it reads where the trails point), so the two
+  // run side by side: one round trip fewer per account, the one that sets the scan's pace.
+  const [scope, inventory] = await Promise.all([
+    enabledRegions(clients, session, { selected: options.regions, region: homeRegion, signal: options.signal }),
+    collectAccount(clients, session, {
+      regions: [],
+      homeRegion,
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    }),
+  ]);
+  const { formatVersion, collectedAt, trails, logGroups, alarms, topics, readErrors } = inventory;
+  return {
+    formatVersion,
+    accountId: inventory.accountId,
+    collectedAt,
     regions: scope.regions,
-    regionsNotEnabled: scope.notEnabled,
-    priorReadErrors: scope.readError ? [scope.readError] : [],
-    homeRegion,
-    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.now ? { now: options.now } : {}),
-  });
+    ...(scope.notEnabled.length ? { regionsNotEnabled: scope.notEnabled } : {}),
+    trails,
+    logGroups,
+    alarms,
+    topics,
+    readErrors: [...(scope.readError ? [scope.readError] : []), ...readErrors],
+    apiCalls: clients.callCounter.forAccount(accountId),
+  };
 }

@@ -107,6 +107,13 @@ function isEventBridgeEvent(event: unknown): event is { 'detail-type': string; s
  */
 export function parseScanEvent(event: unknown): { payload: ScanPayload; trigger: Trigger } {
   if (isEventBridgeEvent(event)) {
+    // A scan narrowed by hand inside an event-shaped object would otherwise scan everything.
+    const narrowing = PAYLOAD_FIELDS.filter((field) => Object.hasOwn(event, field));
+    if (narrowing.length > 0) {
+      throw new PayloadError(
+        narrowing.map((field) => ({ field, message: 'an EventBridge event (detail-type, source) scans everything: send a payload without detail-type and source to narrow the scan' })),
+      );
+    }
     return { payload: {}, trigger: { kind: 'schedule', ...(typeof event.time === 'string' ? { time: event.time } : {}) } };
   }
   const parsed = payloadSchema.safeParse(event ?? {});

@@ -84,6 +84,8 @@ export async function startMoto(options: { python?: string; timeoutMs?: number }
     stop: async () => {
       if (child.exitCode !== null) return;
       await new Promise<void>((resolve) => {
+        // Unref'd at start so moto never keeps a process alive; while stopping, wait for it.
+        child.ref();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();

@@ -20,7 +20,8 @@ export class EvaluationContext {
   private readonly inventories = new Map<string, AccountInventory>();
   private readonly failures = new Map<string, string>();
   private readonly parsed = new Map<string, ParsedCandidate>();
-  private readonly coverage = new Map<string, CoverageResult>();
+  // By parsed candidate (one object per text, see parseCandidate), then reference: no key strings to build and hash.
+  private readonly coverage = new Map<Pattern, Map<string, CoverageResult>>();
   private readonly benchmarkControls = new Map<string, BenchmarkControl[]>();
 
   constructor(
@@ -65,11 +66,15 @@ export class EvaluationContext {
 
   /** covers(candidate, reference), memoised: the reference is the catalogue's and must parse (a throw is a bug, reported as ERROR). */
   covers(candidate: Pattern, reference: string): CoverageResult {
-    const key = `${candidate.source}\u0000${reference}`;
-    let result = this.coverage.get(key);
+    let byReference = this.coverage.get(candidate);
+    if (!byReference) {
+      byReference = new Map();
+      this.coverage.set(candidate, byReference);
+    }
+    let result = byReference.get(reference);
     if (!result) {
       result = covers(candidate, reference);
-      this.coverage.set(key, result);
+      byReference.set(reference, result);
     }
     return result;
   }
@@ -90,6 +95,9 @@ export class EvaluationContext {
     const region = parseArn(arn)?.region;
     const name = named('topic', arnName(arn), { accountId, region, viewer });
     const owner = this.inventory(accountId);
+    // The usual case, without walking every inventory of the scan.
+    const own = owner?.topics[arn];
+    if (owner && own) return { found: true, topic: own, inventory: owner };
     const holders = [...(owner ? [owner] : []), ...[...this.inventories.values()].filter((inventory) => inventory !== owner)];
     for (const inventory of holders) {
       const topic = inventory.topics[arn];

@@ -62,6 +62,23 @@ describe('AwsClients against moto', () => {
     expect(clients.callCounter.total()).toBe(1);
     clients.destroy();
   });
+
+  it('closes and forgets one account\'s clients on release, and makes new ones when asked again', async () => {
+    // Prepare
+    const clients = motoClients();
+    const own = { accountId: '123456789012' };
+    const other = { accountId: '111111111111' };
+    const first = clients.sns(own, 'us-east-1');
+    const kept = clients.sns(other, 'us-east-1');
+    // Act
+    clients.releaseAccount(own.accountId);
+    const again = clients.sns(own, 'us-east-1');
+    // Assess
+    expect(again).not.toBe(first);
+    expect(clients.sns(other, 'us-east-1')).toBe(kept);
+    await expect(again.send(new ListTopicsCommand({}))).resolves.toMatchObject({ Topics: [] });
+    clients.destroy();
+  });
 });
 
 describe('validateEndpointUrl', () => {

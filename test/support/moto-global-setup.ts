@@ -14,5 +14,7 @@ export default async function globalSetup(config: { maxWorkers: number }): Promi
   globalThis.__trailwatchMotoServers = servers;
   process.env.TRAILWATCH_MOTO_ENDPOINTS = servers.map((s) => s.endpoint).join(',');
   // A pid file, so a crashed run's servers can be found and killed.
-  writeFileSync(join(tmpdir(), `trailwatch-moto-${process.pid}.pids`), servers.map((s) => s.pid).join('\n'));
+  const pidFile = join(tmpdir(), `trailwatch-moto-${process.pid}.pids`);
+  writeFileSync(pidFile, servers.map((s) => s.pid).join('\n'));
+  process.env.TRAILWATCH_MOTO_PIDFILE = pidFile;
 }

@@ -1,6 +1,4 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 
 export default async function globalTeardown(): Promise<void> {
   const servers = globalThis.__trailwatchMotoServers ?? [];
@@ -12,5 +10,6 @@ export default async function globalTeardown(): Promise<void> {
       // already gone
     }
   }
-  rmSync(join(tmpdir(), `trailwatch-moto-${process.pid}.pids`), { force: true });
+  const pidFile = process.env.TRAILWATCH_MOTO_PIDFILE;
+  if (pidFile) rmSync(pidFile, { force: true });
 }

@@ -33,7 +33,7 @@ export async function matchEvents(options: MatchOptions, io: CliIo): Promise<Exi
     io.stderr.write(`trailwatch pattern match: ${describeParseError(options.pattern, error)}\n`);
     return ExitCode.USAGE;
   }
-  const file = options.events ? await openEvents(options.events) : undefined;
+  const file = options.events !== undefined ? await openEvents(options.events) : undefined;
   if (!file && (io.stdin as { isTTY?: boolean }).isTTY) io.stderr.write('reading events from stdin, one per line (end with Ctrl-D)\n');
   const lines = createInterface({ input: file ? file.createReadStream({ encoding: 'utf8' }) : io.stdin, crlfDelay: Infinity });
   try {
@@ -52,9 +52,16 @@ export async function matchEvents(options: MatchOptions, io: CliIo): Promise<Exi
 }
 
 async function openEvents(path: string) {
+  let file;
   try {
-    return await open(path, 'r');
+    file = await open(path, 'r');
   } catch (error) {
     throw new UsageError(`cannot read the events file ${path}: ${(error as Error).message}`, { cause: error });
   }
+  // Opening a directory succeeds; reading it is what fails, mid-stream.
+  if ((await file.stat()).isDirectory()) {
+    await file.close();
+    throw new UsageError(`cannot read the events file ${path}: it is a directory`);
+  }
+  return file;
 }

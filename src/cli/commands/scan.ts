@@ -1,4 +1,6 @@
 /** `trailwatch scan`: the organization's scan from a terminal, on the one orchestrator. */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AwsClients } from '../../aws/clients';
 import { serializeInventories } from '../../collect/inventory-file';
@@ -17,6 +19,8 @@ const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const OU_OR_ROOT = /^(?:ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** STS AssumeRole's ExternalId: 2 to 1224 of these characters. */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 function listOf(what: string, valid: RegExp, example: string): (value: string, previous?: string[]) => string[] {
   return (value, previous = []) => {
@@ -57,6 +61,31 @@ export function parseRoleName(value: string): string {
   return value;
 }
 
+export function parseExternalId(value: string): string {
+  if (!EXTERNAL_ID.test(value)) throw new UsageError(`'${value}' is not an external ID (2 to 1224 letters, digits or +=,.@:/-)`);
+  return value;
+}
+
+export function parseProfile(value: string): string {
+  if (value.trim() === '') throw new UsageError('no profile name given');
+  return value;
+}
+
+/** A file a report or inventory can be written to, checked before any AWS call: a typo must not cost a whole scan. */
+export function parseOutputPath(value: string): string {
+  if (value.trim() === '') throw new UsageError('no file name given');
+  const directory = dirname(resolve(value));
+  try {
+    if (!statSync(directory).isDirectory()) throw new UsageError(`cannot write ${value}: ${directory} is not a directory`);
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot write ${value}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? `directory ${directory} does not exist` : (error as Error).message}`);
+  }
+  if (existsSync(value) && statSync(value).isDirectory()) throw new UsageError(`cannot write ${value}: it is a directory`);
+  return value;
+}
+
 /** The options of `scan` that `demo` shares. */
 export interface ScanCommandOptions {
   readonly benchmark: BenchmarkId;
@@ -82,7 +111,7 @@ export interface ScanCommandOptions {
 export function addReportOptions(command: Command): Command {
   return command
     .addOption(formatOption(REPORT_FORMATS, 'table'))
-    .addOption(new Option('-o, --output <file>', 'write the report to this file (written whole, or not at all)'))
+    .addOption(new Option('-o, --output <file>', 'write the report to this file (written whole, or not at all)').argParser(parsedBy(parseOutputPath)))
     .addOption(new Option('--no-color', 'no ANSI colours in the table, even on a terminal'));
 }
 
@@ -97,13 +126,13 @@ export const registerScan: RegisterCommand = (program, cli) => {
     .addOption(new Option('--ous <ids>', 'only accounts under these organizational units (or roots), at any depth').argParser(parsedBy(parseOus)))
     .addOption(new Option('--regions <regions>', 'only these regions (default: every region enabled for each account)').argParser(parsedBy(parseRegions)))
     .addOption(new Option('--role-name <name>', 'the role assumed in every other account').default(DEFAULT_ROLE_NAME).argParser(parsedBy(parseRoleName)))
-    .addOption(new Option('--external-id <id>', 'the external ID the member role requires'))
+    .addOption(new Option('--external-id <id>', 'the external ID the member role requires').argParser(parsedBy(parseExternalId)))
     .addOption(new Option('--endpoint-url <url>', 'send every AWS call here (an emulator such as moto); AWS_ENDPOINT_URL works too'))
-    .addOption(new Option('--profile <name>', 'the AWS profile of the scanner\'s own credentials'))
+    .addOption(new Option('--profile <name>', 'the AWS profile of the scanner\'s own credentials').argParser(parsedBy(parseProfile)))
     .addOption(new Option('--home-region <region>', 'the region for account-wide calls (STS, Organizations, CloudTrail ListTrails)').default(process.env.AWS_REGION ?? 'us-east-1').argParser(parsedBy((v) => parseRegions(v)[0] as string)))
     .addOption(new Option('--concurrency <n>', 'accounts scanned at once').default(DEFAULT_CONCURRENCY).argParser(parsedBy(parsePositiveInteger)))
     .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (e.g. 10m) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
-    .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory'));
+    .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)));
   addReportOptions(command).action(async (options: ScanCommandOptions) => {
     cli.setExitCode(await scanFromTerminal(options, cli.io));
   });

@@ -1,0 +1,38 @@
+/** `npm run bench` flags: whole numbers within sane bounds, anything else a UsageError naming the flag. */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../../src/errors';
+
+export interface BenchArgs {
+  readonly accounts: number;
+  readonly latencyMs: number;
+  readonly concurrency: number;
+}
+
+function integerFlag(name: string, text: string | undefined, fallback: number, min: number, maxValue: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--${name} '${text}' is not a whole number`);
+  const value = Number(text);
+  if (value < min || value > maxValue) throw new UsageError(`--${name} must be between ${min} and ${maxValue}, not ${value}`);
+  return value;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { accounts: { type: 'string' }, 'latency-ms': { type: 'string' }, concurrency: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (usage: npm run bench -- [--accounts N] [--latency-ms L] [--concurrency C])`);
+  }
+  return {
+    accounts: integerFlag('accounts', values.accounts, 200, 2, 5000),
+    latencyMs: integerFlag('latency-ms', values['latency-ms'], 50, 0, 10_000),
+    // The Lambda's default SCAN_CONCURRENCY.
+    concurrency: integerFlag('concurrency', values.concurrency, 10, 1, 200),
+  };
+}
+

@@ -1,0 +1,111 @@
+/**
+ * The cost of coverage decisions: every check of a benchmark against every filter of one busy
+ * log group (the evaluator asks covers() for each pair it cannot rule out by metric). The
+ * filters are what such log groups hold: the reference patterns, rewrites of them, near misses
+ * (one event name dropped, an extra condition), broader patterns and unrelated ones.
+ */
+import { controlsFor, type BenchmarkId } from '../../src/controls';
+import { EVENT_NAMES, patternMissing, REFORMATTED_PATTERNS_V4 } from '../../src/demo/patterns';
+import { covers, parsePattern, type Pattern } from '../../src/pattern';
+
+/** The text between a JSON pattern's outer braces. */
+function inner(pattern: string): string {
+  return pattern.slice(pattern.indexOf('{') + 1, pattern.lastIndexOf('}')).trim();
+}
+
+const UNRELATED = [
+  'ERROR',
+  '"Access Denied"',
+  '?ERROR ?WARN ?FATAL',
+  '-DEBUG "failed"',
+  '{ $.errorCode = "*" }',
+  '{ $.eventSource = "ec2.amazonaws.com" }',
+  '{ $.userIdentity.type = "IAMUser" && $.eventName = "ConsoleLogin" }',
+  '{ $.responseElements.count > 10 }',
+  '{ $.requestParameters.bucketName = "logs-*" }',
+  '{ $.userIdentity.arn = "arn:aws:iam::*:role/Admin*" }',
+  '{ $.sourceIPAddress != "10.*" && $.eventType = "AwsApiCall" }',
+  '{ $.eventName = %^Delete.*% }',
+  '[version, account, eni, source, destination, srcport, destport = 22, protocol, packets, bytes, start, end, action = REJECT, status]',
+  '{ $.readOnly IS FALSE }',
+  '{ $.errorMessage NOT EXISTS }',
+  '{ $.additionalEventData.LoginTo = "https://console.aws.amazon.com/*" }',
+  '{ $.resources[0].type = "AWS::S3::Object" }',
+  '{ $.tlsDetails.tlsVersion = "TLSv1" || $.tlsDetails.tlsVersion = "TLSv1.1" }',
+  '{ $.userAgent = "*Boto3*" }',
+  '{ ($.eventSource = "iam.amazonaws.com") && ($.eventName = "CreateAccessKey") }',
+];
+
+/** `count` filters as a busy log group holds them, deterministic. */
+export function busyLogGroupFilters(benchmark: BenchmarkId, count = 100): string[] {
+  const references = controlsFor(benchmark).map((c) => c.referencePattern);
+  const families: string[][] = [
+    references,
+    Object.values(REFORMATTED_PATTERNS_V4),
+    (Object.keys(EVENT_NAMES) as (keyof typeof EVENT_NAMES)[]).map((check) => patternMissing(check, [EVENT_NAMES[check][0]])),
+    references.map((p) => `{ (${inner(p)}) && $.awsRegion = "us-east-1" }`),
+    references.map((p, i) => `{ (${inner(p)}) || ($.eventName = "Extra${i}") }`),
+    UNRELATED,
+  ];
+  const filters: string[] = [];
+  for (let round = 0; filters.length < count; round += 1) {
+    for (const family of families) {
+      for (const pattern of family) {
+        if (filters.length >= count) break;
+        // Later rounds add a harmless distinct alternative so no two filters are the same text.
+        filters.push(round === 0 ? pattern : pattern.startsWith('{') ? `{ (${inner(pattern)}) || $.eventID = "r${round}-${filters.length}" }` : pattern);
+      }
+    }
+  }
+  return filters;
+}
+
+export interface CoverageTiming {
+  readonly checks: number;
+  readonly filters: number;
+  readonly decisions: number;
+  readonly covered: number;
+  readonly notCovered: number;
+  readonly undetermined: number;
+  /** Filters the parser refused (they count as decided: nothing to compare). */
+  readonly unparsable: number;
+  readonly elapsedMs: number;
+}
+
+/** Parses the filters and references once, then decides every check against every filter. */
+export function timeCoverageDecisions(benchmark: BenchmarkId, filterCount = 100): CoverageTiming {
+  const texts = busyLogGroupFilters(benchmark, filterCount);
+  const started = performance.now();
+  const references = controlsFor(benchmark).map((c) => parsePattern(c.referencePattern));
+  const filters: Pattern[] = [];
+  let unparsable = 0;
+  for (const text of texts) {
+    try {
+      filters.push(parsePattern(text));
+    } catch {
+      unparsable += 1;
+    }
+  }
+  let covered = 0;
+  let notCovered = 0;
+  let undetermined = 0;
+  for (const reference of references) {
+    for (const filter of filters) {
+      const result = covers(filter, reference);
+      if (result.verdict === 'covered') covered += 1;
+      else if (result.verdict === 'not-covered') notCovered += 1;
+      else undetermined += 1;
+    }
+  }
+  const elapsedMs = performance.now() - started;
+  return {
+    checks: references.length,
+    filters: texts.length,
+    decisions: references.length * filters.length,
+    covered,
+    notCovered,
+    undetermined,
+    unparsable,
+    elapsedMs,
+  };
+}
