@@ -6,7 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { loadLambdaSettings, type LambdaSettings } from '../src/config';
 import { runScan } from '../src/scan';
-import { createScanHandler } from './scan-handler';
+import { createScanHandler } from '../src/lambda';
 
 const logger = new Logger({ serviceName: 'trailwatch' });
 const metrics = new Metrics({ namespace: 'trailwatch', serviceName: 'trailwatch' });

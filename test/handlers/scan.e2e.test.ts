@@ -6,7 +6,7 @@
  * no email, and an SQS subscriber only ever sees the JSON).
  */
 import { DescribeAlarmsCommand, PutMetricAlarmCommand, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
-import type { ScanSummary } from '../../handlers/scan-handler';
+import type { ScanSummary } from '../../src/lambda';
 import type { CheckSlug } from '../../src/controls/types';
 import { AccountCredentials } from '../../src/discover';
 import { DEMO_REGIONS, DEMO_ROLE_NAME, seedDemoOrganization, type DemoOrganization } from '../../src/demo';

@@ -6,7 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createScanHandler } from '../../handlers/scan-handler';
+import { createScanHandler } from '../../src/lambda';
 import { PayloadError, type LambdaSettings } from '../../src/config';
 import type { ScanOptions, ScanResult } from '../../src/scan';
 import { captureStdoutJsonAsync } from '../notify/capture';

@@ -3,7 +3,7 @@
  * start from its environment) -> scan of the seeded demo organization -> plan (or apply and
  * re-scan) -> the report, with its remediation section, published to the findings topic.
  */
-import type { ScanSummary } from '../../handlers/scan-handler';
+import type { ScanSummary } from '../../src/lambda';
 import { loadLambdaSettings } from '../../src/config';
 import { ConfigurationError } from '../../src/config/errors';
 import { DEMO_REGIONS, DEMO_ROLE_NAME, seedDemoOrganization } from '../../src/demo';

@@ -6,13 +6,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { AwsClients } from '../src/aws/clients';
-import { parseScanEvent, type LambdaSettings, type ScanPayload } from '../src/config';
-import { TrailwatchError } from '../src/errors';
-import { logReport, publishCheckMetrics, PublishError, type PublishResult } from '../src/notify';
-import { remediationStep } from '../src/remediate/step';
-import type { ScanReport } from '../src/report/types';
-import type { ScanOptions, ScanResult } from '../src/scan';
+import { AwsClients } from '../aws/clients';
+import { parseScanEvent, type LambdaSettings, type ScanPayload } from '../config';
+import { TrailwatchError } from '../errors';
+import { logReport, publishCheckMetrics, PublishError, type PublishResult } from '../notify';
+import { remediationStep } from '../remediate/step';
+import type { ScanReport } from '../report/types';
+import type { ScanOptions, ScanResult } from '../scan';
 
 /** The whole report is returned when its JSON is at most this large; the summary alone otherwise. */
 export const MAX_RETURNED_REPORT_BYTES = 64 * 1024;
@@ -80,7 +80,7 @@ export function buildScanOptions(
   };
 }
 
-export function summarize(result: ScanResult, notified: boolean): ScanSummary {
+export function invocationSummary(result: ScanResult, notified: boolean): ScanSummary {
   const { report } = result;
   const reportJson = JSON.stringify(report);
   const small = Buffer.byteLength(reportJson, 'utf8') <= MAX_RETURNED_REPORT_BYTES;
@@ -168,7 +168,7 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
       } else if (result.notification) {
         logger.info('report not published', { notification: result.notification });
       }
-      return summarize(result, notify !== undefined);
+      return invocationSummary(result, notify !== undefined);
     } catch (error) {
       if (error instanceof PublishError) {
         // Logged before failing, so nothing is lost and the failure still reaches the retries and the on-failure queue.

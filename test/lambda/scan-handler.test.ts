@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createScanHandler, scanDeadlines, type ScanSummary } from '../../handlers/scan-handler';
+import { createScanHandler, scanDeadlines, type ScanSummary } from '../../src/lambda';
 import { PayloadError, type LambdaSettings } from '../../src/config';
 import { PublishError } from '../../src/notify/errors';
 import type { ScanOptions, ScanResult } from '../../src/scan';
