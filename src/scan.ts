@@ -1,7 +1,8 @@
 /**
- * The one orchestrator: discover -> collect (bounded concurrency, deadline aware) -> evaluate ->
- * report -> notify -> remediate. The CLI and the Lambda handlers both call `runScan`; neither
- * re-implements any of it.
+ * The one orchestrator: discover -> collect (bounded concurrency, deadline aware) -> read topics
+ * owned by other scanned accounts -> evaluate -> report -> remediate (when asked; before notify,
+ * so the email carries the plan or what was repaired) -> notify. The CLI and the Lambda handlers
+ * both call `runScan`; neither re-implements any of it.
  */
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
@@ -221,7 +222,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     },
   );
 
-  const inventories: AccountInventory[] = [];
+  const collected: AccountInventory[] = [];
   const failedAccounts: { accountId: string; error: string }[] = [];
   const accounts: AccountResult[] = [];
   const counter = options.clients.callCounter;
@@ -229,7 +230,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     const name = byId.get(outcome.accountId)?.name;
     const apiCalls = counter.totalFor(outcome.accountId);
     if (outcome.kind === 'collected') {
-      inventories.push(outcome.value);
+      collected.push(outcome.value);
       const notEnabled = outcome.value.regionsNotEnabled ?? [];
       accounts.push({
         accountId: outcome.accountId,
@@ -245,8 +246,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     }
   }
 
-  const completed = await addTopicsOwnedElsewhere(inventories, options, steps);
-  inventories.splice(0, inventories.length, ...completed);
+  const inventories = await addTopicsOwnedElsewhere(collected, options, steps);
 
   const findings = steps.evaluate(inventories, {
     benchmark: options.benchmark,
