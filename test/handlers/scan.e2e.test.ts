@@ -6,7 +6,6 @@
  * no email, and an SQS subscriber only ever sees the JSON).
  */
 import { DescribeAlarmsCommand, PutMetricAlarmCommand, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
-import type { ScanSummary } from '../../src/lambda';
 import type { CheckSlug } from '../../src/controls/types';
 import { AccountCredentials } from '../../src/discover';
 import { DEMO_REGIONS, DEMO_ROLE_NAME, seedDemoOrganization, type DemoOrganization } from '../../src/demo';
@@ -14,32 +13,9 @@ import { MOTO_CREDENTIALS } from '../../src/demo/moto';
 import type { ScanReport } from '../../src/report/types';
 import { captureStdoutJsonAsync } from '../notify/capture';
 import { createBucket, createTopicWithQueue, publishedEnvelopes, receiveAll } from '../notify/topic-queue';
+import { coldStart, lambdaContext, scheduledEvent } from '../support/lambda';
 import { motoClients, motoEndpoint, useMoto } from '../support/moto';
 
-const scheduledEvent = {
-  version: '0',
-  id: 'cdc73f9d-aea9-11e3-9d5a-835b769c0d9c',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: '2025-11-20T06:00:00Z',
-  region: 'us-east-1',
-  resources: ['arn:aws:events:us-east-1:123456789012:rule/trailwatch-prod-scan'],
-  detail: {},
-};
-const lambdaContext = { getRemainingTimeInMillis: () => 900_000, awsRequestId: 'e2e-request' };
-
-type Handler = (event: unknown, context: typeof lambdaContext) => Promise<ScanSummary>;
-
-/** The handler as Lambda loads it: a fresh module reading `env` at cold start. */
-async function coldStart(env: Record<string, string>): Promise<Handler> {
-  Object.assign(process.env, env);
-  let handler: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = ((await import('../../handlers/scan')) as { handler: Handler }).handler;
-  });
-  return handler as Handler;
-}
 
 /** What a correct scan concludes for the demo organization, per account and check. */
 function expectedStatuses(demo: DemoOrganization): Map<string, string> {

@@ -3,7 +3,6 @@
  * start from its environment) -> scan of the seeded demo organization -> plan (or apply and
  * re-scan) -> the report, with its remediation section, published to the findings topic.
  */
-import type { ScanSummary } from '../../src/lambda';
 import { loadLambdaSettings } from '../../src/config';
 import { ConfigurationError } from '../../src/config/errors';
 import { DEMO_REGIONS, DEMO_ROLE_NAME, seedDemoOrganization } from '../../src/demo';
@@ -12,32 +11,10 @@ import { AccountCredentials } from '../../src/discover';
 import type { ScanReport } from '../../src/report/types';
 import { captureStdoutJsonAsync } from '../notify/capture';
 import { createBucket, createTopicWithQueue, publishedEnvelopes, receiveAll } from '../notify/topic-queue';
+import { coldStart, lambdaContext, scheduledEvent } from '../support/lambda';
 import { motoClients, motoEndpoint, useMoto } from '../support/moto';
 import { readState } from './support';
 
-const scheduledEvent = {
-  version: '0',
-  id: 'c0ffee00-aea9-11e3-9d5a-835b769c0d9c',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: '2025-11-20T06:00:00Z',
-  region: 'us-east-1',
-  resources: ['arn:aws:events:us-east-1:123456789012:rule/trailwatch-prod-scan'],
-  detail: {},
-};
-const lambdaContext = { getRemainingTimeInMillis: () => 900_000, awsRequestId: 'remediate-e2e' };
-
-type Handler = (event: unknown, context: typeof lambdaContext) => Promise<ScanSummary>;
-
-async function coldStart(env: Record<string, string>): Promise<Handler> {
-  Object.assign(process.env, env);
-  let handler: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = ((await import('../../handlers/scan')) as { handler: Handler }).handler;
-  });
-  return handler as Handler;
-}
 
 describe('REMEDIATE in the scan Lambda, on moto', () => {
   useMoto();
