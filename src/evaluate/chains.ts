@@ -186,9 +186,38 @@ function chainsOfTrail(candidate: TrailCandidate, account: AccountInventory, con
   return chains;
 }
 
+/** The account IDs a chain's resources live in: its texts name these unless they are the viewer's own. */
+function accountsOf(chains: readonly Chain[]): Set<string> {
+  const accounts = new Set<string>();
+  for (const chain of chains) {
+    for (const value of Object.values(chain.evidence)) {
+      const accountId = typeof value === 'string' ? (value.split(':')[4] ?? value) : undefined;
+      if (accountId) accounts.add(accountId);
+    }
+  }
+  return accounts;
+}
+
+/**
+ * An organization trail's chains are the same for every member whose own account holds none of
+ * their resources: judged once per check and reused, so a large organization is not judged again
+ * for each member.
+ */
+function sharedChainsOfTrail(candidate: TrailCandidate, account: AccountInventory, control: BenchmarkControl, ctx: EvaluationContext): Chain[] {
+  const viewer = account.accountId;
+  if (!('accountId' in candidate.owner) || candidate.owner.accountId === viewer) return chainsOfTrail(candidate, account, control, ctx);
+  const key = `${candidate.trail.arn}|${control.benchmark}|${control.check}`;
+  const shared = ctx.sharedChains.get(key);
+  if (shared && !shared.accounts.has(viewer)) return shared.chains;
+  const chains = chainsOfTrail(candidate, account, control, ctx);
+  const accounts = accountsOf(chains);
+  if (!shared && !accounts.has(viewer)) ctx.sharedChains.set(key, { chains, accounts });
+  return chains;
+}
+
 /** Every candidate chain of the account for the check; an account whose trails could not be listed gets a stand-in that reaches everything and is unknown. */
 export function candidateChains(account: AccountInventory, control: BenchmarkControl, ctx: EvaluationContext): Chain[] {
-  const chains = trailCandidates(account, ctx).flatMap((candidate) => chainsOfTrail(candidate, account, control, ctx));
+  const chains = trailCandidates(account, ctx).flatMap((candidate) => sharedChainsOfTrail(candidate, account, control, ctx));
   // ListTrails itself failed (an error without a resource): nothing is known of the account's trails.
   const listError = account.readErrors.find((error) => error.scope === 'trails' && error.resource === undefined);
   if (listError) {

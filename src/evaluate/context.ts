@@ -9,6 +9,7 @@ import type { BenchmarkControl } from '../controls/types';
 import { covers, parsePattern, PatternSyntaxError, type CoverageResult, type Pattern } from '../pattern';
 import { arnName, logGroupKey, parseArn } from './arn';
 import { named } from './text';
+import type { Chain } from './chains';
 
 export type ParsedCandidate = { readonly ok: true; readonly pattern: Pattern } | { readonly ok: false; readonly error: PatternSyntaxError };
 
@@ -23,6 +24,8 @@ export class EvaluationContext {
   // By parsed candidate (one object per text, see parseCandidate), then reference: no key strings to build and hash.
   private readonly coverage = new Map<Pattern, Map<string, CoverageResult>>();
   private readonly benchmarkControls = new Map<string, BenchmarkControl[]>();
+  /** Organization trails' chains, judged once per check for every member they serve (see chains.ts). */
+  readonly sharedChains = new Map<string, { readonly chains: Chain[]; readonly accounts: ReadonlySet<string> }>();
 
   constructor(
     inventories: readonly AccountInventory[],

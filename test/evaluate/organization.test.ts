@@ -124,3 +124,42 @@ describe('Rule: organization trails', () => {
     expect(finding.reason).toMatch(/^trail 'org-trail' \(account 222222222222, us-east-1\) is single-region in us-east-1, so events of eu-west-1 and ap-southeast-2 never reach it/);
   });
 });
+
+describe('Rule: an organization trail is judged once for all its members', () => {
+  it('gives each member the finding it gets when judged alone, also the member that owns a resource of the chain', () => {
+    // Prepare: the management account's alarms notify a topic that lives in member 333333333333.
+    const TOPIC_OWNER = '333333333333';
+    const central = `arn:aws:sns:us-east-1:${TOPIC_OWNER}:central-alarms`;
+    const [management, topicOwner, other] = ['222222222222', TOPIC_OWNER, '444444444444'].map((id) => {
+      const inventory = loadFixture('organization').find((i) => i.accountId === id);
+      if (!inventory) throw new Error(`no ${id} in the fixture`);
+      return inventory;
+    }) as [ReturnType<typeof loadFixture>[number], ReturnType<typeof loadFixture>[number], ReturnType<typeof loadFixture>[number]];
+    const rewired = edit(management, (draft) => {
+      for (const alarms of Object.values(draft.alarms)) for (const alarm of alarms ?? []) alarm.alarmActions = [central];
+    });
+    const owning = edit(topicOwner, (draft) => {
+      draft.topics[central] = { arn: central, region: 'us-east-1', accountId: TOPIC_OWNER, exists: true, subscriptions: [] };
+    });
+    const options = { benchmark: 'cis-aws-v4.0.0' as const, organization };
+
+    // Act
+    // Both orders: the chains judged first for the member that owns nothing of them, and last.
+    const together = evaluate([rewired, other, owning], options);
+    const reversed = evaluate([rewired, owning, other], options);
+    const ownerAlone = evaluate([rewired, owning], options).filter((f) => f.accountId === TOPIC_OWNER);
+    const otherAlone = evaluate([rewired, owning, other], { ...options, organization: { ...organization, memberAccountIds: ['444444444444'] } }).filter(
+      (f) => f.accountId === '444444444444',
+    );
+
+    // Assess
+    expect(reversed.filter((f) => f.accountId !== '222222222222').sort((a, b) => a.accountId.localeCompare(b.accountId))).toEqual(
+      together.filter((f) => f.accountId !== '222222222222').sort((a, b) => a.accountId.localeCompare(b.accountId)),
+    );
+    expect(together.filter((f) => f.accountId === TOPIC_OWNER)).toEqual(ownerAlone);
+    expect(together.filter((f) => f.accountId === '444444444444')).toEqual(otherAlone);
+    const reasonFor = (accountId: string) => together.find((f) => f.accountId === accountId && f.check === 'root_usage')?.reason ?? '';
+    expect(reasonFor('444444444444')).toContain(`account ${TOPIC_OWNER}`);
+    expect(reasonFor(TOPIC_OWNER)).not.toContain(`account ${TOPIC_OWNER}`);
+  });
+});
