@@ -12,7 +12,7 @@ import {
   resolveBenchmark,
 } from '../../src/controls';
 import { UsageError } from '../../src/errors';
-import { parsePattern } from '../../src/pattern';
+import { covers, parsePattern } from '../../src/pattern';
 
 describe('Module: controls', () => {
   describe('Function: controlsFor', () => {
@@ -151,6 +151,20 @@ describe('Module: controls', () => {
       // Assess
       expect(v4?.referencePattern).not.toContain('ModifySecurityGroupRules');
       expect(v5?.referencePattern).toContain('ModifySecurityGroupRules');
+    });
+
+    it('holds alternatives that only narrow the primary reference, so covering ANY accepted one is the right test', () => {
+      // Prepare
+      const withAlternatives = BENCHMARK_IDS.flatMap((benchmark) => controlsFor(benchmark)).filter((control) => control.acceptedPatterns.length > 1);
+
+      // Act
+      const verdicts = withAlternatives.flatMap((control) =>
+        control.acceptedPatterns.slice(1).map((alternative) => `${control.benchmark} ${control.check} ${covers(control.referencePattern, alternative).verdict}`),
+      );
+
+      // Assess
+      expect(withAlternatives.length).toBeGreaterThan(10);
+      for (const verdict of verdicts) expect(verdict).toMatch(/ covered$/);
     });
 
     it('holds accepted patterns that parse and fit the 1024-character limit', () => {

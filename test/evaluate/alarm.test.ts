@@ -1,8 +1,6 @@
 /** Alarm rules, on inventory fixtures. */
 import { edit, findAlarm, findFilter, findingFor, healthy } from './builders';
 
-jest.mock('../../src/pattern', () => jest.requireActual('./support/exact-engine'));
-
 const TOPIC = 'arn:aws:sns:us-east-1:111111111111:cis-alarms';
 
 describe('Rule: alarm', () => {

@@ -7,8 +7,6 @@ import { UsageError } from '../../src/errors';
 import { evaluate, summarize, type Finding } from '../../src/evaluate';
 import { edit, findAlarm, findTopic, findTrail, healthy, inventory, loadFixture } from './builders';
 
-jest.mock('../../src/pattern', () => jest.requireActual('./support/exact-engine'));
-
 describe('Function: evaluate', () => {
   it('gives one PASS finding per check for a healthy account, in control order', () => {
     // Act

@@ -1,8 +1,6 @@
 /** Log group rules: joined by ARN (account, region, name), never by name; delivery; readability. */
 import { edit, findLogGroup, findTrail, findingFor, healthy, logGroupArn } from './builders';
 
-jest.mock('../../src/pattern', () => jest.requireActual('./support/exact-engine'));
-
 const ACCOUNT = '111111111111';
 const TRAIL_GROUP = logGroupArn(ACCOUNT, 'us-east-1', 'cloudtrail-logs');
 

@@ -1,18 +1,29 @@
-/** Metric filter rules, on inventory fixtures (moto does not evaluate JSON filter patterns). */
+/**
+ * Metric filter rules, on inventory fixtures (moto does not evaluate JSON filter patterns), with
+ * the real pattern engine; two tests force an "undetermined" answer to pin the evaluator's handling.
+ */
 import { controlsFor } from '../../src/controls';
+import { REFORMATTED_PATTERNS_V4 } from '../../src/demo';
+import { CHECK_SLUGS, type CheckSlug } from '../../src/controls/types';
 import { edit, findFilter, findingFor, healthy } from './builders';
-import { coverageOverride } from './support/exact-engine';
+import { coverageOverride } from './support/engine-override';
 
-jest.mock('../../src/pattern', () => jest.requireActual('./support/exact-engine'));
+jest.mock('../../src/pattern', () => jest.requireActual('./support/engine-override'));
 
 afterEach(() => {
   delete coverageOverride.covers;
 });
 
-function reference(check: Parameters<typeof controlsFor>[1] extends readonly (infer S)[] | undefined ? S : never, benchmark = 'cis-aws-v4.0.0' as const) {
+function reference(check: CheckSlug, benchmark: 'cis-aws-v4.0.0' | 'cis-aws-v1.3.0' = 'cis-aws-v4.0.0') {
   const [control] = controlsFor(benchmark, [check]);
   if (!control) throw new Error(`no ${check}`);
   return control;
+}
+
+function withPattern(filterName: string, pattern: string) {
+  return edit(healthy(), (draft) => {
+    findFilter(draft, filterName).pattern = pattern;
+  });
 }
 
 describe('Rule: metric filter', () => {
@@ -39,22 +50,11 @@ describe('Rule: metric filter', () => {
       // Assess
       expect(finding.status).toBe('FAIL');
       expect(finding.brokenLink).toBe('metricFilter');
-      expect(finding.reason).toMatch(/^filter 'iam-policy-changes' on log group 'cloudtrail-logs' \(us-east-1\) does not match every event the reference matches: give it the cis-aws-v4\.0\.0 4\.4 pattern with `aws logs put-metric-filter /);
+      expect(finding.reason).toMatch(/^filter 'iam-policy-changes' on log group 'cloudtrail-logs' \(us-east-1\) misses eventName = DetachGroupPolicy: give it the cis-aws-v4\.0\.0 4\.4 pattern with `aws logs put-metric-filter /);
       expect(finding.fix).toBe(
         `aws logs put-metric-filter --log-group-name cloudtrail-logs --filter-name iam-policy-changes --filter-pattern '${reference('iam_policy_changes').referencePattern}' --metric-transformations metricName=IAMPolicyChanges,metricNamespace=CISBenchmark,metricValue=1 --region us-east-1`,
       );
       expect(finding.evidence.metricFilter).toBe('iam-policy-changes');
-    });
-
-    it('uses the explanation of the pattern engine', () => {
-      // Prepare
-      coverageOverride.covers = () => ({ verdict: 'not-covered', counterexamples: [{ eventName: 'DetachGroupPolicy' }], explanation: 'misses eventName = DetachGroupPolicy' });
-
-      // Act
-      const finding = findingFor(healthy(), 'iam_policy_changes');
-
-      // Assess
-      expect(finding.reason).toMatch(/^filter 'iam-policy-changes' on log group 'cloudtrail-logs' \(us-east-1\) misses eventName = DetachGroupPolicy: /);
     });
 
     it('is ERROR, never PASS, when coverage is undetermined and no other chain passes', () => {
@@ -72,19 +72,12 @@ describe('Rule: metric filter', () => {
       );
     });
 
-    it('passes when an undetermined filter sits next to a covering one', () => {
+    it('passes when a filter it cannot decide sits next to a covering one', () => {
       // Prepare
       const inventory = edit(healthy(), (draft) => {
         const filter = findFilter(draft, 'root-usage');
-        draft.logGroups[Object.keys(draft.logGroups)[0]!]!.metricFilters!.unshift({ ...structuredClone(filter), name: 'root-usage-regex', pattern: '{ $.userIdentity.type = %Ro+t% }' });
+        draft.logGroups[Object.keys(draft.logGroups)[0]!]!.metricFilters!.unshift({ ...structuredClone(filter), name: 'root-usage-regex', pattern: '{ $.userIdentity.type = %Ro+t% && $.eventType != "AwsServiceEvent" }' });
       });
-      const text = (pattern: string | { source: string }) => (typeof pattern === 'string' ? pattern : pattern.source);
-      coverageOverride.covers = (candidate, ref) =>
-        text(candidate).includes('%')
-          ? { verdict: 'undetermined', reason: 'regex' }
-          : text(candidate) === text(ref)
-            ? { verdict: 'covered' }
-            : { verdict: 'not-covered', counterexamples: [], explanation: 'differs' };
 
       // Act
       const finding = findingFor(inventory, 'root_usage');
@@ -105,7 +98,7 @@ describe('Rule: metric filter', () => {
 
       // Assess
       expect(finding.status).toBe('ERROR');
-      expect(finding.reason).toMatch(/^cannot verify: trailwatch cannot read the pattern of filter 'root-usage' on log group 'cloudtrail-logs' \(us-east-1\) \(.+ at offset \d+\), so it cannot verify what it catches$/);
+      expect(finding.reason).toMatch(/^cannot verify: trailwatch cannot read the pattern of filter 'root-usage' on log group 'cloudtrail-logs' \(us-east-1\) \(.+ at \d+\), so it cannot verify what it catches$/);
     });
 
     it('names no unrelated filter when none on the log group is meant for the check', () => {
@@ -142,21 +135,53 @@ describe('Rule: metric filter', () => {
     });
 
     it('names the filter meant for the check when it misses events', () => {
-      // Prepare: publishes the check's default metric, but the pattern lost a clause.
-      const inventory = edit(healthy(), (draft) => {
-        findFilter(draft, 'root-usage').pattern = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }';
-      });
-      coverageOverride.covers = (candidate, ref) => {
-        const text = (pattern: string | { source: string }) => (typeof pattern === 'string' ? pattern : pattern.source).replace(/\s+/g, '');
-        return text(candidate) === text(ref) ? { verdict: 'covered' } : { verdict: 'not-covered', counterexamples: [], explanation: 'misses events where eventType = AwsServiceEvent is absent' };
-      };
+      // Prepare: publishes the check's default metric, but "Root" lost its capital.
+      const inventory = withPattern('root-usage', reference('root_usage').referencePattern.replace('"Root"', '"root"'));
 
       // Act
       const finding = findingFor(inventory, 'root_usage');
 
       // Assess
-      expect(finding.reason).toMatch(/^filter 'root-usage' on log group 'cloudtrail-logs' \(us-east-1\) misses events where /);
+      expect(finding.status).toBe('FAIL');
+      expect(finding.reason).toMatch(/^filter 'root-usage' on log group 'cloudtrail-logs' \(us-east-1\) misses userIdentity\.type = Root: /);
       expect(finding.evidence.metricFilter).toBe('root-usage');
+    });
+
+    it.each(CHECK_SLUGS)('passes a reformatted but equivalent %s pattern (no spaces, reordered, requoted)', (check) => {
+      // Prepare
+      const inventory = withPattern(check.replace(/_/g, '-'), REFORMATTED_PATTERNS_V4[check]);
+
+      // Act
+      const finding = findingFor(inventory, check);
+
+      // Assess
+      expect(REFORMATTED_PATTERNS_V4[check]).not.toBe(reference(check).referencePattern);
+      expect(finding.status).toBe('PASS');
+    });
+
+    it('passes a broader pattern with extra alternatives', () => {
+      // Prepare
+      const inventory = withPattern('cloudtrail-config-changes', '{ ($.eventSource = cloudtrail.amazonaws.com) || ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }');
+
+      // Act & Assess
+      expect(findingFor(inventory, 'cloudtrail_config_changes').status).toBe('PASS');
+    });
+
+    it.each([
+      ['a narrowing condition', 'root_usage', 'root-usage', (p: string) => p.replace(' }', ' && $.eventName = "ConsoleLogin" }'), /adds the condition \$\.eventName = "ConsoleLogin"/],
+      ['a removed wildcard', 'unauthorized_api_calls', 'unauthorized-api-calls', (p: string) => p.replace('AccessDenied*', 'AccessDenied'), /misses errorCode = AccessDenied\*/],
+      ['a changed letter case', 'cmk_disable_or_scheduled_deletion', 'cmk-disable-or-scheduled-deletion', (p: string) => p.replace('DisableKey', 'disableKey'), /misses eventName = DisableKey/],
+    ] as const)('fails a pattern broken by %s, saying what it misses', (_what, check, filterName, breakIt, explanation) => {
+      // Prepare
+      const inventory = withPattern(filterName, breakIt(reference(check).referencePattern));
+
+      // Act
+      const finding = findingFor(inventory, check);
+
+      // Assess
+      expect(finding.status).toBe('FAIL');
+      expect(finding.brokenLink).toBe('metricFilter');
+      expect(finding.reason).toMatch(explanation);
     });
 
     it('accepts the SSO variant of console sign-in without MFA where the benchmark offers it', () => {

@@ -7,8 +7,6 @@ import type { OrganizationContext } from '../../src/collect/inventory';
 import { evaluate } from '../../src/evaluate';
 import { edit, findAlarm, findingFor, findTrail, loadFixture } from './builders';
 
-jest.mock('../../src/pattern', () => jest.requireActual('./support/exact-engine'));
-
 const MANAGEMENT = '222222222222';
 const organization: OrganizationContext = { managementAccountId: MANAGEMENT, memberAccountIds: ['333333333333', '444444444444'] };
 

@@ -5,8 +5,6 @@
 import { cloudWatchMayPublish } from '../../src/evaluate/links/topic-policy';
 import { confirmedSubscription, edit, findAlarm, findTopic, findingFor, healthy, loadFixture } from './builders';
 
-jest.mock('../../src/pattern', () => jest.requireActual('./support/exact-engine'));
-
 const TOPIC = 'arn:aws:sns:us-east-1:111111111111:cis-alarms';
 const ALARM = 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:root-usage';
 

@@ -4,8 +4,6 @@
  */
 import { edit, findTrail, findingFor, healthy, loadFixture, trail } from './builders';
 
-jest.mock('../../src/pattern', () => jest.requireActual('./support/exact-engine'));
-
 const ACCOUNT = '111111111111';
 
 describe('Rule: trail', () => {

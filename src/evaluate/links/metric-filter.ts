@@ -62,7 +62,7 @@ function coverageVerdict(filter: MetricFilterRecord, logGroup: LogGroupRecord, c
   const text = filterText(filter, logGroup, viewer);
   const parsed = ctx.parseCandidate(filter.pattern);
   if (!parsed.ok) {
-    return unknown('metricFilter', `trailwatch cannot read the pattern of ${text} (${parsed.error.message} at offset ${parsed.error.offset}), so it cannot verify what it catches`);
+    return unknown('metricFilter', `trailwatch cannot read the pattern of ${text} (${parsed.error.message}), so it cannot verify what it catches`);
   }
   const results = control.acceptedPatterns.map((reference) => ctx.covers(parsed.pattern, reference));
   if (results.some((result) => result.verdict === 'covered')) return pass();
