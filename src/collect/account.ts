@@ -7,7 +7,7 @@
 import pLimit from 'p-limit';
 import type { AccountSession, AwsClients } from '../aws/clients';
 import { AccountAccessError } from '../discover/errors';
-import { parseLogGroupArn, parseTopicArn } from './arn';
+import { parseLogGroupArn, parseTopicArn } from '../arn';
 import { readAlarms } from './alarms';
 import { INVENTORY_FORMAT_VERSION, type AccountInventory, type AlarmRecord, type LogGroupRecord, type TopicRecord } from './inventory';
 import { readLogGroup } from './metric-filters';
@@ -71,7 +71,7 @@ export async function collectAccount(clients: AwsClients, session: AccountSessio
   for (const trail of trails) {
     if (trail.ownerAccountId !== accountId || !trail.cloudWatchLogsLogGroupArn) continue;
     const group = parseLogGroupArn(trail.cloudWatchLogsLogGroupArn);
-    if (group && group.accountId === accountId && !groups.has(group.arn)) groups.set(group.arn, group);
+    if (group && group.accountId === accountId && !groups.has(group.arn)) groups.set(group.arn, { arn: group.arn, name: group.name, region: group.region, accountId: group.accountId });
   }
   const logGroupList = await Promise.all([...groups.values()].map((g) => readLogGroup(ctx, g)));
   const logGroups: Record<string, LogGroupRecord> = Object.fromEntries(logGroupList.map((g) => [g.arn, g]));

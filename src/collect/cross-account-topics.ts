@@ -5,7 +5,7 @@
  * them to the owner's inventory, where the evaluator resolves them.
  */
 import type { AccountSession, AwsClients } from '../aws/clients';
-import { parseTopicArn } from './arn';
+import { parseTopicArn } from '../arn';
 import type { AccountInventory, ReadError, TopicRecord } from './inventory';
 import { readTopic } from './topics';
 

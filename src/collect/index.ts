@@ -4,5 +4,5 @@ export { readAccount } from './read-account';
 export type { ReadAccountOptions } from './read-account';
 export type { CollectOptions } from './types';
 export { readErrorCode, isAccountUnreachable, isNoAnswer, describeError, toReadError } from './read-errors';
-export { parseArn, parseLogGroupArn, parseTopicArn } from './arn';
+export { parseArn, parseLogGroupArn, parseTopicArn } from '../arn';
 export * from './inventory';

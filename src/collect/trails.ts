@@ -14,7 +14,7 @@ import {
   type Trail,
   type TrailInfo,
 } from '@aws-sdk/client-cloudtrail';
-import { parseArn } from './arn';
+import { parseArn } from '../arn';
 import type { AdvancedEventSelector, BasicEventSelector, TrailRecord } from './inventory';
 import { readAllPages } from './paging';
 import { isAbort, toReadError } from './read-errors';

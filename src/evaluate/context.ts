@@ -7,7 +7,7 @@ import type { AccountInventory, OrganizationContext, ReadError, TopicRecord } fr
 import { controlsFor } from '../controls';
 import type { BenchmarkControl } from '../controls/types';
 import { covers, parsePattern, PatternSyntaxError, type CoverageResult, type Pattern } from '../pattern';
-import { arnName, logGroupKey, parseArn } from './arn';
+import { arnName, logGroupKey, parseArn } from '../arn';
 import { named } from './text';
 import type { Chain } from './chains';
 

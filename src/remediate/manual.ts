@@ -5,7 +5,7 @@
  */
 import type { AccountInventory, TrailRecord } from '../collect/inventory';
 import type { Finding } from '../evaluate/types';
-import { parseArn, parseLogGroupArn } from './arn';
+import { parseArn, parseLogGroupArn } from '../arn';
 import { awsCli } from './shell';
 
 export interface ManualSteps {

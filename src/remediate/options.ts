@@ -1,6 +1,6 @@
 /** Checking what a person configures for remediation: the alert topic and who it notifies. */
 import { UsageError } from '../errors';
-import { parseArn } from './arn';
+import { parseArn } from '../arn';
 import { SUBSCRIPTION_PROTOCOLS, type AlertSubscription, type SubscriptionProtocol } from './types';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

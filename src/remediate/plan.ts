@@ -15,7 +15,7 @@
 import type { AccountInventory, AlarmRecord, MetricFilterRecord, TopicRecord, TrailRecord } from '../collect/inventory';
 import { CHECK_SLUGS, DEFAULT_BENCHMARK, type CheckSlug } from '../controls/types';
 import type { Finding } from '../evaluate/types';
-import { parseArn, parseLogGroupArn, topicArn as topicArnOf, type LogGroupLocation } from './arn';
+import { parseArn, parseLogGroupArn, topicArn as topicArnOf, type LogGroupLocation } from '../arn';
 import { logGroupSteps, trailSteps } from './manual';
 import {
   ALARM_SETTINGS,

@@ -2,7 +2,7 @@
  * The alert topic's policy: does it let CloudWatch alarms publish, and the one statement
  * trailwatch adds (and on rollback removes, by its Sid) when it does not.
  */
-import { parseArn } from './arn';
+import { parseArn } from '../arn';
 import { POLICY_STATEMENT_SID } from './naming';
 
 interface PolicyStatement {

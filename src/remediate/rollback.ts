@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-sns';
 import type { AccountInventory } from '../collect/inventory';
 import { alarmIsTrailwatchs, describeFiltersNamed, describeMetricAlarm, readTopicAttributes } from './apply';
-import { parseArn, parseLogGroupArn } from './arn';
+import { parseArn, parseLogGroupArn } from '../arn';
 import { NotTrailwatchsError } from './errors';
 import { METRIC_NAMESPACE, NAME_PREFIX, isManagedByTrailwatch } from './naming';
 import { hasTrailwatchStatement, withoutTrailwatchStatement } from './policy';

@@ -5,7 +5,7 @@
  * alarm), with actions enabled and an SNS topic among its alarm actions.
  */
 import type { AccountInventory, AlarmRecord, MetricDimension } from '../../collect/inventory';
-import { snsTopicArn } from '../arn';
+import { snsTopicArn } from '../../arn';
 import { describeReadError, findReadError } from '../context';
 import * as fixes from '../fixes';
 import { command, named } from '../text';

@@ -1,6 +1,6 @@
 /** Log group rules: the trail delivers to CloudWatch Logs, to a log group joined by ARN (never by name), whose metric filters were read. */
 import type { AccountInventory, LogGroupRecord, TrailRecord } from '../../collect/inventory';
-import { logGroupKey, logGroupName, parseArn } from '../arn';
+import { logGroupKey, logGroupName, parseArn } from '../../arn';
 import { describeReadError, findReadError, type EvaluationContext } from '../context';
 import * as fixes from '../fixes';
 import { command, named } from '../text';

@@ -4,7 +4,7 @@
  * cannot be used by CloudWatch), and at least one subscription is confirmed.
  */
 import type { AccountInventory, AlarmRecord, TopicRecord } from '../../collect/inventory';
-import { arnName, parseArn } from '../arn';
+import { arnName, parseArn } from '../../arn';
 import { describeReadError, findReadError, type EvaluationContext } from '../context';
 import * as fixes from '../fixes';
 import { command, named, orList } from '../text';
