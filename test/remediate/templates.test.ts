@@ -3,20 +3,8 @@
  * remediation is enabled, grant exactly what src/remediate/permissions.ts lists (which a moto test
  * holds to what apply and rollback call), and are scoped as it says.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { yamlFile } from '../support/templates';
 import { REMEDIATION_PERMISSIONS, REUSED_TOPIC_ACTIONS, remediationActions } from '../../src/remediate/permissions';
-
-const ROOT = join(__dirname, '..', '..');
-
-/** YAML (CloudFormation short tags included) as JSON, through cfn-lint's own decoder. */
-function yamlFile(path: string): Record<string, unknown> {
-  const run = spawnSync('python3', ['-c', 'import json,sys; from cfnlint.decode.cfn_yaml import load; print(json.dumps(load(sys.argv[1])))', join(ROOT, path)], {
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`could not read ${path}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Record<string, unknown>;
-}
 
 interface Statement {
   Sid: string;
