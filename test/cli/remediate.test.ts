@@ -130,6 +130,9 @@ describe('trailwatch remediate usage errors', () => {
     [['--alert-endpoint', 'sms:+15555550100'], 'not one of email'],
     [['--accounts', '12345'], "'12345' is not a valid account ID"],
     [['--checks', 'root-usage,nope'], "unknown check 'nope'"],
+    // The scope options are scan's own: the same checks refuse the same values.
+    [['--external-id', 'has space'], "'has space' is not an external ID"],
+    [['--ous', 'not-an-ou'], "'not-an-ou' is not a valid organizational unit ID"],
   ])('refuses %j with one line and exit code 2', async (args, message) => {
     // Act
     const { code, stderr } = await remediate(...args);

@@ -6,7 +6,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Option, type Command } from 'commander';
 import { AwsClients } from '../../aws/clients';
-import { controlsFor, parseCheckSlugs } from '../../controls';
+import { controlsFor } from '../../controls';
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
 import { AccountCredentials } from '../../discover';
 import { UsageError } from '../../errors';
@@ -27,10 +27,10 @@ import {
   type RemediationOptions,
 } from '../../remediate';
 import { runScan, type ScanOptions, type ScanResult } from '../../scan';
-import { benchmarkOption, parsedBy } from '../options';
+import { parsedBy } from '../options';
 import { writeLine } from '../output';
 import { ExitCode, type CliIo, type ExitCodeValue, type RegisterCommand } from '../types';
-import { DEFAULT_CONCURRENCY, DEFAULT_ROLE_NAME, parseAccountIds, parsePositiveInteger, parseRegions, parseRoleName } from './scan';
+import { addScopeOptions } from './scan';
 
 export interface RemediateCommandOptions {
   readonly plan?: boolean;
@@ -39,6 +39,8 @@ export interface RemediateCommandOptions {
   readonly benchmark: BenchmarkId;
   readonly checks?: CheckSlug[];
   readonly accounts?: string[];
+  readonly excludeAccounts?: string[];
+  readonly ous?: string[];
   readonly regions?: string[];
   readonly roleName: string;
   readonly externalId?: string;
@@ -60,25 +62,16 @@ function atLeastOne(value: string): number {
 }
 
 export const registerRemediate: RegisterCommand = (program, cli) => {
-  program
-    .command('remediate')
-    .description(
+  addScopeOptions(
+    program.command('remediate').description(
       'repair the failing checks: --plan shows the changes (the default), --apply makes them and re-scans, --rollback removes what trailwatch created. ' +
         'Exit 0: done; 1: some change failed or was not made (run it again); 2: usage or configuration error',
-    )
+    ),
+    'the role assumed in every other account (with the remediation policy for --apply and --rollback)',
+  )
     .addOption(new Option('--plan', 'print the plan and change nothing (with --rollback: what a rollback would remove)'))
     .addOption(new Option('--apply', 'make the planned changes, then re-scan the touched accounts').conflicts('plan'))
     .addOption(new Option('--rollback', 'remove what trailwatch created (found by its tag and name), and nothing else').conflicts('apply'))
-    .addOption(benchmarkOption())
-    .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated').argParser(parsedBy(parseCheckSlugs)))
-    .addOption(new Option('--accounts <ids>', 'only these account IDs, comma-separated').argParser(parsedBy(parseAccountIds)))
-    .addOption(new Option('--regions <regions>', 'only these regions (default: every region enabled for each account)').argParser(parsedBy(parseRegions)))
-    .addOption(new Option('--role-name <name>', 'the role assumed in every other account (with the remediation policy for --apply and --rollback)').default(DEFAULT_ROLE_NAME).argParser(parsedBy(parseRoleName)))
-    .addOption(new Option('--external-id <id>', 'the external ID the member role requires'))
-    .addOption(new Option('--endpoint-url <url>', 'send every AWS call here (an emulator such as moto); AWS_ENDPOINT_URL works too'))
-    .addOption(new Option('--profile <name>', "the AWS profile of the scanner's own credentials"))
-    .addOption(new Option('--home-region <region>', 'the region for account-wide calls (STS, Organizations, CloudTrail ListTrails)').default(process.env.AWS_REGION ?? 'us-east-1').argParser(parsedBy((v) => parseRegions(v)[0] as string)))
-    .addOption(new Option('--concurrency <n>', 'accounts scanned at once').default(DEFAULT_CONCURRENCY).argParser(parsedBy(parsePositiveInteger)))
     .addOption(new Option('--max-changes <n>', 'make at most this many changes in this run').argParser(parsedBy(atLeastOne)))
     .addOption(new Option('--fix-alarms', "re-enable the actions of a person's disabled alarm instead of adding trailwatch's own"))
     .addOption(new Option('--alert-topic <arn>', 'reuse this SNS topic for alarms in its account and region').argParser(parsedBy(validateTopicArn)))
@@ -117,6 +110,8 @@ export async function remediate(options: RemediateCommandOptions, io: CliIo, cli
     benchmark: options.benchmark,
     ...(options.checks ? { checks: options.checks } : {}),
     ...(accounts ? { accounts } : {}),
+    ...(options.excludeAccounts ? { excludeAccounts: options.excludeAccounts } : {}),
+    ...(options.ous ? { ous: options.ous } : {}),
     ...(options.regions ? { regions: options.regions } : {}),
     roleName: options.roleName,
     ...(options.externalId ? { externalId: options.externalId } : {}),

@@ -115,22 +115,27 @@ export function addReportOptions(command: Command): Command {
     .addOption(new Option('--no-color', 'no ANSI colours in the table, even on a terminal'));
 }
 
-export const registerScan: RegisterCommand = (program, cli) => {
-  const command = program
-    .command('scan')
-    .description('scan the organization: every account and enabled region, every check of the benchmark')
+/** What to scan and how to reach it: the options `scan` and `remediate` share. */
+export function addScopeOptions(command: Command, roleNameHelp = 'the role assumed in every other account'): Command {
+  return command
     .addOption(benchmarkOption())
     .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated (see trailwatch controls)').argParser(parsedBy(parseCheckSlugs)))
     .addOption(new Option('--accounts <ids>', 'only these account IDs, comma-separated').argParser(parsedBy(parseAccountIds)))
     .addOption(new Option('--exclude-accounts <ids>', 'skip these account IDs').argParser(parsedBy(parseAccountIds)))
     .addOption(new Option('--ous <ids>', 'only accounts under these organizational units (or roots), at any depth').argParser(parsedBy(parseOus)))
     .addOption(new Option('--regions <regions>', 'only these regions (default: every region enabled for each account)').argParser(parsedBy(parseRegions)))
-    .addOption(new Option('--role-name <name>', 'the role assumed in every other account').default(DEFAULT_ROLE_NAME).argParser(parsedBy(parseRoleName)))
+    .addOption(new Option('--role-name <name>', roleNameHelp).default(DEFAULT_ROLE_NAME).argParser(parsedBy(parseRoleName)))
     .addOption(new Option('--external-id <id>', 'the external ID the member role requires').argParser(parsedBy(parseExternalId)))
     .addOption(new Option('--endpoint-url <url>', 'send every AWS call here (an emulator such as moto); AWS_ENDPOINT_URL works too'))
     .addOption(new Option('--profile <name>', 'the AWS profile of the scanner\'s own credentials').argParser(parsedBy(parseProfile)))
     .addOption(new Option('--home-region <region>', 'the region for account-wide calls (STS, Organizations, CloudTrail ListTrails)').default(process.env.AWS_REGION ?? 'us-east-1').argParser(parsedBy((v) => parseRegions(v)[0] as string)))
-    .addOption(new Option('--concurrency <n>', 'accounts scanned at once').default(DEFAULT_CONCURRENCY).argParser(parsedBy(parsePositiveInteger)))
+    .addOption(new Option('--concurrency <n>', 'accounts scanned at once').default(DEFAULT_CONCURRENCY).argParser(parsedBy(parsePositiveInteger)));
+}
+
+export const registerScan: RegisterCommand = (program, cli) => {
+  const command = addScopeOptions(
+    program.command('scan').description('scan the organization: every account and enabled region, every check of the benchmark'),
+  )
     .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (e.g. 10m) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
     .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)));
   addReportOptions(command).action(async (options: ScanCommandOptions) => {
