@@ -59,6 +59,7 @@ describe('serverless.yml', () => {
       'organizations:ListAccountsForParent',
       'organizations:ListChildren',
       'organizations:ListParents',
+      'organizations:ListRoots',
     ]);
   });
 
