@@ -12,6 +12,14 @@ export interface AccountResult {
   readonly regions?: string[];
   readonly notes?: string[];
   readonly apiCalls?: number;
+  /** The organizational unit the account sits in (read when the scan asks for it, e.g. for the HTML page). */
+  readonly ou?: OrganizationalUnitPlacement;
+}
+
+/** Where an account sits in the organization: its parent's id and the names from the root down to it. */
+export interface OrganizationalUnitPlacement {
+  readonly id: string;
+  readonly path: readonly string[];
 }
 
 export interface ReportSummary {

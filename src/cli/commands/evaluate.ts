@@ -1,6 +1,7 @@
 /** `trailwatch evaluate --inventory FILE`: re-evaluate a saved scan offline, with no AWS call. */
 import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
+import { AwsClients } from '../../aws/clients';
 import { readInventoryFile } from '../../collect/inventory-file';
 import { controlsFor, parseCheckSlugs } from '../../controls';
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
@@ -10,7 +11,8 @@ import type { ScanReport } from '../../report/types';
 import { benchmarkOption, parsedBy, required } from '../options';
 import { exitCodeOf, writeReport, type ReportFormat } from '../report-output';
 import type { CliIo, RegisterCommand } from '../types';
-import { addReportOptions } from './scan';
+import { checkHistoryFormat, htmlHistory, type HistoryLocation } from '../history';
+import { addReportOptions, historyOption } from './scan';
 
 interface EvaluateCommandOptions {
   readonly inventory: string;
@@ -19,6 +21,7 @@ interface EvaluateCommandOptions {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly color?: boolean;
+  readonly history?: HistoryLocation;
 }
 
 export const registerEvaluate: RegisterCommand = (program, cli) => {
@@ -27,12 +30,14 @@ export const registerEvaluate: RegisterCommand = (program, cli) => {
     .description('evaluate a saved inventory (scan --save-inventory) again, offline: another benchmark, other checks')
     .addOption(required(new Option('-i, --inventory <file>', 'required: the inventory file')))
     .addOption(benchmarkOption())
-    .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated').argParser(parsedBy(parseCheckSlugs)));
-  addReportOptions(command).action((options: EvaluateCommandOptions) => cli.setExitCode(evaluateInventoryFile(options, cli.io)));
+    .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated').argParser(parsedBy(parseCheckSlugs)))
+    .addOption(historyOption());
+  addReportOptions(command).action(async (options: EvaluateCommandOptions) => cli.setExitCode(await evaluateInventoryFile(options, cli.io)));
 };
 
-export function evaluateInventoryFile(options: EvaluateCommandOptions, io: CliIo): 0 | 1 {
+export async function evaluateInventoryFile(options: EvaluateCommandOptions, io: CliIo): Promise<0 | 1> {
   controlsFor(options.benchmark, options.checks);
+  checkHistoryFormat(options);
   let text: string;
   try {
     text = readFileSync(options.inventory, 'utf8');
@@ -50,6 +55,8 @@ export function evaluateInventoryFile(options: EvaluateCommandOptions, io: CliIo
     findings,
     summary: summarize(findings),
   };
-  writeReport(report, options, io, undefined, organization?.managementAccountId);
+  // Only --history s3://... makes an AWS call: evaluating stays offline.
+  const html = await htmlHistory(report, options, io, { clients: () => new AwsClients(), region: process.env.AWS_REGION ?? 'us-east-1' });
+  writeReport(report, { ...options, ...(html ? { html } : {}) }, io, undefined, organization?.managementAccountId);
   return exitCodeOf(report);
 }

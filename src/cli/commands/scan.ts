@@ -8,6 +8,7 @@ import { controlsFor, parseCheckSlugs } from '../../controls';
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
 import { UsageError } from '../../errors';
 import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../scan';
+import { checkHistoryFormat, htmlHistory, parseHistoryLocation, type HistoryLocation } from '../history';
 import { benchmarkOption, formatOption, parsedBy } from '../options';
 import { type CliIo, type RegisterCommand } from '../types';
 import { writeReport, writeFileWhole, exitCodeOf, type ReportFormat, REPORT_FORMATS } from '../report-output';
@@ -105,6 +106,15 @@ export interface ScanCommandOptions {
   readonly output?: string;
   readonly saveInventory?: string;
   readonly color?: boolean;
+  /** Earlier reports for the HTML page's trend. */
+  readonly history?: HistoryLocation;
+}
+
+/** --history, for scan and evaluate. */
+export function historyOption(): Option {
+  return new Option('--history <dir|s3://bucket/prefix>', "earlier reports for the HTML page's 90-day trend (with --format html)").argParser(
+    parsedBy(parseHistoryLocation),
+  );
 }
 
 /** Adds the report options (format, output, inventory) shared by scan, demo and evaluate. */
@@ -137,7 +147,8 @@ export const registerScan: RegisterCommand = (program, cli) => {
     program.command('scan').description('scan the organization: every account and enabled region, every check of the benchmark'),
   )
     .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (e.g. 10m) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
-    .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)));
+    .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)))
+    .addOption(historyOption());
   addReportOptions(command).action(async (options: ScanCommandOptions) => {
     cli.setExitCode(await scanFromTerminal(options, cli.io));
   });
@@ -151,6 +162,7 @@ export async function scanFromTerminal(
 ): Promise<0 | 1> {
   // A check the benchmark lacks is a usage error before any AWS call.
   controlsFor(options.benchmark, options.checks);
+  checkHistoryFormat(options);
   const clients = extra.clients ?? new AwsClients({ endpointUrl: options.endpointUrl, profile: options.profile });
   const progress = io.stderr.isTTY ? progressPrinter(io) : undefined;
   let result: ScanResult;
@@ -178,7 +190,11 @@ export async function scanFromTerminal(
   if (options.saveInventory) {
     writeFileWhole(options.saveInventory, serializeInventories(result.inventories, result.organization));
   }
-  writeReport(result.report, options, io, extra.title, result.callerAccountId);
+  const html = await htmlHistory(result.report, options, io, {
+    clients: () => new AwsClients({ endpointUrl: options.endpointUrl, profile: options.profile }),
+    region: options.homeRegion,
+  });
+  writeReport(result.report, { ...options, ...(html ? { html } : {}) }, io, extra.title, result.callerAccountId);
   return exitCodeOf(result.report);
 }
 
