@@ -14,6 +14,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 export function text(value: unknown): string {
   return String(value ?? '')
     .replace(/[&<>"']/g, (c) => ENTITIES[c] as string)
+    // eslint-disable-next-line no-control-regex -- these are exactly the characters being replaced
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
 }
 
