@@ -39,7 +39,8 @@ pre{background:var(--code);border:1px solid var(--line);border-radius:6px;paddin
 #st-F:checked~.mwrap tr.okn,#st-E:checked~.mwrap tr.okn,#st-X:checked~.mwrap tr.okn{display:none}
 #st-F:checked~.mwrap tbody:not(:has(tr.hF)),#st-E:checked~.mwrap tbody:not(:has(tr.hE)),#st-X:checked~.mwrap tbody:not(:has(tr.hX)){display:none}
 .mwrap{overflow:auto;max-height:80vh;border:1px solid var(--line);border-radius:6px}
-table.m{border-collapse:separate;border-spacing:0;font-size:12px}
+table.m{border-collapse:separate;border-spacing:0;font-size:12px;table-layout:fixed;width:1px}
+table.m col.ac{width:300px}table.m col.cc{width:42px}
 table.m thead th{position:sticky;top:0;background:#fff;z-index:2;border-bottom:1px solid var(--line);vertical-align:bottom;padding:4px 2px}
 table.m thead th.c{writing-mode:vertical-rl;transform:rotate(180deg);text-align:left;white-space:nowrap;font-weight:600;padding:6px 2px}
 table.m th.r{position:sticky;left:0;background:#fff;z-index:1;text-align:left;font-weight:normal;white-space:nowrap;padding:1px 8px 1px 6px;max-width:300px;overflow:hidden;text-overflow:ellipsis;border-right:1px solid var(--line)}

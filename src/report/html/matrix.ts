@@ -101,7 +101,7 @@ ${radios}<input type="checkbox" class="vh" id="show-ok"${collapse ? '' : ' check
 <div class="controls">${radioLabels}<label class="t" for="show-ok">Show passing rows</label>
 <label class="needs-js" hidden>OU <select id="f-ou"><option value="">all</option>${ouOptions}</select></label>
 <label class="needs-js" hidden>Check <select id="f-check"><option value="">all</option>${checkOptions}</select></label></div>
-<div class="mwrap"><table class="m" id="matrix"><thead><tr><th scope="col" class="r">Account</th>${head}</tr></thead>
+<div class="mwrap"><table class="m" id="matrix"><colgroup><col class="ac"><col span="${Math.max(1, columns.length)}" class="cc"></colgroup><thead><tr><th scope="col" class="r">Account</th>${head}</tr></thead>
 ${bodies.join('\n')}
 </table></div>
 </section>`;
@@ -145,10 +145,11 @@ function causeHtml(cause: PageCause, model: PageModel, listAccounts: boolean): s
   const letter = STATUS_LETTER[cause.status];
   const n = cause.accountIds.length;
   const accounts = listAccounts
-    ? `<p class="accts">${n === 1 ? 'Account' : `${n} accounts`}: ${cause.accountIds
+    ? // One text node, however many accounts: cheap to lay out on a 1,000-account page.
+      `<p class="accts">${n === 1 ? 'Account' : `${n} accounts`}: ${cause.accountIds
         .map((id) => {
           const name = model.names.get(id);
-          return `<a href="#a-${token(id)}">${text(id)}</a>${name ? ` (${text(name)})` : ''}`;
+          return `${text(id)}${name ? ` (${text(name)})` : ''}`;
         })
         .join(', ')}</p>`
     : `<p class="accts">${n} account${n === 1 ? '' : 's'}</p>`;

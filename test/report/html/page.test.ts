@@ -7,10 +7,10 @@ import { finding, ROOT_USAGE_FAIL, sampleReport } from '../fixtures';
 import { EXCEPTION, HOSTILE_NAMES, HOSTILE_OU, syntheticReport } from './organization';
 
 const ALLOWED_TAGS = new Set(
-  'html head meta title style body header main section footer aside article details summary h1 h2 h3 p ul li b span table thead tbody tr th td a small code pre div dl dt dd button script svg line text polyline circle rect input label select option br'.split(' '),
+  'html head meta title style body header main section footer aside article details summary h1 h2 h3 p ul li b span table colgroup col thead tbody tr th td a small code pre div dl dt dd button script svg line text polyline circle rect input label select option br'.split(' '),
 );
 const ALLOWED_ATTRIBUTES = new Set(
-  'lang charset http-equiv content name class id href title hidden type value checked for colspan scope role aria-label aria-hidden tabindex width height viewbox x y x1 x2 y1 y2 cx cy r fill stroke stroke-width points text-anchor data-check data-ou data-accounts data-label'.split(' '),
+  'lang charset http-equiv content name class id href title hidden type value checked for colspan scope role aria-label aria-hidden tabindex span width height viewbox x y x1 x2 y1 y2 cx cy r fill stroke stroke-width points text-anchor data-check data-ou data-accounts data-label'.split(' '),
 );
 
 /**
