@@ -34,6 +34,8 @@ export interface ScanOptions {
   readonly accounts?: readonly string[];
   readonly excludeAccounts?: readonly string[];
   readonly ous?: readonly string[];
+  /** Also read each account's organizational unit (the HTML page groups accounts by it). */
+  readonly organizationalUnits?: boolean;
   /** Every enabled region when absent. */
   readonly regions?: readonly string[];
   /** The role assumed in every account but the scanner's own. */
@@ -74,6 +76,7 @@ export interface ScanResult {
 export interface AccountToScan {
   readonly accountId: string;
   readonly name?: string;
+  readonly ou?: AccountResult['ou'];
 }
 
 /** What discovery found: the accounts in scope, those listed but not scanned, the organization. */
@@ -228,6 +231,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
   const counter = options.clients.callCounter;
   for (const outcome of outcomes) {
     const name = byId.get(outcome.accountId)?.name;
+    const ou = byId.get(outcome.accountId)?.ou;
     const apiCalls = counter.totalFor(outcome.accountId);
     if (outcome.kind === 'collected') {
       collected.push(outcome.value);
@@ -239,10 +243,11 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
         regions: outcome.value.regions,
         ...(notEnabled.length ? { notes: [`regions not enabled, skipped: ${notEnabled.join(', ')}`] } : {}),
         apiCalls,
+        ...(ou ? { ou } : {}),
       });
     } else {
       failedAccounts.push({ accountId: outcome.accountId, error: outcome.error });
-      accounts.push({ accountId: outcome.accountId, ...(name ? { name } : {}), status: 'ERROR', error: outcome.error, apiCalls });
+      accounts.push({ accountId: outcome.accountId, ...(name ? { name } : {}), status: 'ERROR', error: outcome.error, apiCalls, ...(ou ? { ou } : {}) });
     }
   }
 
@@ -317,6 +322,7 @@ export function awsScanSteps(): ScanSteps {
         accounts: options.accounts ? [...options.accounts] : undefined,
         excludeAccounts: options.excludeAccounts ? [...options.excludeAccounts] : undefined,
         ous: options.ous ? [...options.ous] : undefined,
+        ...(options.organizationalUnits ? { organizationalUnits: true } : {}),
         region: options.homeRegion,
         signal: options.signal,
       });
@@ -327,8 +333,14 @@ export function awsScanSteps(): ScanSteps {
         region: options.homeRegion,
       });
       return {
-        accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}) })),
-        skipped: found.notScanned.map((n) => ({ accountId: n.accountId, ...(n.name ? { name: n.name } : {}), status: 'SKIPPED', error: n.reason })),
+        accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}), ...(a.ou ? { ou: a.ou } : {}) })),
+        skipped: found.notScanned.map((n) => ({
+          accountId: n.accountId,
+          ...(n.name ? { name: n.name } : {}),
+          status: 'SKIPPED',
+          error: n.reason,
+          ...(n.ou ? { ou: n.ou } : {}),
+        })),
         organization: found.organization,
         callerAccountId: found.callerAccountId,
         notes: found.notes,

@@ -5,7 +5,14 @@
  * states people meet in real organizations. Account ids are moto's (random); the returned
  * description says which is which and what a correct scan concludes.
  */
-import { CloseAccountCommand, CreateAccountCommand, CreateOrganizationCommand } from '@aws-sdk/client-organizations';
+import {
+  CloseAccountCommand,
+  CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
+  CreateOrganizationCommand,
+  ListRootsCommand,
+  MoveAccountCommand,
+} from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccountSession, AwsClients } from '../aws/clients';
 import { CHECK_SLUGS, checkDefinition, type CheckSlug } from '../controls';
@@ -188,8 +195,21 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
     chain: managementChain,
   });
 
+  // Two OUs under the root, as the HTML page groups them: workloads that should pass, a sandbox.
+  const org = clients.organizations(management);
+  const rootId = (await org.send(new ListRootsCommand({}))).Roots?.[0]?.Id as string;
+  const ou = async (name: string) => (await org.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: name }))).OrganizationalUnit?.Id as string;
+  const workloads = await ou('Workloads');
+  const sandbox = await ou('Sandbox');
+  const ouOf: Record<string, string> = {
+    'relies-on-organization-trail': workloads,
+    'compliant-reformatted': workloads,
+    'filter-misses-event': workloads,
+  };
+
   const member = async (name: string) => {
     const accountId = await createAccount(clients, management, name);
+    await org.send(new MoveAccountCommand({ AccountId: accountId, SourceParentId: rootId, DestinationParentId: ouOf[name] ?? sandbox }));
     return { accountId, session: await credentials.sessionFor(accountId) };
   };
 

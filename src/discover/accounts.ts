@@ -17,7 +17,8 @@ import type { AccountSession, AwsClients } from '../aws/clients';
 import { readAllPages } from '../collect/paging';
 import { describeError, isAbort, isNoAnswer, readErrorCode } from '../collect/read-errors';
 import { DiscoveryError, EndpointUnreachableError, UnknownOrganizationalUnitError } from './errors';
-import type { AccountDiscovery, DiscoveredAccount, DiscoveredOrganization, NotScannedAccount } from './types';
+import { organizationalUnits } from './ous';
+import type { AccountDiscovery, DiscoveredAccount, DiscoveredOrganization, NotScannedAccount, OrganizationalUnitPlacement } from './types';
 
 export interface ListAccountsOptions {
   /** Only these accounts (--accounts). */
@@ -26,6 +27,8 @@ export interface ListAccountsOptions {
   readonly excludeAccounts?: readonly string[];
   /** Only accounts under these OUs or roots, at any depth (--ous). */
   readonly ous?: readonly string[];
+  /** Also read where each account sits (for the HTML page's grouping); a failure is a note, never an error. */
+  readonly organizationalUnits?: boolean;
   /** Where STS is called. Default us-east-1. */
   readonly region?: string;
   readonly signal?: AbortSignal;
@@ -190,16 +193,34 @@ export async function listAccounts(clients: AwsClients, session: AccountSession,
       }
     }
   }
+  const placement = options.organizationalUnits ? await placementOf(org, signal, notes) : undefined;
   for (const account of inScope) {
     if (excluded.has(account.Id)) continue;
     const state = stateOf(account);
+    const ou = placement?.get(account.Id);
     const details = {
       ...(account.Name ? { name: account.Name } : {}),
       ...(account.Email ? { email: account.Email } : {}),
       status: state,
+      ...(ou ? { ou } : {}),
     };
     if (state === 'ACTIVE') accounts.push(describe(account.Id, details));
-    else notScanned.push({ accountId: account.Id, ...(account.Name ? { name: account.Name } : {}), status: state, reason: `account is ${state}` });
+    else notScanned.push({ accountId: account.Id, ...(account.Name ? { name: account.Name } : {}), status: state, reason: `account is ${state}`, ...(ou ? { ou } : {}) });
   }
   return { callerAccountId, callerArn, organization: listing.organization, listedFromOrganization: true, accounts, notScanned, notes };
+}
+
+/** The OU of every account, or undefined (with a note) when the tree could not be read. */
+async function placementOf(
+  org: OrganizationsClient,
+  signal: AbortSignal | undefined,
+  notes: string[],
+): Promise<Map<string, OrganizationalUnitPlacement> | undefined> {
+  try {
+    return await organizationalUnits(org, signal);
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    notes.push(`organizational units not read (${describeError(error)}): the report lists the accounts without them`);
+    return undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import type { BenchmarkId } from '../controls/types';
+import type { OrganizationalUnitPlacement } from '../discover/types';
 import type { Finding } from '../evaluate/types';
 
 /** SCANNED and ERROR as DESIGN.md; SKIPPED for accounts outside the scan's scope that are still worth listing (suspended). */
@@ -16,11 +17,6 @@ export interface AccountResult {
   readonly ou?: OrganizationalUnitPlacement;
 }
 
-/** Where an account sits in the organization: its parent's id and the names from the root down to it. */
-export interface OrganizationalUnitPlacement {
-  readonly id: string;
-  readonly path: readonly string[];
-}
 
 export interface ReportSummary {
   readonly pass: number;

@@ -59,7 +59,9 @@ describe('serverless.yml', () => {
       'organizations:ListAccounts',
       'organizations:ListAccountsForParent',
       'organizations:ListChildren',
+      'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListParents',
+      'organizations:ListRoots',
     ]);
   });
 

@@ -56,6 +56,7 @@ export async function runDemo(options: DemoCommandOptions, io: CliIo, env: { pyt
       concurrency: 4,
       homeRegion: 'us-east-1',
       clients,
+      ...(options.format === 'html' ? { organizationalUnits: true } : {}),
     });
     writeReport(report, { ...options, homeRegion: 'us-east-1' }, io, undefined, callerAccountId);
     const surprises = unexpectedVerdicts(demo, report);

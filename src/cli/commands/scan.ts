@@ -173,6 +173,8 @@ export async function scanFromTerminal(
       accounts: options.accounts,
       excludeAccounts: options.excludeAccounts,
       ous: options.ous,
+      // The page groups accounts by OU: read the tree only when it is drawn.
+      ...(options.format === 'html' ? { organizationalUnits: true } : {}),
       regions: options.regions,
       roleName: options.roleName,
       externalId: options.externalId,

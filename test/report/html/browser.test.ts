@@ -1,7 +1,7 @@
 // The HTML page in a real browser (headless Chromium): the demo organization's page, scanned in
 // moto, and a generated 1,000-account page with hostile names. Load time is written to the test
 // output, not asserted (speed belongs to the benchmark).
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -93,22 +93,24 @@ const available = chromiumAvailable();
     const seeder = motoClients();
     await seedDemoOrganization(seeder);
     seeder.destroy();
-    const reportFile = join(OUTPUT, 'demo.json');
+    const inventoryFile = join(OUTPUT, 'demo-inventory.json');
     const pageFile = join(OUTPUT, 'demo.html');
     const savedEnv = { ...process.env };
     const scan = ['scan', '--endpoint-url', motoEndpoint(), '--regions', DEMO_REGIONS.join(','), '--role-name', DEMO_ROLE_NAME];
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+    let report: ScanReport;
     try {
-      expect((await runCli([...scan, '--format', 'json', '--output', reportFile])).code).toBe(1);
+      expect((await runCli([...scan, '--format', 'html', '--output', pageFile, '--save-inventory', inventoryFile])).code).toBe(1);
+      // The same findings, for comparison: the saved inventory evaluated again, offline.
+      report = JSON.parse((await runCli(['evaluate', '--inventory', inventoryFile, '--format', 'json'])).stdout) as ScanReport;
     } finally {
       process.env = savedEnv;
     }
-    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ScanReport;
-    writeFileSync(pageFile, renderHtml(report));
 
     // Act
     const { page, watch } = await open(browser, pageFile, 1350);
     const cells = await matrixCells(page);
+    const groups = await page.locator('#matrix tr.g th').allTextContents();
     const { panel, finding } = await selectFailingCell(page, report);
     const screenshot = join(OUTPUT, 'demo.png');
     await page.screenshot({ path: screenshot });
@@ -117,6 +119,7 @@ const available = chromiumAvailable();
     // Assess
     expect(cells).toEqual(expectedCells(report.findings));
     expect(cells.filter((c) => c.endsWith(' F')).length).toBeGreaterThan(0);
+    expect(groups.map((g) => g.replace(/ \d+ accounts?.*/, ''))).toEqual(['Root', 'Root / Sandbox', 'Root / Workloads']);
     expect(finding.status).toBe('FAIL');
     expect(panel).toContain(finding.fix);
     expect(panel).toContain(finding.uncoveredRegions.join(', '));
