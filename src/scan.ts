@@ -11,6 +11,8 @@ import type { AccountInventory, OrganizationContext, ReadError, TopicRecord } fr
 import { readTopics, topicsOwnedElsewhere, withTopics, type TopicToRead } from './collect/cross-account-topics';
 import type { BenchmarkId, CheckSlug } from './controls/types';
 import type { Finding } from './evaluate/types';
+import { exceptReport } from './exceptions/apply';
+import type { ExceptionRules } from './exceptions/types';
 import { publishReport } from './notify/publish';
 import type { NotifySettings, PublishResult } from './notify/types';
 import type { AccountResult, ScanReport } from './report/types';
@@ -34,8 +36,6 @@ export interface ScanOptions {
   readonly accounts?: readonly string[];
   readonly excludeAccounts?: readonly string[];
   readonly ous?: readonly string[];
-  /** Also read each account's organizational unit (the HTML page groups accounts by it). */
-  readonly organizationalUnits?: boolean;
   /** Every enabled region when absent. */
   readonly regions?: readonly string[];
   /** The role assumed in every account but the scanner's own. */
@@ -51,6 +51,15 @@ export interface ScanOptions {
   /** The SDK client factory (endpoint, credentials, retries, call counting). */
   readonly clients: AwsClients;
   readonly onProgress?: (progress: ScanProgress) => void;
+  /** Accepted risk (src/exceptions), applied to the findings after evaluation, before any report. */
+  readonly exceptions?: ExceptionRules;
+  /**
+   * Read each account's root and OUs (for exceptions naming OUs, an inventory saved for later, and
+   * the HTML page's grouping: each account's `ou`). Implied by such exceptions.
+   */
+  readonly organizationalUnits?: boolean;
+  /** The clock exceptions expire by; the system's when absent. */
+  readonly now?: () => Date;
   /** Publish the report to SNS (src/notify publishReport) once it is built; nothing is published when absent. */
   readonly notify?: NotifySettings;
   /**
@@ -261,7 +270,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
   });
 
   const apiCallsPerAccount = Object.fromEntries(counter.accounts().map((id) => [id, counter.totalFor(id)]));
-  const scanned: ScanReport = {
+  const evaluated: ScanReport = {
     benchmark: options.benchmark,
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -270,6 +279,12 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     summary: summarize(findings),
     stats: { apiCalls: counter.total(), apiCallsPerAccount, ...(discovery.notes.length ? { notes: discovery.notes } : {}) },
   };
+  const scanned = options.exceptions
+    ? exceptReport(evaluated, options.exceptions, {
+        now: options.now?.() ?? new Date(),
+        ...(discovery.organization?.accountParents ? { accountParents: discovery.organization.accountParents } : {}),
+      })
+    : evaluated;
   const facts = {
     inventories,
     ...(discovery.organization ? { organization: discovery.organization } : {}),
@@ -313,6 +328,10 @@ async function addTopicsOwnedElsewhere(inventories: AccountInventory[], options:
   });
 }
 
+function namesOus(exceptions: ExceptionRules | undefined): boolean {
+  return exceptions?.rules.some((rule) => rule.ous.length > 0) ?? false;
+}
+
 /** The real steps: Organizations and STS for discovery, the collector per account, the pure evaluator. */
 export function awsScanSteps(): ScanSteps {
   let credentials: AccountCredentials | undefined;
@@ -322,7 +341,7 @@ export function awsScanSteps(): ScanSteps {
         accounts: options.accounts ? [...options.accounts] : undefined,
         excludeAccounts: options.excludeAccounts ? [...options.excludeAccounts] : undefined,
         ous: options.ous ? [...options.ous] : undefined,
-        ...(options.organizationalUnits ? { organizationalUnits: true } : {}),
+        organizationalUnits: options.organizationalUnits === true || namesOus(options.exceptions),
         region: options.homeRegion,
         signal: options.signal,
       });

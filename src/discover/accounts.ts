@@ -4,20 +4,13 @@
  * not scanned. Without an organization, or without permission to list it, the caller's
  * account alone (or the accounts given explicitly), and a note that says so.
  */
-import {
-  DescribeOrganizationCommand,
-  ListAccountsCommand,
-  ListAccountsForParentCommand,
-  ListChildrenCommand,
-  type Account,
-  type OrganizationsClient,
-} from '@aws-sdk/client-organizations';
+import { DescribeOrganizationCommand, ListAccountsCommand, type Account, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccountSession, AwsClients } from '../aws/clients';
 import { readAllPages } from '../collect/paging';
 import { describeError, isAbort, isNoAnswer, readErrorCode } from '../collect/read-errors';
 import { DiscoveryError, EndpointUnreachableError, UnknownOrganizationalUnitError } from './errors';
-import { organizationalUnits } from './ous';
+import { accountParents, walkOrganization } from './organizational-units';
 import type { AccountDiscovery, DiscoveredAccount, DiscoveredOrganization, NotScannedAccount, OrganizationalUnitPlacement } from './types';
 
 export interface ListAccountsOptions {
@@ -27,7 +20,11 @@ export interface ListAccountsOptions {
   readonly excludeAccounts?: readonly string[];
   /** Only accounts under these OUs or roots, at any depth (--ous). */
   readonly ous?: readonly string[];
-  /** Also read where each account sits (for the HTML page's grouping); a failure is a note, never an error. */
+  /**
+   * Also read where each account sits (its root and OUs: `organization.accountParents`, and each
+   * account's `ou` with the units' names), for exceptions that name OUs and the report page's
+   * grouping. Costs ListRoots plus two listings per root or OU.
+   */
   readonly organizationalUnits?: boolean;
   /** Where STS is called. Default us-east-1. */
   readonly region?: string;
@@ -94,33 +91,16 @@ async function listOrganization(org: OrganizationsClient, callerAccountId: strin
 
 /** Account ids under a parent (OU or root), at any depth. */
 async function accountsUnder(org: OrganizationsClient, parentId: string, signal: AbortSignal | undefined): Promise<string[]> {
-  const found: string[] = [];
-  const pending = [parentId];
-  while (pending.length > 0) {
-    const parent = pending.pop() as string;
-    try {
-      const accounts = await readAllPages(async (token) => {
-        const page = await org.send(new ListAccountsForParentCommand({ ParentId: parent, NextToken: token }), { abortSignal: signal });
-        return { items: page.Accounts, next: page.NextToken };
-      });
-      found.push(...accounts.map((a) => a.Id).filter((id): id is string => Boolean(id)));
-      const children = await readAllPages(async (token) => {
-        const page = await org.send(new ListChildrenCommand({ ParentId: parent, ChildType: 'ORGANIZATIONAL_UNIT', NextToken: token }), {
-          abortSignal: signal,
-        });
-        return { items: page.Children, next: page.NextToken };
-      });
-      pending.push(...children.map((c) => c.Id).filter((id): id is string => Boolean(id)));
-    } catch (error) {
-      if (isAbort(error)) throw error;
-      const name = (error as Error)?.name;
-      if (parent === parentId && (name === 'ParentNotFoundException' || name === 'InvalidInputException' || readErrorCode(error) === 'NotFound')) {
-        throw new UnknownOrganizationalUnitError(parentId);
-      }
-      throw new DiscoveryError(`cannot list the accounts under ${parent}: ${describeError(error)}`, { cause: error });
+  try {
+    return [...(await walkOrganization(org, parentId, signal)).keys()];
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    const name = (error as Error)?.name;
+    if (name === 'ParentNotFoundException' || name === 'InvalidInputException' || readErrorCode(error) === 'NotFound') {
+      throw new UnknownOrganizationalUnitError(parentId);
     }
+    throw new DiscoveryError(`cannot list the accounts under ${parentId}: ${describeError(error)}`, { cause: error });
   }
-  return found;
 }
 
 /**
@@ -193,11 +173,13 @@ export async function listAccounts(clients: AwsClients, session: AccountSession,
       }
     }
   }
-  const placement = options.organizationalUnits ? await placementOf(org, signal, notes) : undefined;
+  const names = new Map<string, string>();
+  const organization = options.organizationalUnits ? await withAccountParents(org, listing.organization, notes, signal, names) : listing.organization;
+  const placement = placementOf(organization.accountParents, names);
   for (const account of inScope) {
     if (excluded.has(account.Id)) continue;
     const state = stateOf(account);
-    const ou = placement?.get(account.Id);
+    const ou = placement(account.Id);
     const details = {
       ...(account.Name ? { name: account.Name } : {}),
       ...(account.Email ? { email: account.Email } : {}),
@@ -207,20 +189,34 @@ export async function listAccounts(clients: AwsClients, session: AccountSession,
     if (state === 'ACTIVE') accounts.push(describe(account.Id, details));
     else notScanned.push({ accountId: account.Id, ...(account.Name ? { name: account.Name } : {}), status: state, reason: `account is ${state}`, ...(ou ? { ou } : {}) });
   }
-  return { callerAccountId, callerArn, organization: listing.organization, listedFromOrganization: true, accounts, notScanned, notes };
+  return { callerAccountId, callerArn, organization, listedFromOrganization: true, accounts, notScanned, notes };
 }
 
-/** The OU of every account, or undefined (with a note) when the tree could not be read. */
-async function placementOf(
+/** The organization with each account's root and OUs; without them (and a note) when they cannot be read. */
+async function withAccountParents(
   org: OrganizationsClient,
-  signal: AbortSignal | undefined,
+  organization: DiscoveredOrganization,
   notes: string[],
-): Promise<Map<string, OrganizationalUnitPlacement> | undefined> {
+  signal: AbortSignal | undefined,
+  names?: Map<string, string>,
+): Promise<DiscoveredOrganization> {
   try {
-    return await organizationalUnits(org, signal);
+    return { ...organization, accountParents: await accountParents(org, signal, names) };
   } catch (error) {
     if (isAbort(error)) throw error;
-    notes.push(`organizational units not read (${describeError(error)}): the report lists the accounts without them`);
-    return undefined;
+    notes.push(`cannot tell which organizational unit each account is in (${describeError(error)}): exceptions naming OUs apply to no account, and the report page lists the accounts without their OUs`);
+    return organization;
   }
+}
+
+/** An account's place as the report shows it: its unit's id and the names from the root down. */
+function placementOf(
+  parents: Readonly<Record<string, readonly string[]>> | undefined,
+  names: ReadonlyMap<string, string>,
+): (accountId: string) => OrganizationalUnitPlacement | undefined {
+  return (accountId) => {
+    const path = parents?.[accountId];
+    const id = path?.[path.length - 1];
+    return path && id ? { id, path: path.map((unit) => names.get(unit) ?? unit) } : undefined;
+  };
 }

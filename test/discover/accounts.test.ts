@@ -131,7 +131,9 @@ describe('listAccounts', () => {
     const discovery = await listAccounts(clients, DISCOVERY_SESSION, { organizationalUnits: true });
     expect(discovery.accounts).toHaveLength(3);
     expect(discovery.accounts.every((a) => a.ou === undefined)).toBe(true);
-    expect(discovery.notes).toEqual([expect.stringMatching(/^organizational units not read \(AccessDeniedException: .*\): the report lists the accounts without them$/)]);
+    expect(discovery.notes).toEqual([
+      expect.stringMatching(/^cannot tell which organizational unit each account is in \(AccessDeniedException: .*\): .*the report page lists the accounts without their OUs$/),
+    ]);
   });
 
   it('refuses an OU that is not in the organization with a usage error', async () => {

@@ -7,6 +7,8 @@ import { controlsFor, parseCheckSlugs } from '../../controls';
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
 import { UsageError } from '../../errors';
 import { evaluate, summarize } from '../../evaluate';
+import { exceptReport, type ExceptionRules } from '../../exceptions';
+import { exceptionsOption } from '../exceptions';
 import type { ScanReport } from '../../report/types';
 import { benchmarkOption, parsedBy, required } from '../options';
 import { exitCodeOf, writeReport, type ReportFormat } from '../report-output';
@@ -22,6 +24,7 @@ interface EvaluateCommandOptions {
   readonly output?: string;
   readonly color?: boolean;
   readonly history?: HistoryLocation;
+  readonly exceptions?: ExceptionRules;
 }
 
 export const registerEvaluate: RegisterCommand = (program, cli) => {
@@ -31,6 +34,7 @@ export const registerEvaluate: RegisterCommand = (program, cli) => {
     .addOption(required(new Option('-i, --inventory <file>', 'required: the inventory file')))
     .addOption(benchmarkOption())
     .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated').argParser(parsedBy(parseCheckSlugs)))
+    .addOption(exceptionsOption())
     .addOption(historyOption());
   addReportOptions(command).action(async (options: EvaluateCommandOptions) => cli.setExitCode(await evaluateInventoryFile(options, cli.io)));
 };
@@ -47,14 +51,25 @@ export async function evaluateInventoryFile(options: EvaluateCommandOptions, io:
   const startedAt = new Date().toISOString();
   const { inventories, organization } = readInventoryFile(text);
   const findings = evaluate(inventories, { benchmark: options.benchmark, checks: options.checks, organization });
-  const report: ScanReport = {
+  const evaluated: ScanReport = {
     benchmark: options.benchmark,
     startedAt,
     finishedAt: new Date().toISOString(),
-    accounts: inventories.map((inventory) => ({ accountId: inventory.accountId, status: 'SCANNED', regions: inventory.regions })),
+    accounts: inventories.map((inventory) => {
+      // The inventory keeps each account's units by id (not name): enough to group the HTML page.
+      const units = organization?.accountParents?.[inventory.accountId];
+      const unit = units?.[units.length - 1];
+      return { accountId: inventory.accountId, status: 'SCANNED' as const, regions: inventory.regions, ...(units && unit ? { ou: { id: unit, path: units } } : {}) };
+    }),
     findings,
     summary: summarize(findings),
   };
+  const report = options.exceptions
+    ? exceptReport(evaluated, options.exceptions, {
+        now: new Date(),
+        ...(organization?.accountParents ? { accountParents: organization.accountParents } : {}),
+      })
+    : evaluated;
   // Only --history s3://... makes an AWS call: evaluating stays offline.
   const html = await htmlHistory(report, options, io, { clients: () => new AwsClients(), region: process.env.AWS_REGION ?? 'us-east-1' });
   writeReport(report, { ...options, ...(html ? { html } : {}) }, io, undefined, organization?.managementAccountId);

@@ -119,7 +119,7 @@ const available = chromiumAvailable();
     // Assess
     expect(cells).toEqual(expectedCells(report.findings));
     expect(cells.filter((c) => c.endsWith(' F')).length).toBeGreaterThan(0);
-    expect(groups.map((g) => g.replace(/ \d+ accounts?.*/, ''))).toEqual(['Root', 'Root / Sandbox', 'Root / Workloads']);
+    expect(groups.map((g) => g.replace(/ \d+ accounts?.*/, ''))).toEqual(['Root', 'Root / sandbox']);
     expect(finding.status).toBe('FAIL');
     expect(panel).toContain(finding.fix);
     expect(panel).toContain(finding.uncoveredRegions.join(', '));
