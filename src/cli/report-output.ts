@@ -3,13 +3,14 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { version } from '../../package.json';
 import { renderAsff, renderCsv, renderJson, renderOcsf, renderTable } from '../report';
+import { renderHtml, type HtmlOptions } from '../report/html';
 import type { ScanReport } from '../report/types';
 import type { FrameworkId } from '../controls/crosswalk';
 import { UsageError } from '../errors';
 import { writeLine } from './output';
 import type { CliIo } from './types';
 
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'asff', 'ocsf'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'asff', 'ocsf', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOutputOptions {
@@ -20,6 +21,8 @@ export interface ReportOutputOptions {
   readonly homeRegion?: string;
   /** Group the table by this framework's requirements too (--framework). */
   readonly framework?: FrameworkId;
+  /** For html: the trend's history. */
+  readonly html?: HtmlOptions;
 }
 
 /** The report in the asked format; ASFF findings are imported into the scanner's account. */
@@ -37,6 +40,8 @@ export function renderReport(report: ScanReport, options: ReportOutputOptions & 
     }
     case 'ocsf':
       return `${JSON.stringify(renderOcsf(report, { productVersion: version }), null, 2)}\n`;
+    case 'html':
+      return renderHtml(report, options.html);
   }
 }
 
