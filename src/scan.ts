@@ -317,6 +317,8 @@ async function securityHubImport(report: ScanReport, options: ScanOptions, accou
   const all = (code: string, message: string): SecurityHubImportResult => ({
     imported: 0,
     archived: 0,
+    suppressed: 0,
+    reopened: 0,
     calls: 0,
     failed: report.findings.map((f) => ({ id: `trailwatch/${report.benchmark}/${f.accountId}/${f.check}`, code, message })),
   });

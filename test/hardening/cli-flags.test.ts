@@ -89,6 +89,7 @@ const SCAN: Case[] = [
   ['--output', scan('-o', missingDir), /does not exist/],
   ['--output', scan('--output', dir), /it is a directory/],
   ['--no-color', scan('--no-color=yes'), /unknown option '--no-color=yes'/],
+  ['--security-hub', scan('--security-hub=eu-west-1'), /unknown option '--security-hub=eu-west-1'/],
   ['--history', scan('--history', join(dir, 'nope')), /history directory .* does not exist/],
   ['--history', scan('--history', aFile), /is not a directory/],
   ['--history', scan('--history', ''), /no history directory given/],
