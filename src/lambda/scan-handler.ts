@@ -61,7 +61,7 @@ export function scanDeadlines(
 export function buildScanOptions(
   settings: LambdaSettings,
   payload: ScanPayload,
-  extra: Pick<ScanOptions, 'clients'> & Partial<Pick<ScanOptions, 'deadline' | 'signal' | 'onProgress' | 'notify' | 'remediate'>>,
+  extra: Pick<ScanOptions, 'clients'> & Partial<Pick<ScanOptions, 'deadline' | 'evaluationDeadline' | 'signal' | 'onProgress' | 'notify' | 'remediate'>>,
 ): ScanOptions {
   const regions = payload.regions ?? settings.regions;
   const checks = payload.checks ?? settings.checks;
@@ -154,7 +154,8 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
     const options = buildScanOptions(settings, payload, {
       clients,
       signal: abort.signal,
-      ...(deadlines ? { deadline: deadlines.deadline } : {}),
+      // Evaluation may use the time up to the abort; publishing has the rest.
+      ...(deadlines ? { deadline: deadlines.deadline, evaluationDeadline: now() + deadlines.abortAfterMs } : {}),
       ...(notify ? { notify } : {}),
       ...(remediate ? { remediate } : {}),
       onProgress: (progress) => logger.debug('progress', { progress }),
