@@ -20,7 +20,7 @@
  * Anchors follow JavaScript without flags: `^` holds only at position 0, `$` only at the end. A
  * regex matches anywhere in the text: every position may start a branch again.
  */
-import { alphabetClasses, has, type CharSet } from './charset';
+import { alphabetClasses, ANY_CHARACTER, has, single, type CharSet } from './charset';
 import type { Work } from './work';
 
 export type AutomatonItem =
@@ -282,8 +282,8 @@ export class TextAutomaton {
 export function globAutomaton(pieces: readonly string[]): TextAutomaton {
   const items: AutomatonItem[] = [{ kind: 'start' }];
   pieces.forEach((piece, index) => {
-    if (index > 0) items.push({ kind: 'set', set: [0, 0xffff], min: 0, max: Number.POSITIVE_INFINITY });
-    for (let at = 0; at < piece.length; at += 1) items.push({ kind: 'set', set: [piece.charCodeAt(at), piece.charCodeAt(at)], min: 1, max: 1 });
+    if (index > 0) items.push({ kind: 'set', set: ANY_CHARACTER, min: 0, max: Number.POSITIVE_INFINITY });
+    for (let at = 0; at < piece.length; at += 1) items.push({ kind: 'set', set: single(piece.charCodeAt(at)), min: 1, max: 1 });
   });
   items.push({ kind: 'end' });
   return new TextAutomaton([items]);

@@ -8,8 +8,7 @@ import type { Work } from './work';
 
 export type CharSet = readonly number[];
 
-export const MAX_CODE = 0xffff;
-export const EMPTY_SET: CharSet = [];
+const MAX_CODE = 0xffff;
 export const ANY_CHARACTER: CharSet = [0, MAX_CODE];
 
 export function single(code: number): CharSet {
@@ -34,10 +33,6 @@ export function fromRanges(pairs: readonly number[]): CharSet {
   return result;
 }
 
-export function union(a: CharSet, b: CharSet): CharSet {
-  return fromRanges([...a, ...b]);
-}
-
 export function complement(set: CharSet): CharSet {
   const result: number[] = [];
   let next = 0;
@@ -60,10 +55,6 @@ export function has(set: CharSet, code: number): boolean {
     else return true;
   }
   return false;
-}
-
-export function isEmptySet(set: CharSet): boolean {
-  return set.length === 0;
 }
 
 /** Characters a counter-example reads well with, in order of preference. */

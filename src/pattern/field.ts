@@ -3,8 +3,8 @@
  *
  * A field is missing, null, an object, an array, or a scalar (string, number, boolean). For the
  * first four every condition's truth is fixed, so they are evaluated directly. For scalars:
- * - strings: glob conditions (and `= 400`, which compares a string as the text "400") become
- *   "inside"/"outside" globs, decided exactly by `findStrings`; regexes are tried on samples;
+ * - strings: glob and regex conditions (and `= 400`, which compares a string as the text "400")
+ *   become automata the text must be inside or outside, decided exactly by `findTexts`;
  * - booleans: evaluated directly;
  * - numbers: numeric conditions are decided exactly with interval reasoning; text conditions on
  *   a number (its text) are only tried on samples.

@@ -183,21 +183,6 @@ function classAt(source: string, start: number): { set: CharSet; next: number } 
   return { set: negated ? complement(set) : set, next: index + 1 };
 }
 
-/**
- * A few strings the regex is likely to match, built by walking it: literal characters kept, a
- * class replaced by a member, `?`/`*` taken zero times, `+` once, `{m,n}` m times, each `|`
- * branch in turn. Coverage tries them as witnesses and checks each with the real regex.
- */
-export function regexSamples(source: string): string[] {
-  const branches = splitTopLevel(source);
-  const samples = new Set<string>();
-  for (const branch of branches) {
-    samples.add(walk(branch, 'min'));
-    samples.add(walk(branch, 'one'));
-  }
-  return [...samples];
-}
-
 function splitTopLevel(source: string): string[] {
   const branches: string[] = [];
   let current = '';
@@ -220,68 +205,4 @@ function splitTopLevel(source: string): string[] {
   }
   branches.push(current);
   return branches;
-}
-
-function walk(branch: string, mode: 'min' | 'one'): string {
-  const atoms: string[] = [];
-  let index = 0;
-  while (index < branch.length) {
-    const character = branch[index] as string;
-    if (character === '^' || character === '$') {
-      index += 1;
-      continue;
-    }
-    if (character === '*' || character === '?') {
-      if (mode === 'min') atoms.pop();
-      index += 1;
-      continue;
-    }
-    if (character === '+') {
-      index += 1;
-      continue;
-    }
-    if (character === '{') {
-      const quantifier = /^\{(\d+)(,(\d*))?\}/.exec(branch.slice(index));
-      if (quantifier) {
-        const times = Number(quantifier[1]);
-        const last = atoms.pop() ?? '';
-        atoms.push(last.repeat(times));
-        index += quantifier[0].length;
-        continue;
-      }
-      atoms.push('{');
-      index += 1;
-      continue;
-    }
-    if (character === '[') {
-      const end = branch.indexOf(']', index + 2);
-      const body = branch.slice(index + 1, end < 0 ? branch.length : end);
-      atoms.push(classMember(body));
-      index = end < 0 ? branch.length : end + 1;
-      continue;
-    }
-    if (character === '\\') {
-      const next = branch[index + 1] ?? '';
-      if (next === 'x') {
-        atoms.push(String.fromCharCode(parseInt(branch.slice(index + 2, index + 4), 16)));
-        index += 4;
-        continue;
-      }
-      atoms.push({ d: '0', D: 'a', s: ' ', S: 'a', w: 'a', W: '-' }[next] ?? next);
-      index += 2;
-      continue;
-    }
-    atoms.push(character === '.' ? 'a' : character);
-    index += 1;
-  }
-  return atoms.join('');
-}
-
-function classMember(body: string): string {
-  if (body.startsWith('^')) {
-    const excluded = body.slice(1);
-    return [...'aZ0_-x '].find((candidate) => !excluded.includes(candidate)) ?? '~';
-  }
-  if (body.startsWith('\\')) return walk(body.slice(0, 2), 'one');
-  return body[0] ?? 'a';
 }

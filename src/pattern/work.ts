@@ -58,19 +58,4 @@ export class Work {
     }
     return dfa;
   }
-
-  /** Runs `task` within the remaining budget, or `limit` if smaller, and spends what it spent. */
-  within<T>(limit: number, task: (work: Work) => T): T {
-    const child = new Work(Math.min(limit, this.remaining));
-    try {
-      return task(child);
-    } finally {
-      this.spend(child.spent);
-    }
-  }
-}
-
-/** A budget that never runs out, for trusted, bounded inputs (the catalogue's own texts). */
-export function unlimited(): Work {
-  return new Work(Number.POSITIVE_INFINITY);
 }
