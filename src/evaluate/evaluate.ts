@@ -51,14 +51,20 @@ export interface EvaluationDeadline {
   readonly now?: () => number;
 }
 
-/** How long evaluation runs before giving timers and I/O a turn (one coverage decision is bounded well below this). */
+/** How long evaluation runs before giving timers and I/O a turn, between two judgements. */
 const SLICE_MS = 50;
+/**
+ * How long one judgement may run before it pauses between two of its coverage decisions (and is
+ * judged again afterwards, on its memoised decisions): only a judgement with many costly decisions
+ * (many hostile filters) gets there, and the re-run costs little next to it.
+ */
+const JUDGEMENT_SLICE_MS = 500;
 
 /**
- * `evaluate`, in slices of about SLICE_MS that give the event loop a turn, stopping at the
- * deadline: every account and check still gets its finding, those not judged in time ERROR with
- * the reason. Every coverage decision is bounded by its work budget, so neither the deadline nor
- * a slice is overrun by more than one decision.
+ * `evaluate`, in slices that give the event loop a turn, stopping at the deadline: every account
+ * and check still gets its finding, those not judged in time ERROR with the reason. Every coverage
+ * decision is bounded by its work budget, so neither the deadline nor a slice is overrun by more
+ * than one decision.
  */
 export async function evaluateWithinDeadline(inventories: readonly AccountInventory[], options: EvaluateOptions & EvaluationDeadline): Promise<Finding[]> {
   const now = options.now ?? Date.now;
@@ -69,7 +75,7 @@ export async function evaluateWithinDeadline(inventories: readonly AccountInvent
     beforeDecision() {
       if (pacing.stopped()) throw new EvaluationInterrupted('the evaluation reached its deadline');
       // At least one decision per slice, so every slice makes progress.
-      if (decisions > 0 && now() - sliceStart >= SLICE_MS) throw new EvaluationPaused('time for the event loop');
+      if (decisions > 0 && now() - sliceStart >= JUDGEMENT_SLICE_MS) throw new EvaluationPaused('time for the event loop');
       decisions += 1;
     },
   };
