@@ -61,6 +61,7 @@ describe('serverless.yml', () => {
       'organizations:ListAccountsForParent',
       'organizations:ListChildren',
       'organizations:ListParents',
+      'organizations:ListRoots',
     ]);
   });
 
