@@ -60,6 +60,7 @@ describe('serverless.yml', () => {
       'organizations:ListAccounts',
       'organizations:ListAccountsForParent',
       'organizations:ListChildren',
+      'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListParents',
       'organizations:ListRoots',
     ]);
