@@ -83,7 +83,7 @@ describe('no secrets in reports', () => {
     expectNoSecret(JSON.stringify(report), 'the findings');
   });
 
-  it.each(['table', 'json', 'csv', 'asff', 'html'])('trailwatch evaluate --format %s prints no secret', async (format) => {
+  it.each(['table', 'json', 'csv', 'asff', 'html', 'ocsf'])('trailwatch evaluate --format %s prints no secret', async (format) => {
     // Act
     const { code, stdout, stderr } = await runCli(['evaluate', '--inventory', file, '--format', format]);
     // Assess
