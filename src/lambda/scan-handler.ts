@@ -1,7 +1,8 @@
 /**
  * The scan Lambda, as a factory so tests can hand it settings, a logger and the orchestrator.
  * Thin: validate the event, turn it and the settings into ScanOptions with the Lambda's remaining
- * time as the deadline, call runScan (which publishes), log and measure, return the summary.
+ * time as the deadline, call runScan (which publishes), log and measure, return the summary. A
+ * scheduled scan that completed also beats the heartbeat the stack's heartbeat alarm watches.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -9,7 +10,7 @@ import type { Context } from 'aws-lambda';
 import { AwsClients } from '../aws/clients';
 import { parseScanEvent, type LambdaSettings, type ScanPayload } from '../config';
 import { TrailwatchError } from '../errors';
-import { logReport, publishCheckMetrics, PublishError, type PublishResult } from '../notify';
+import { logReport, publishCheckMetrics, publishHeartbeat, PublishError, type PublishResult } from '../notify';
 import { remediationStep } from '../remediate/step';
 import type { ScanReport } from '../report/types';
 import type { ScanOptions, ScanResult } from '../scan';
@@ -41,12 +42,14 @@ export interface ScanSummary {
     | (Pick<PublishResult, 'published' | 'subject' | 'parts' | 'messageIds' | 'fullReportLocation' | 'omittedFindings'> & { readonly published: boolean });
   /** What REMEDIATE=plan|apply did (its email text left out). */
   readonly remediation?: Omit<NonNullable<ScanReport['remediation']>, 'text'>;
+  /** This scan's report and HTML page in the report bucket (s3:// URIs) and the console link to the page. */
+  readonly stored?: { readonly report: string; readonly page?: string; readonly pageConsoleUrl?: string };
   /** The whole report, when its JSON is within MAX_RETURNED_REPORT_BYTES. */
   readonly report?: ScanReport;
   readonly reportOmitted?: string;
 }
 
-type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId'>>;
+type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId' | 'functionName'>>;
 
 /** The deadline for starting accounts and the moment in-flight work is abandoned, leaving time to publish. */
 export function scanDeadlines(
@@ -77,6 +80,8 @@ export function buildScanOptions(
     ...(regions ? { regions } : {}),
     roleName: settings.roleName,
     ...(settings.externalId ? { externalId: settings.externalId } : {}),
+    // Each scan's HTML page (kept in the report bucket) groups accounts by OU.
+    ...(settings.notify.reportBucket ? { organizationalUnits: true } : {}),
     concurrency: settings.concurrency,
     homeRegion: settings.homeRegion,
     ...extra,
@@ -112,6 +117,9 @@ export function invocationSummary(result: ScanResult, notified: boolean): ScanSu
               ...(n.fullReportLocation ? { fullReportLocation: n.fullReportLocation } : {}),
             }
           : { published: false, reason: n.skipped === 'all-passed' ? 'NOTIFY=on-fail and every check passed' : 'NOTIFY=on-change and nothing changed' },
+    ...(n?.reportLocation
+      ? { stored: { report: n.reportLocation, ...(n.pageLocation ? { page: n.pageLocation } : {}), ...(n.pageConsoleUrl ? { pageConsoleUrl: n.pageConsoleUrl } : {}) } }
+      : {}),
     ...(report.remediation ? { remediation: (({ text: _text, ...rest }) => rest)(report.remediation) } : {}),
     ...(small ? { report } : { reportOmitted: `the report's JSON is over ${MAX_RETURNED_REPORT_BYTES / 1024} KB: see the log, the findings topic or the report bucket` }),
   };
@@ -180,6 +188,8 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
     try {
       const result = await deps.runScan(options);
       observe(result.report);
+      // Only the schedule beats the heartbeat: scans by hand must not hide a schedule that stopped.
+      if (trigger.kind === 'schedule') publishHeartbeat(metrics, context.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'trailwatch');
       if (result.notification?.published) {
         logger.info('report published', { notification: result.notification });
       } else if (result.notification) {

@@ -9,7 +9,9 @@
 import type { CheckSlug } from '../controls/types';
 import type { Finding, StatusValue } from '../evaluate/types';
 import type { FindingChange, ReportDiff } from './diff';
+import type { FrameworkId } from '../controls/crosswalk';
 import { exceptionInWords, exceptionsOutcomeLines } from './exceptions';
+import { frameworkSectionLines } from './framework';
 import type { ScanReport } from './types';
 
 export const EmailLevel = { VERBOSE: 'verbose', INFO: 'info', ERROR: 'error' } as const;
@@ -25,10 +27,14 @@ export interface EmailOptions {
   readonly previousFinishedAt?: string;
   /** Where the full report is stored, when it is (a report too large for one message). */
   readonly fullReportLocation?: string;
+  /** This scan's HTML page in the report bucket: its S3 URI and the S3 console's link to it. */
+  readonly reportPage?: { readonly location: string; readonly consoleUrl?: string };
   /** Cut the text to at most this many units of `measure`. */
   readonly maxSize?: number;
   /** How size is counted; UTF-8 bytes by default. */
   readonly measure?: (text: string) => number;
+  /** Also group the findings by this framework's requirements (the crosswalk). */
+  readonly framework?: FrameworkId;
   /** Check titles from the controls catalogue; the slug alone when absent. */
   readonly titles?: Partial<Record<CheckSlug, string>>;
 }
@@ -105,9 +111,10 @@ function joinBlocks(blocks: Block[]): string {
 function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
   const failing = report.findings.filter((f) => f.status !== 'PASS' && !f.exception);
   const excepted = report.findings.filter((f) => f.exception);
-  const blocks: Block[] = [{ lines: headingLines(report), findings: 0, keep: true }];
+  const blocks: Block[] = [{ lines: [...headingLines(report), ...pageLines(options.reportPage)], findings: 0, keep: true }];
   if (options.diff) blocks.push(...changeBlocks(options.diff, report, options.previousFinishedAt));
   if (options.level !== EmailLevel.ERROR) blocks.push({ lines: summaryByCheck(report), findings: 0, keep: true });
+  if (options.framework) blocks.push({ lines: frameworkSectionLines(report, options.framework), findings: 0 });
   if (failing.length === 0) {
     blocks.push({ lines: ['No failures or errors: every check passes in every account scanned.'], findings: 0 });
   } else {
@@ -156,6 +163,14 @@ function headingLines(report: ScanReport): string[] {
     `Scan ${report.startedAt} to ${report.finishedAt}`,
     `Result: ${fail} FAIL, ${error} ERROR, ${pass} PASS${hasExceptions(report) ? `, ${report.summary.excepted ?? 0} EXCEPTED` : ''}`,
   ];
+}
+
+/** Where the HTML page is: the console link needs a sign-in with read access to the bucket. */
+function pageLines(page: EmailOptions['reportPage']): string[] {
+  if (!page) return [];
+  return page.consoleUrl
+    ? [`Report page (matrix, trend, fixes): ${page.consoleUrl}`, `  (the S3 console: sign in to the AWS account first, then Open; the object is ${page.location})`]
+    : [`Report page (matrix, trend, fixes): ${page.location}`];
 }
 
 function hasExceptions(report: ScanReport): boolean {
