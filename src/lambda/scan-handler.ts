@@ -1,7 +1,8 @@
 /**
  * The scan Lambda, as a factory so tests can hand it settings, a logger and the orchestrator.
  * Thin: validate the event, turn it and the settings into ScanOptions with the Lambda's remaining
- * time as the deadline, call runScan (which publishes), log and measure, return the summary.
+ * time as the deadline, call runScan (which publishes), log and measure, return the summary. A
+ * scheduled scan that completed also beats the heartbeat the stack's heartbeat alarm watches.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -9,7 +10,7 @@ import type { Context } from 'aws-lambda';
 import { AwsClients } from '../aws/clients';
 import { parseScanEvent, type LambdaSettings, type ScanPayload } from '../config';
 import { TrailwatchError } from '../errors';
-import { logReport, publishCheckMetrics, PublishError, type PublishResult } from '../notify';
+import { logReport, publishCheckMetrics, publishHeartbeat, PublishError, type PublishResult } from '../notify';
 import { remediationStep } from '../remediate/step';
 import type { ScanReport } from '../report/types';
 import type { SecurityHubImportResult } from '../notify/security-hub';
@@ -54,7 +55,7 @@ export interface ScanSummary {
   readonly reportOmitted?: string;
 }
 
-type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId'>>;
+type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId' | 'functionName'>>;
 
 /** The deadline for starting accounts and the moment in-flight work is abandoned, leaving time to publish. */
 export function scanDeadlines(
@@ -72,7 +73,7 @@ export function buildScanOptions(
   settings: LambdaSettings,
   payload: ScanPayload,
   extra: Pick<ScanOptions, 'clients'> &
-    Partial<Pick<ScanOptions, 'deadline' | 'signal' | 'onProgress' | 'notify' | 'remediate' | 'exceptions' | 'now'>>,
+    Partial<Pick<ScanOptions, 'deadline' | 'evaluationDeadline' | 'signal' | 'onProgress' | 'notify' | 'remediate' | 'exceptions' | 'now'>>,
 ): ScanOptions {
   const regions = payload.regions ?? settings.regions;
   const checks = payload.checks ?? settings.checks;
@@ -190,7 +191,8 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
     const options = buildScanOptions(settings, payload, {
       clients,
       signal: abort.signal,
-      ...(deadlines ? { deadline: deadlines.deadline } : {}),
+      // Evaluation may use the time up to the abort; publishing has the rest.
+      ...(deadlines ? { deadline: deadlines.deadline, evaluationDeadline: now() + deadlines.abortAfterMs } : {}),
       ...(notify ? { notify } : {}),
       ...(remediate ? { remediate } : {}),
       ...(exceptions ? { exceptions, now: () => new Date(now()) } : {}),
@@ -205,6 +207,8 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
         if (failed.length > 0) logger.error('Security Hub import incomplete: findings not imported or not updated', { securityHub: { ...counts, failed } });
         else logger.info('Security Hub import done', { securityHub: counts });
       }
+      // Only the schedule beats the heartbeat: scans by hand must not hide a schedule that stopped.
+      if (trigger.kind === 'schedule') publishHeartbeat(metrics, context.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'trailwatch');
       if (result.notification?.published) {
         logger.info('report published', { notification: result.notification });
       } else if (result.notification) {
