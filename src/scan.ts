@@ -1,14 +1,16 @@
 /**
  * The one orchestrator: discover -> collect (bounded concurrency, deadline aware) -> read topics
- * owned by other scanned accounts -> evaluate -> report -> remediate (when asked; before notify,
- * so the email carries the plan or what was repaired) -> notify. The CLI and the Lambda handlers
+ * owned by other scanned accounts -> read the queues, functions and keys those topics depend on
+ * -> evaluate -> report -> remediate (when asked; before notify, so the email carries the plan or
+ * what was repaired) -> notify. The CLI and the Lambda handlers
  * both call `runScan`; neither re-implements any of it.
  */
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { AwsClients } from './aws/clients';
-import type { AccountInventory, OrganizationContext, ReadError, TopicRecord } from './collect/inventory';
+import type { AccountInventory, OrganizationContext, ReadError, ResourcePolicyRecord, TopicRecord } from './collect/inventory';
 import { readTopics, topicsOwnedElsewhere, withTopics, type TopicToRead } from './collect/cross-account-topics';
+import { readResourcePolicies, resourcePoliciesWanted, withResourcePolicies, type ResourceToRead } from './collect/resource-policies';
 import type { BenchmarkId, CheckSlug } from './controls/types';
 import type { Finding } from './evaluate/types';
 import { publishReport } from './notify/publish';
@@ -97,6 +99,13 @@ export interface ScanSteps {
     options: ScanOptions,
     signal: AbortSignal,
   ): Promise<{ topics: TopicRecord[]; readErrors: ReadError[] }>;
+  /** Reads the queues, functions and keys of an account that the scan's topics depend on (optional last pass). */
+  readResourcePolicies?(
+    accountId: string,
+    resources: readonly ResourceToRead[],
+    options: ScanOptions,
+    signal: AbortSignal,
+  ): Promise<{ records: ResourcePolicyRecord[]; readErrors: ReadError[] }>;
   evaluate(
     inventories: AccountInventory[],
     context: {
@@ -246,7 +255,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     }
   }
 
-  const inventories = await addTopicsOwnedElsewhere(collected, options, steps);
+  const inventories = await addResourcePolicies(await addTopicsOwnedElsewhere(collected, options, steps), options, steps);
 
   const findings = steps.evaluate(inventories, {
     benchmark: options.benchmark,
@@ -308,6 +317,37 @@ async function addTopicsOwnedElsewhere(inventories: AccountInventory[], options:
   });
 }
 
+/**
+ * The last pass: the queues and functions the topics deliver to and the keys they (and those
+ * queues) are encrypted with, read once each with their owner's credentials when the owner is in
+ * the scan. Queues name their keys, so a second round reads those; there is no third.
+ */
+async function addResourcePolicies(inventories: AccountInventory[], options: ScanOptions, steps: ScanSteps): Promise<AccountInventory[]> {
+  const readOf = steps.readResourcePolicies;
+  if (!readOf) return inventories;
+  let current = inventories;
+  for (let round = 0; round < 2; round += 1) {
+    const wanted = resourcePoliciesWanted(current);
+    if (wanted.size === 0) break;
+    const outcomes = await collectWithinDeadline(
+      [...wanted.keys()],
+      (accountId, signal) => readOf(accountId, wanted.get(accountId) ?? [], options, signal),
+      { concurrency: options.concurrency, deadline: options.deadline, signal: options.signal },
+    );
+    const byAccount = new Map(outcomes.map((outcome) => [outcome.accountId, outcome]));
+    current = current.map((inventory) => {
+      const outcome = byAccount.get(inventory.accountId);
+      if (!outcome) return inventory;
+      if (outcome.kind === 'collected') return withResourcePolicies(inventory, outcome.value);
+      const readErrors = (wanted.get(inventory.accountId) ?? []).map(
+        (resource): ReadError => ({ scope: 'resourcePolicy', resource: resource.arn, region: resource.region, code: 'Other', message: outcome.error }),
+      );
+      return withResourcePolicies(inventory, { records: [], readErrors });
+    });
+  }
+  return current;
+}
+
 /** The real steps: Organizations and STS for discovery, the collector per account, the pure evaluator. */
 export function awsScanSteps(): ScanSteps {
   let credentials: AccountCredentials | undefined;
@@ -351,6 +391,15 @@ export function awsScanSteps(): ScanSteps {
       if (!credentials) throw new TrailwatchError('readTopics ran before discover');
       const session = await credentials.sessionFor(accountId, signal);
       return readTopics(options.clients, session, topics, signal);
+    },
+    async readResourcePolicies(accountId, resources, options, signal) {
+      if (!credentials) throw new TrailwatchError('readResourcePolicies ran before discover');
+      const session = await credentials.sessionFor(accountId, signal);
+      try {
+        return await readResourcePolicies(options.clients, session, resources, signal);
+      } finally {
+        options.clients.releaseAccount(accountId);
+      }
     },
     evaluate: (inventories, context) =>
       evaluate(inventories, {

@@ -1,4 +1,5 @@
 /** The AWS CLI commands a reason offers as its fix. */
+import { arnName, sqsQueueUrl } from '../arn';
 import type { AlarmRecord } from '../collect/inventory';
 import { shellQuote } from './text';
 
@@ -96,4 +97,28 @@ export function allowCloudWatchToPublish(topicArn: string, region: string): stri
 
 export function useCustomerManagedKey(topicArn: string, region: string): string {
   return `aws sns set-topic-attributes --topic-arn ${q(topicArn)} --attribute-name KmsMasterKeyId --attribute-value <customer-managed-key-arn> --region ${region}`;
+}
+
+export function allowSnsToSendToQueue(queueArn: string, region: string): string {
+  return `aws sqs set-queue-attributes --queue-url ${q(sqsQueueUrl(queueArn))} --attributes file://queue-policy.json --region ${region}`;
+}
+
+export function allowSnsToInvoke(functionArn: string, topicArn: string, region: string): string {
+  return `aws lambda add-permission --function-name ${q(functionArn)} --statement-id ${q(`sns-${arnName(topicArn)}`)} --action lambda:InvokeFunction --principal sns.amazonaws.com --source-arn ${q(topicArn)} --region ${region}`;
+}
+
+export function putKeyPolicy(keyArn: string, region: string): string {
+  return `aws kms put-key-policy --key-id ${q(keyArn)} --policy-name default --policy file://key-policy.json --region ${region}`;
+}
+
+export function enableKey(keyArn: string, region: string): string {
+  return `aws kms enable-key --key-id ${q(keyArn)} --region ${region}`;
+}
+
+export function cancelKeyDeletion(keyArn: string, region: string): string {
+  return `aws kms cancel-key-deletion --key-id ${q(keyArn)} --region ${region}`;
+}
+
+export function resetAlarmState(alarmName: string, region: string): string {
+  return `aws cloudwatch set-alarm-state --alarm-name ${q(alarmName)} --state-value OK --state-reason ${q('reset after checking why it stayed in ALARM')} --region ${region}`;
 }
