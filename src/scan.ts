@@ -292,28 +292,46 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
 }
 
 /**
- * The second pass: topics that one account's alarms notify in another scanned account, read with
- * the owner's credentials and added to the owner's inventory. A failure becomes a read error
- * there, so the findings that need the topic say ERROR and why.
+ * Reads, per owner account and with its credentials, what the scan's inventories need from it,
+ * and adds it to the owner's inventory. An owner whose read fails gets a read error (`scope`) per
+ * item there, so the findings that need one say ERROR and why.
  */
-async function addTopicsOwnedElsewhere(inventories: AccountInventory[], options: ScanOptions, steps: ScanSteps): Promise<AccountInventory[]> {
-  const readTopicsOf = steps.readTopics;
-  const wanted = topicsOwnedElsewhere(inventories);
-  if (!readTopicsOf || wanted.size === 0) return inventories;
-  const outcomes = await collectWithinDeadline(
-    [...wanted.keys()],
-    (accountId, signal) => readTopicsOf(accountId, wanted.get(accountId) ?? [], options, signal),
-    { concurrency: options.concurrency, deadline: options.deadline, signal: options.signal },
-  );
+async function readFromOwners<Item extends { readonly arn: string; readonly region: string }, Read>(
+  inventories: AccountInventory[],
+  wanted: Map<string, Item[]>,
+  options: ScanOptions,
+  how: {
+    readonly read: (accountId: string, items: readonly Item[], signal: AbortSignal) => Promise<Read>;
+    readonly add: (inventory: AccountInventory, read: Read | { readonly failed: ReadError[] }) => AccountInventory;
+    readonly scope: ReadError['scope'];
+  },
+): Promise<AccountInventory[]> {
+  if (wanted.size === 0) return inventories;
+  const outcomes = await collectWithinDeadline([...wanted.keys()], (accountId, signal) => how.read(accountId, wanted.get(accountId) ?? [], signal), {
+    concurrency: options.concurrency,
+    deadline: options.deadline,
+    signal: options.signal,
+  });
   const byAccount = new Map(outcomes.map((outcome) => [outcome.accountId, outcome]));
   return inventories.map((inventory) => {
     const outcome = byAccount.get(inventory.accountId);
     if (!outcome) return inventory;
-    if (outcome.kind === 'collected') return withTopics(inventory, outcome.value);
-    const readErrors = (wanted.get(inventory.accountId) ?? []).map(
-      (topic): ReadError => ({ scope: 'topic', resource: topic.arn, region: topic.region, code: 'Other', message: outcome.error }),
+    if (outcome.kind === 'collected') return how.add(inventory, outcome.value);
+    const failed = (wanted.get(inventory.accountId) ?? []).map(
+      (item): ReadError => ({ scope: how.scope, resource: item.arn, region: item.region, code: 'Other', message: outcome.error }),
     );
-    return withTopics(inventory, { topics: [], readErrors });
+    return how.add(inventory, { failed });
+  });
+}
+
+/** The second pass: topics that one account's alarms notify in another scanned account. */
+async function addTopicsOwnedElsewhere(inventories: AccountInventory[], options: ScanOptions, steps: ScanSteps): Promise<AccountInventory[]> {
+  const readTopicsOf = steps.readTopics;
+  if (!readTopicsOf) return inventories;
+  return readFromOwners(inventories, topicsOwnedElsewhere(inventories), options, {
+    read: (accountId, topics, signal) => readTopicsOf(accountId, topics, options, signal),
+    add: (inventory, read) => withTopics(inventory, 'failed' in read ? { topics: [], readErrors: read.failed } : read),
+    scope: 'topic',
   });
 }
 
@@ -327,22 +345,10 @@ async function addResourcePolicies(inventories: AccountInventory[], options: Sca
   if (!readOf) return inventories;
   let current = inventories;
   for (let round = 0; round < 2; round += 1) {
-    const wanted = resourcePoliciesWanted(current);
-    if (wanted.size === 0) break;
-    const outcomes = await collectWithinDeadline(
-      [...wanted.keys()],
-      (accountId, signal) => readOf(accountId, wanted.get(accountId) ?? [], options, signal),
-      { concurrency: options.concurrency, deadline: options.deadline, signal: options.signal },
-    );
-    const byAccount = new Map(outcomes.map((outcome) => [outcome.accountId, outcome]));
-    current = current.map((inventory) => {
-      const outcome = byAccount.get(inventory.accountId);
-      if (!outcome) return inventory;
-      if (outcome.kind === 'collected') return withResourcePolicies(inventory, outcome.value);
-      const readErrors = (wanted.get(inventory.accountId) ?? []).map(
-        (resource): ReadError => ({ scope: 'resourcePolicy', resource: resource.arn, region: resource.region, code: 'Other', message: outcome.error }),
-      );
-      return withResourcePolicies(inventory, { records: [], readErrors });
+    current = await readFromOwners(current, resourcePoliciesWanted(current), options, {
+      read: (accountId, resources, signal) => readOf(accountId, resources, options, signal),
+      add: (inventory, read) => withResourcePolicies(inventory, 'failed' in read ? { records: [], readErrors: read.failed } : read),
+      scope: 'resourcePolicy',
     });
   }
   return current;

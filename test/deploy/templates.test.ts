@@ -28,6 +28,10 @@ const COLLECTOR_READS = [
   'cloudwatch:DescribeAlarms',
   'sns:GetTopicAttributes',
   'sns:ListSubscriptionsByTopic',
+  'sqs:GetQueueAttributes',
+  'lambda:GetPolicy',
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
   'account:ListRegions',
   'ec2:DescribeRegions',
 ].sort();
