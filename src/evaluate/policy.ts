@@ -225,9 +225,13 @@ export function statementLabel(statement: Record<string, unknown>, index: number
   return `statement ${index + 1}${sid}`;
 }
 
-/** A value from a member account, safe to print: JSON-quoted (no raw newlines or control characters) and cut short. */
+/**
+ * A value from a member account, safe to print: JSON-quoted, with the control characters JSON
+ * leaves raw (DEL, C1, line and paragraph separators) escaped too, and cut short.
+ */
 export function quoteUntrusted(value: string, max = 64): string {
-  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+  const quoted = JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+  return quoted.replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export type ParsedPolicy = { readonly statements: Record<string, unknown>[] } | { readonly error: string };

@@ -216,6 +216,7 @@ describe('Function: decide', () => {
       // Assess
       expect(decision).toEqual({ decision: 'not-allowed', detail: 'statement 1 (Sid "Deny\\nFAIL  000000000000  forged line") denies sns.amazonaws.com sqs:SendMessage' });
       expect(quoteUntrusted('x'.repeat(100))).toBe(`"${'x'.repeat(64)}…"`);
+      expect(quoteUntrusted('a\u009b31mred\u2028b\u007f')).toBe('"a\\u009b31mred\\u2028b\\u007f"');
     });
   });
 });
