@@ -6,6 +6,7 @@
  */
 import type { AccountInventory, AlarmRecord, TopicRecord } from '../../collect/inventory';
 import { arnName, parseArn } from '../../arn';
+import { isAwsManagedKeyAlias } from '../../collect/resource-policies';
 import { describeReadError, findReadError, type EvaluationContext } from '../context';
 import * as fixes from '../fixes';
 import { command, named, orList } from '../text';
@@ -25,10 +26,6 @@ export interface TopicLink {
   readonly inventory?: AccountInventory;
 }
 
-function isAwsManagedSnsKey(keyId: string): boolean {
-  return keyId === 'alias/aws/sns' || keyId.endsWith(':alias/aws/sns');
-}
-
 export function topicLink(arn: string, alarm: AlarmRecord, alarmAccountId: string, ctx: EvaluationContext, viewer: string): TopicLink {
   const text = topicText(arn, viewer);
   const region = parseArn(arn)?.region ?? alarm.region;
@@ -41,7 +38,7 @@ export function topicLink(arn: string, alarm: AlarmRecord, alarmAccountId: strin
   }
   const problems: LinkVerdict[] = [];
   if (topic.kmsMasterKeyId !== undefined && topic.kmsMasterKeyId !== '') {
-    if (isAwsManagedSnsKey(topic.kmsMasterKeyId)) {
+    if (isAwsManagedKeyAlias(topic.kmsMasterKeyId, 'sns')) {
       const fix = fixes.useCustomerManagedKey(arn, region);
       problems.push(fail('topic', `${text} is encrypted with the AWS managed key alias/aws/sns, whose policy cannot let CloudWatch use it, so alarm notifications are dropped: switch to a customer managed key with ${command(fix)}`, fix));
     } else {
