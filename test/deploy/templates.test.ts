@@ -64,6 +64,7 @@ describe('serverless.yml', () => {
       'organizations:ListAccountsForParent',
       'organizations:ListChildren',
       'organizations:ListParents',
+      'organizations:ListRoots',
     ]);
   });
 
