@@ -99,8 +99,10 @@ describe('renderRemediationSection', () => {
       applied: 1,
       failed: 1,
       notAttempted: rest.length,
+      leftAlone: 0,
       complete: false,
       pending: [],
+      manual: [],
     };
     // Act
     const text = renderRemediationSection({ plan, applied, changes: [{ accountId: OWN, check: 'root_usage', before: 'FAIL', after: 'FAIL', reason: 'no filter' }] });
