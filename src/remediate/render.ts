@@ -153,14 +153,18 @@ export function renderRollbackResult(result: ApplyResult<RollbackChange>, format
 
 /** Before -> after for each finding the re-scan looked at again. */
 export function renderFindingChanges(changes: readonly FindingChange[]): string {
-  if (changes.length === 0) return 'Re-scan: no failing finding in the touched accounts.';
+  return text(findingChangeLines(changes));
+}
+
+function findingChangeLines(changes: readonly FindingChange[]): string[] {
+  if (changes.length === 0) return ['Re-scan: no failing finding in the touched accounts.'];
   const fixed = changes.filter((c) => c.after === 'PASS').length;
   const lines = [`Re-scan: ${fixed} of ${changes.length} failing ${changes.length === 1 ? 'finding' : 'findings'} now pass`];
   const width = Math.max(...changes.map((c) => c.check.length));
   for (const c of changes) {
     lines.push(`  ${c.accountId} ${c.check.padEnd(width)}  ${c.before} -> ${c.after}${c.reason ? `  (${c.reason})` : ''}`);
   }
-  return text(lines);
+  return lines;
 }
 
 /**
@@ -178,7 +182,7 @@ export function renderRemediationSection(run: RemediationRunResult): string {
   }
   const lines = ['REMEDIATION (REMEDIATE=apply)', '', resultHeader(applied, 'Changes'), ...outcomeLines(applied.outcomes.filter((o) => o.status !== 'UNCHANGED'))];
   lines.push(...pendingLines(applied.pending));
-  if (run.changes) lines.push('', renderFindingChanges(run.changes));
+  if (run.changes) lines.push('', ...findingChangeLines(run.changes));
   lines.push(...manualLines([...plan.manual, ...applied.manual]));
   return text(lines);
 }

@@ -109,6 +109,7 @@ describe('renderRemediationSection', () => {
     // Assess
     expect(text).toContain(`Changes: 1 done, 0 already so, 1 failed, ${rest.length} not attempted — run it again`);
     expect(text).toContain('AccessDenied: not authorized');
-    expect(text).toContain('root_usage  FAIL -> FAIL  (no filter)');
+    expect(text.split('\n')).toContain(`  ${OWN} root_usage  FAIL -> FAIL  (no filter)`);
+    expect(text).not.toContain('\\n');
   });
 });
