@@ -13,6 +13,8 @@ import { logReport, publishCheckMetrics, PublishError, type PublishResult } from
 import { remediationStep } from '../remediate/step';
 import type { ScanReport } from '../report/types';
 import type { ScanOptions, ScanResult } from '../scan';
+import type { ExceptionRules } from '../exceptions';
+import { readExceptions } from './exceptions-source';
 
 /** The whole report is returned when its JSON is at most this large; the summary alone otherwise. */
 export const MAX_RETURNED_REPORT_BYTES = 64 * 1024;
@@ -61,7 +63,8 @@ export function scanDeadlines(
 export function buildScanOptions(
   settings: LambdaSettings,
   payload: ScanPayload,
-  extra: Pick<ScanOptions, 'clients'> & Partial<Pick<ScanOptions, 'deadline' | 'signal' | 'onProgress' | 'notify' | 'remediate'>>,
+  extra: Pick<ScanOptions, 'clients'> &
+    Partial<Pick<ScanOptions, 'deadline' | 'signal' | 'onProgress' | 'notify' | 'remediate' | 'exceptions' | 'now'>>,
 ): ScanOptions {
   const regions = payload.regions ?? settings.regions;
   const checks = payload.checks ?? settings.checks;
@@ -139,6 +142,18 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
     timer?.unref();
 
     const clients = deps.clients?.() ?? new AwsClients(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {});
+    let exceptions: ExceptionRules | undefined;
+    if (settings.exceptions) {
+      try {
+        exceptions = await readExceptions(clients, settings.exceptions, { region: settings.homeRegion, now: new Date(now()), signal: abort.signal });
+      } catch (error) {
+        if (timer) clearTimeout(timer);
+        clients.destroy();
+        logger.error('bad exceptions file: nothing scanned', error as Error);
+        logger.resetKeys();
+        throw error;
+      }
+    }
     const notify = payload.notify === false ? undefined : { ...settings.notify, onNote: (note: string) => logger.warn(note) };
     // REMEDIATE=plan|apply: runs on the evaluated scan before it is published; the re-scan publishes nothing.
     const remediate = settings.remediation
@@ -157,6 +172,7 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
       ...(deadlines ? { deadline: deadlines.deadline } : {}),
       ...(notify ? { notify } : {}),
       ...(remediate ? { remediate } : {}),
+      ...(exceptions ? { exceptions, now: () => new Date(now()) } : {}),
       onProgress: (progress) => logger.debug('progress', { progress }),
     });
 

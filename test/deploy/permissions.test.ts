@@ -65,11 +65,16 @@ describe('what each role is granted is what its code calls', () => {
     // Prepare
     const service = yamlFile('serverless.yml') as {
       provider: { iam: { role: { statements: Statement[] } } };
-      resources: { Resources: { RemediationPolicy: { Properties: { PolicyDocument: { Statement: PolicyEntry[] } } } } };
+      resources: { Resources: Record<string, { Type: string; Properties: { Roles?: unknown[]; PolicyDocument?: { Statement: PolicyEntry[] } } }> };
     };
+    // The role's own statements and every policy the stack attaches to it (remediation, exceptions, ...).
+    const attached = Object.values(service.resources.Resources).filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: 'IamRoleLambdaExecution' }]),
+    );
+    expect(attached.length).toBeGreaterThan(0);
     const granted = sorted([
       ...actionsOf(service.provider.iam.role.statements),
-      ...actionsOf(service.resources.Resources.RemediationPolicy.Properties.PolicyDocument.Statement),
+      ...attached.flatMap((r) => actionsOf(r.Properties.PolicyDocument?.Statement ?? [])),
     ]);
     // Act
     const needed = without(withImplied(lambda), NEEDS_NO_GRANT);

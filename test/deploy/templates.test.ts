@@ -63,6 +63,7 @@ describe('serverless.yml', () => {
       'organizations:ListAccounts',
       'organizations:ListAccountsForParent',
       'organizations:ListChildren',
+      'organizations:ListRoots',
     ]);
   });
 
