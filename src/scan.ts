@@ -53,7 +53,10 @@ export interface ScanOptions {
   readonly onProgress?: (progress: ScanProgress) => void;
   /** Accepted risk (src/exceptions), applied to the findings after evaluation, before any report. */
   readonly exceptions?: ExceptionRules;
-  /** Read each account's root and OUs (for exceptions naming OUs, or an inventory saved for later). Implied by such exceptions. */
+  /**
+   * Read each account's root and OUs (for exceptions naming OUs, an inventory saved for later, and
+   * the HTML page's grouping: each account's `ou`). Implied by such exceptions.
+   */
   readonly organizationalUnits?: boolean;
   /** The clock exceptions expire by; the system's when absent. */
   readonly now?: () => Date;
@@ -82,6 +85,7 @@ export interface ScanResult {
 export interface AccountToScan {
   readonly accountId: string;
   readonly name?: string;
+  readonly ou?: AccountResult['ou'];
 }
 
 /** What discovery found: the accounts in scope, those listed but not scanned, the organization. */
@@ -236,6 +240,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
   const counter = options.clients.callCounter;
   for (const outcome of outcomes) {
     const name = byId.get(outcome.accountId)?.name;
+    const ou = byId.get(outcome.accountId)?.ou;
     const apiCalls = counter.totalFor(outcome.accountId);
     if (outcome.kind === 'collected') {
       collected.push(outcome.value);
@@ -247,10 +252,11 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
         regions: outcome.value.regions,
         ...(notEnabled.length ? { notes: [`regions not enabled, skipped: ${notEnabled.join(', ')}`] } : {}),
         apiCalls,
+        ...(ou ? { ou } : {}),
       });
     } else {
       failedAccounts.push({ accountId: outcome.accountId, error: outcome.error });
-      accounts.push({ accountId: outcome.accountId, ...(name ? { name } : {}), status: 'ERROR', error: outcome.error, apiCalls });
+      accounts.push({ accountId: outcome.accountId, ...(name ? { name } : {}), status: 'ERROR', error: outcome.error, apiCalls, ...(ou ? { ou } : {}) });
     }
   }
 
@@ -346,8 +352,14 @@ export function awsScanSteps(): ScanSteps {
         region: options.homeRegion,
       });
       return {
-        accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}) })),
-        skipped: found.notScanned.map((n) => ({ accountId: n.accountId, ...(n.name ? { name: n.name } : {}), status: 'SKIPPED', error: n.reason })),
+        accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}), ...(a.ou ? { ou: a.ou } : {}) })),
+        skipped: found.notScanned.map((n) => ({
+          accountId: n.accountId,
+          ...(n.name ? { name: n.name } : {}),
+          status: 'SKIPPED',
+          error: n.reason,
+          ...(n.ou ? { ou: n.ou } : {}),
+        })),
         organization: found.organization,
         callerAccountId: found.callerAccountId,
         notes: found.notes,

@@ -2,12 +2,13 @@
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { renderAsff, renderCsv, renderJson, renderTable } from '../report';
+import { renderHtml, type HtmlOptions } from '../report/html';
 import type { ScanReport } from '../report/types';
 import { UsageError } from '../errors';
 import { writeLine } from './output';
 import type { CliIo } from './types';
 
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'asff'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'asff', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOutputOptions {
@@ -16,6 +17,8 @@ export interface ReportOutputOptions {
   /** False with --no-color. */
   readonly color?: boolean;
   readonly homeRegion?: string;
+  /** For html: the trend's history. */
+  readonly html?: HtmlOptions;
 }
 
 /** The report in the asked format; ASFF findings are imported into the scanner's account. */
@@ -31,6 +34,8 @@ export function renderReport(report: ScanReport, options: ReportOutputOptions & 
       const awsAccountId = options.asffAccountId ?? report.accounts[0]?.accountId ?? '000000000000';
       return `${JSON.stringify(renderAsff(report, { awsAccountId, region: options.homeRegion ?? 'us-east-1' }), null, 2)}\n`;
     }
+    case 'html':
+      return renderHtml(report, options.html);
   }
 }
 

@@ -41,6 +41,8 @@ export interface ScanSummary {
     | (Pick<PublishResult, 'published' | 'subject' | 'parts' | 'messageIds' | 'fullReportLocation' | 'omittedFindings'> & { readonly published: boolean });
   /** What REMEDIATE=plan|apply did (its email text left out). */
   readonly remediation?: Omit<NonNullable<ScanReport['remediation']>, 'text'>;
+  /** This scan's report and HTML page in the report bucket (s3:// URIs) and the console link to the page. */
+  readonly stored?: { readonly report: string; readonly page?: string; readonly pageConsoleUrl?: string };
   /** The whole report, when its JSON is within MAX_RETURNED_REPORT_BYTES. */
   readonly report?: ScanReport;
   readonly reportOmitted?: string;
@@ -77,6 +79,8 @@ export function buildScanOptions(
     ...(regions ? { regions } : {}),
     roleName: settings.roleName,
     ...(settings.externalId ? { externalId: settings.externalId } : {}),
+    // Each scan's HTML page (kept in the report bucket) groups accounts by OU.
+    ...(settings.notify.reportBucket ? { organizationalUnits: true } : {}),
     concurrency: settings.concurrency,
     homeRegion: settings.homeRegion,
     ...extra,
@@ -112,6 +116,9 @@ export function invocationSummary(result: ScanResult, notified: boolean): ScanSu
               ...(n.fullReportLocation ? { fullReportLocation: n.fullReportLocation } : {}),
             }
           : { published: false, reason: n.skipped === 'all-passed' ? 'NOTIFY=on-fail and every check passed' : 'NOTIFY=on-change and nothing changed' },
+    ...(n?.reportLocation
+      ? { stored: { report: n.reportLocation, ...(n.pageLocation ? { page: n.pageLocation } : {}), ...(n.pageConsoleUrl ? { pageConsoleUrl: n.pageConsoleUrl } : {}) } }
+      : {}),
     ...(report.remediation ? { remediation: (({ text: _text, ...rest }) => rest)(report.remediation) } : {}),
     ...(small ? { report } : { reportOmitted: `the report's JSON is over ${MAX_RETURNED_REPORT_BYTES / 1024} KB: see the log, the findings topic or the report bucket` }),
   };

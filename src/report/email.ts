@@ -25,6 +25,8 @@ export interface EmailOptions {
   readonly previousFinishedAt?: string;
   /** Where the full report is stored, when it is (a report too large for one message). */
   readonly fullReportLocation?: string;
+  /** This scan's HTML page in the report bucket: its S3 URI and the S3 console's link to it. */
+  readonly reportPage?: { readonly location: string; readonly consoleUrl?: string };
   /** Cut the text to at most this many units of `measure`. */
   readonly maxSize?: number;
   /** How size is counted; UTF-8 bytes by default. */
@@ -105,7 +107,7 @@ function joinBlocks(blocks: Block[]): string {
 function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
   const failing = report.findings.filter((f) => f.status !== 'PASS' && !f.exception);
   const excepted = report.findings.filter((f) => f.exception);
-  const blocks: Block[] = [{ lines: headingLines(report), findings: 0, keep: true }];
+  const blocks: Block[] = [{ lines: [...headingLines(report), ...pageLines(options.reportPage)], findings: 0, keep: true }];
   if (options.diff) blocks.push(...changeBlocks(options.diff, report, options.previousFinishedAt));
   if (options.level !== EmailLevel.ERROR) blocks.push({ lines: summaryByCheck(report), findings: 0, keep: true });
   if (failing.length === 0) {
@@ -156,6 +158,14 @@ function headingLines(report: ScanReport): string[] {
     `Scan ${report.startedAt} to ${report.finishedAt}`,
     `Result: ${fail} FAIL, ${error} ERROR, ${pass} PASS${hasExceptions(report) ? `, ${report.summary.excepted ?? 0} EXCEPTED` : ''}`,
   ];
+}
+
+/** Where the HTML page is: the console link needs a sign-in with read access to the bucket. */
+function pageLines(page: EmailOptions['reportPage']): string[] {
+  if (!page) return [];
+  return page.consoleUrl
+    ? [`Report page (matrix, trend, fixes): ${page.consoleUrl}`, `  (the S3 console: sign in to the AWS account first, then Open; the object is ${page.location})`]
+    : [`Report page (matrix, trend, fixes): ${page.location}`];
 }
 
 function hasExceptions(report: ScanReport): boolean {

@@ -62,7 +62,7 @@ describe('serverless.yml', () => {
       'organizations:DescribeOrganization',
       'organizations:ListAccounts',
       'organizations:ListAccountsForParent',
-      'organizations:ListChildren',
+      'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListRoots',
     ]);
   });

@@ -14,6 +14,12 @@ const IAM_PREFIX: Record<string, string> = {
   'client-sfn': 'states',
 };
 
+/** SDK operations whose IAM action has another name. */
+const IAM_ACTION: Record<string, string> = {
+  's3:ListObjectsV2': 's3:ListBucket',
+  's3:ListObjects': 's3:ListBucket',
+};
+
 function iamPrefix(sdkPackage: string): string {
   const name = sdkPackage.replace(/^@aws-sdk\//, '');
   return IAM_PREFIX[name] ?? name.replace(/^client-/, '').replace(/-/g, '');
@@ -40,7 +46,9 @@ export async function sdkActionsOf(exports: string): Promise<string[]> {
   for (const [, names = '', sdkPackage = ''] of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"(@aws-sdk\/client-[a-z0-9-]+)"/g)) {
     for (const imported of names.split(',')) {
       const name = imported.trim().split(/\s+as\s+/)[0] ?? '';
-      if (name.endsWith('Command')) actions.add(`${iamPrefix(sdkPackage)}:${name.slice(0, -'Command'.length)}`);
+      if (!name.endsWith('Command')) continue;
+      const action = `${iamPrefix(sdkPackage)}:${name.slice(0, -'Command'.length)}`;
+      actions.add(IAM_ACTION[action] ?? action);
     }
   }
   return [...actions].sort();

@@ -10,6 +10,7 @@ import { UsageError } from '../../errors';
 import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../scan';
 import type { ExceptionRules } from '../../exceptions';
 import { exceptionsOption } from '../exceptions';
+import { checkHistoryFormat, htmlHistory, parseHistoryLocation, type HistoryLocation } from '../history';
 import { benchmarkOption, formatOption, parsedBy } from '../options';
 import { type CliIo, type RegisterCommand } from '../types';
 import { writeReport, writeFileWhole, exitCodeOf, type ReportFormat, REPORT_FORMATS } from '../report-output';
@@ -108,6 +109,15 @@ export interface ScanCommandOptions {
   readonly saveInventory?: string;
   readonly color?: boolean;
   readonly exceptions?: ExceptionRules;
+  /** Earlier reports for the HTML page's trend. */
+  readonly history?: HistoryLocation;
+}
+
+/** --history, for scan and evaluate. */
+export function historyOption(): Option {
+  return new Option('--history <dir|s3://bucket/prefix>', "earlier reports for the HTML page's 90-day trend (with --format html)").argParser(
+    parsedBy(parseHistoryLocation),
+  );
 }
 
 /** Adds the report options (format, output, inventory) shared by scan, demo and evaluate. */
@@ -142,7 +152,8 @@ export const registerScan: RegisterCommand = (program, cli) => {
   )
     .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (e.g. 10m) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
     .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)))
-    .addOption(exceptionsOption());
+    .addOption(exceptionsOption())
+    .addOption(historyOption());
   addReportOptions(command).action(async (options: ScanCommandOptions) => {
     cli.setExitCode(await scanFromTerminal(options, cli.io));
   });
@@ -156,6 +167,7 @@ export async function scanFromTerminal(
 ): Promise<0 | 1> {
   // A check the benchmark lacks is a usage error before any AWS call.
   controlsFor(options.benchmark, options.checks);
+  checkHistoryFormat(options);
   const clients = extra.clients ?? new AwsClients({ endpointUrl: options.endpointUrl, profile: options.profile });
   const progress = io.stderr.isTTY ? progressPrinter(io) : undefined;
   let result: ScanResult;
@@ -166,6 +178,8 @@ export async function scanFromTerminal(
       accounts: options.accounts,
       excludeAccounts: options.excludeAccounts,
       ous: options.ous,
+      // The page groups accounts by OU: read the tree only when it is drawn.
+      ...(options.format === 'html' ? { organizationalUnits: true } : {}),
       regions: options.regions,
       roleName: options.roleName,
       externalId: options.externalId,
@@ -186,7 +200,11 @@ export async function scanFromTerminal(
   if (options.saveInventory) {
     writeFileWhole(options.saveInventory, serializeInventories(result.inventories, result.organization));
   }
-  writeReport(result.report, options, io, extra.title, result.callerAccountId);
+  const html = await htmlHistory(result.report, options, io, {
+    clients: () => new AwsClients({ endpointUrl: options.endpointUrl, profile: options.profile }),
+    region: options.homeRegion,
+  });
+  writeReport(result.report, { ...options, ...(html ? { html } : {}) }, io, extra.title, result.callerAccountId);
   return exitCodeOf(result.report);
 }
 
