@@ -1,7 +1,8 @@
 /**
  * The scan Lambda, as a factory so tests can hand it settings, a logger and the orchestrator.
  * Thin: validate the event, turn it and the settings into ScanOptions with the Lambda's remaining
- * time as the deadline, call runScan (which publishes), log and measure, return the summary.
+ * time as the deadline, call runScan (which publishes), log and measure, return the summary. A
+ * scheduled scan that completed also beats the heartbeat the stack's heartbeat alarm watches.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -9,7 +10,7 @@ import type { Context } from 'aws-lambda';
 import { AwsClients } from '../aws/clients';
 import { parseScanEvent, type LambdaSettings, type ScanPayload } from '../config';
 import { TrailwatchError } from '../errors';
-import { logReport, publishCheckMetrics, PublishError, type PublishResult } from '../notify';
+import { logReport, publishCheckMetrics, publishHeartbeat, PublishError, type PublishResult } from '../notify';
 import { remediationStep } from '../remediate/step';
 import type { ScanReport } from '../report/types';
 import type { ScanOptions, ScanResult } from '../scan';
@@ -48,7 +49,7 @@ export interface ScanSummary {
   readonly reportOmitted?: string;
 }
 
-type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId'>>;
+type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId' | 'functionName'>>;
 
 /** The deadline for starting accounts and the moment in-flight work is abandoned, leaving time to publish. */
 export function scanDeadlines(
@@ -186,6 +187,8 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
     try {
       const result = await deps.runScan(options);
       observe(result.report);
+      // Only the schedule beats the heartbeat: scans by hand must not hide a schedule that stopped.
+      if (trigger.kind === 'schedule') publishHeartbeat(metrics, context.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'trailwatch');
       if (result.notification?.published) {
         logger.info('report published', { notification: result.notification });
       } else if (result.notification) {

@@ -11,6 +11,7 @@
 import { PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { PutMetricFilterCommand, type MetricFilter } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTopicCommand, SetTopicAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { redactEndpoint } from '../collect/endpoints';
 import { RemediationError } from './errors';
 import { enableAlarmActions } from './fix-alarms';
 import { lookAlikeAlarm, lookAlikeFilter, lookAlikeTopic } from './manual';
@@ -111,21 +112,22 @@ async function subscribe(change: SubscribeChange, context: StepContext, marks: R
     throw new RemediationError(`topic ${change.topicArn} does not exist`, { accountId: change.accountId, region: change.region, resource: change.topicArn });
   }
   if (!(await mayWriteTopic(marks, context, change.region, change.topicArn, change.topicOwner))) return topicLeftAlone(change);
-  const pending = { accountId: change.accountId, topicArn: change.topicArn, protocol: change.protocol, endpoint: change.endpoint };
+  const shown = redactEndpoint(change.protocol, change.endpoint);
+  const pending = { accountId: change.accountId, topicArn: change.topicArn, protocol: change.protocol, endpoint: shown };
   const existing = (await listTopicSubscriptions(context, change.region, change.topicArn)).find(
     (s) => s.Protocol === change.protocol && s.Endpoint === change.endpoint,
   );
   if (existing) {
     return isPending(existing.SubscriptionArn)
-      ? { ...UNCHANGED, detail: `${change.endpoint} has not confirmed yet`, pending }
-      : { ...UNCHANGED, detail: `${change.endpoint} is subscribed` };
+      ? { ...UNCHANGED, detail: `${shown} has not confirmed yet`, pending }
+      : { ...UNCHANGED, detail: `${shown} is subscribed` };
   }
   context.beforeWrite();
   const out = await context.clients
     .sns(context.session, change.region)
     .send(new SubscribeCommand({ TopicArn: change.topicArn, Protocol: change.protocol, Endpoint: change.endpoint }));
   return isPending(out.SubscriptionArn)
-    ? { ...APPLIED, detail: `${change.endpoint} must confirm the subscription; the checks pass once it does`, pending }
+    ? { ...APPLIED, detail: `${shown} must confirm the subscription; the checks pass once it does`, pending }
     : APPLIED;
 }
 

@@ -9,7 +9,9 @@
 import type { CheckSlug } from '../controls/types';
 import type { Finding, StatusValue } from '../evaluate/types';
 import type { FindingChange, ReportDiff } from './diff';
+import type { FrameworkId } from '../controls/crosswalk';
 import { exceptionInWords, exceptionsOutcomeLines } from './exceptions';
+import { frameworkSectionLines } from './framework';
 import type { ScanReport } from './types';
 
 export const EmailLevel = { VERBOSE: 'verbose', INFO: 'info', ERROR: 'error' } as const;
@@ -31,6 +33,8 @@ export interface EmailOptions {
   readonly maxSize?: number;
   /** How size is counted; UTF-8 bytes by default. */
   readonly measure?: (text: string) => number;
+  /** Also group the findings by this framework's requirements (the crosswalk). */
+  readonly framework?: FrameworkId;
   /** Check titles from the controls catalogue; the slug alone when absent. */
   readonly titles?: Partial<Record<CheckSlug, string>>;
 }
@@ -110,6 +114,7 @@ function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
   const blocks: Block[] = [{ lines: [...headingLines(report), ...pageLines(options.reportPage)], findings: 0, keep: true }];
   if (options.diff) blocks.push(...changeBlocks(options.diff, report, options.previousFinishedAt));
   if (options.level !== EmailLevel.ERROR) blocks.push({ lines: summaryByCheck(report), findings: 0, keep: true });
+  if (options.framework) blocks.push({ lines: frameworkSectionLines(report, options.framework), findings: 0 });
   if (failing.length === 0) {
     blocks.push({ lines: ['No failures or errors: every check passes in every account scanned.'], findings: 0 });
   } else {

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AwsClients } from '../../aws/clients';
 import { serializeInventories } from '../../collect/inventory-file';
-import { controlsFor, parseCheckSlugs } from '../../controls';
+import { controlsFor, FRAMEWORK_IDS, frameworkFrom, parseCheckSlugs, type FrameworkId } from '../../controls';
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
 import { UsageError } from '../../errors';
 import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../scan';
@@ -36,6 +36,12 @@ function listOf(what: string, valid: RegExp, example: string): (value: string, p
     if (bad.length > 0) throw new UsageError(`'${bad.join("', '")}' ${bad.length > 1 ? 'are not' : 'is not'} ${what === 'regions' ? 'a region' : `a valid ${what.replace(/s$/, '')}`} (e.g. ${example})`);
     return [...new Set([...previous, ...items])];
   };
+}
+
+export function parseFramework(value: string): FrameworkId {
+  const framework = frameworkFrom(value);
+  if (!framework) throw new UsageError(`'${value}' is not a framework (one of ${FRAMEWORK_IDS.join(', ')})`);
+  return framework;
 }
 
 export const parseAccountIds = listOf('account IDs', ACCOUNT_ID, '123456789012');
@@ -109,6 +115,7 @@ export interface ScanCommandOptions {
   readonly saveInventory?: string;
   readonly color?: boolean;
   readonly exceptions?: ExceptionRules;
+  readonly framework?: FrameworkId;
   /** Earlier reports for the HTML page's trend. */
   readonly history?: HistoryLocation;
 }
@@ -125,7 +132,8 @@ export function addReportOptions(command: Command): Command {
   return command
     .addOption(formatOption(REPORT_FORMATS, 'table'))
     .addOption(new Option('-o, --output <file>', 'write the report to this file (written whole, or not at all)').argParser(parsedBy(parseOutputPath)))
-    .addOption(new Option('--no-color', 'no ANSI colours in the table, even on a terminal'));
+    .addOption(new Option('--no-color', 'no ANSI colours in the table, even on a terminal'))
+    .addOption(new Option('--framework <id>', `also group the table by this framework's requirements: ${FRAMEWORK_IDS.join(', ')}`).argParser(parsedBy(parseFramework)));
 }
 
 /** What to scan and how to reach it: the options `scan` and `remediate` share. */
