@@ -19,7 +19,7 @@ import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
 import { readAccount } from './collect';
 import { AccountCredentials, DISCOVERY_SESSION, listAccounts } from './discover';
-import { evaluate, summarize } from './evaluate';
+import { evaluateWithinDeadline, summarize } from './evaluate';
 
 export interface ScanProgress {
   readonly kind: 'discovered' | 'account-started' | 'account-finished' | 'account-skipped';
@@ -45,6 +45,11 @@ export interface ScanOptions {
   readonly concurrency: number;
   /** Epoch milliseconds after which no new account is started and unfinished ones are given up. */
   readonly deadline?: number;
+  /**
+   * Epoch milliseconds by which evaluation stops (findings not judged by then are ERROR with the
+   * reason). Default: the deadline, or EVALUATION_GRACE_MS after collection ends when that is later.
+   */
+  readonly evaluationDeadline?: number;
   readonly signal?: AbortSignal;
   /** The region for account-wide calls (STS, Organizations). */
   readonly homeRegion: string;
@@ -116,8 +121,11 @@ export interface ScanSteps {
       checks?: readonly CheckSlug[];
       organization?: OrganizationContext;
       failedAccounts: { accountId: string; error: string }[];
+      /** Stop judging then (or on abort): the rest ERROR with the reason. */
+      deadline?: number;
+      signal?: AbortSignal;
     },
-  ): Finding[];
+  ): Finding[] | Promise<Finding[]>;
 }
 
 /** An account that could not be finished before the deadline. */
@@ -130,6 +138,8 @@ export type AccountOutcome<T> =
 
 export const DEADLINE_SKIPPED = 'not scanned: deadline reached';
 export const DEADLINE_UNFINISHED = 'not scanned: deadline reached before the account was finished';
+/** A collection that ran up to the deadline still gets this long to judge what it read. */
+export const EVALUATION_GRACE_MS = 5000;
 
 /**
  * Runs `collectOne` for every account, `concurrency` at a time. At the deadline (or on abort) it
@@ -262,11 +272,14 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
 
   const inventories = await addTopicsOwnedElsewhere(collected, options, steps);
 
-  const findings = steps.evaluate(inventories, {
+  const evaluationDeadline = options.evaluationDeadline ?? (options.deadline === undefined ? undefined : Math.max(options.deadline, Date.now() + EVALUATION_GRACE_MS));
+  const findings = await steps.evaluate(inventories, {
     benchmark: options.benchmark,
     checks: options.checks,
     organization: discovery.organization,
     failedAccounts,
+    ...(evaluationDeadline !== undefined ? { deadline: evaluationDeadline } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 
   const apiCallsPerAccount = Object.fromEntries(counter.accounts().map((id) => [id, counter.totalFor(id)]));
@@ -384,11 +397,13 @@ export function awsScanSteps(): ScanSteps {
       return readTopics(options.clients, session, topics, signal);
     },
     evaluate: (inventories, context) =>
-      evaluate(inventories, {
+      evaluateWithinDeadline(inventories, {
         benchmark: context.benchmark,
         checks: context.checks ? [...context.checks] : undefined,
         organization: context.organization,
         failedAccounts: context.failedAccounts,
+        deadline: context.deadline,
+        signal: context.signal,
       }),
   };
 }

@@ -67,7 +67,7 @@ export function buildScanOptions(
   settings: LambdaSettings,
   payload: ScanPayload,
   extra: Pick<ScanOptions, 'clients'> &
-    Partial<Pick<ScanOptions, 'deadline' | 'signal' | 'onProgress' | 'notify' | 'remediate' | 'exceptions' | 'now'>>,
+    Partial<Pick<ScanOptions, 'deadline' | 'evaluationDeadline' | 'signal' | 'onProgress' | 'notify' | 'remediate' | 'exceptions' | 'now'>>,
 ): ScanOptions {
   const regions = payload.regions ?? settings.regions;
   const checks = payload.checks ?? settings.checks;
@@ -177,7 +177,8 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
     const options = buildScanOptions(settings, payload, {
       clients,
       signal: abort.signal,
-      ...(deadlines ? { deadline: deadlines.deadline } : {}),
+      // Evaluation may use the time up to the abort; publishing has the rest.
+      ...(deadlines ? { deadline: deadlines.deadline, evaluationDeadline: now() + deadlines.abortAfterMs } : {}),
       ...(notify ? { notify } : {}),
       ...(remediate ? { remediate } : {}),
       ...(exceptions ? { exceptions, now: () => new Date(now()) } : {}),
