@@ -63,7 +63,8 @@ export function writeFileWhole(path: string, text: string): void {
   }
 }
 
-/** 0 when every finding passes, 1 when any FAIL or ERROR (DESIGN.md "Interfaces"). */
+/** 0 when every finding passes, 1 when any FAIL or ERROR (DESIGN.md "Interfaces") or a region asked for was not scanned in some account. */
 export function exitCodeOf(report: ScanReport): 0 | 1 {
-  return report.summary.fail === 0 && report.summary.error === 0 && report.accounts.every((a) => a.status !== 'ERROR') ? 0 : 1;
+  const whole = report.accounts.every((a) => a.status !== 'ERROR' && !a.regionsNotEnabled?.length);
+  return report.summary.fail === 0 && report.summary.error === 0 && whole ? 0 : 1;
 }

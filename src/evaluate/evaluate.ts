@@ -8,6 +8,7 @@ import type { BenchmarkId, CheckSlug } from '../controls/types';
 import { UsageError } from '../errors';
 import { EvaluationContext } from './context';
 import { errorFinding, judge } from './judge';
+import { regionsNotScannedWarning } from './scope';
 import type { Finding, StatusValue } from './types';
 
 export interface EvaluateOptions {
@@ -42,17 +43,21 @@ export function evaluate(inventories: readonly AccountInventory[], options: Eval
   const findings: Finding[] = [];
   for (const inventory of inventories) {
     const failure = ctx.failure(inventory.accountId);
+    // Regions asked for but not enabled here: every finding of the account says its scope is smaller.
+    const notScanned = inventory.regionsNotEnabled?.length ? regionsNotScannedWarning(inventory.accountId, inventory.regionsNotEnabled) : undefined;
     for (const control of controls) {
       if (failure !== undefined) {
         findings.push(errorFinding(inventory.accountId, control, `account ${inventory.accountId} could not be scanned: ${failure}`));
         continue;
       }
+      let finding: Finding;
       try {
-        findings.push(judge(inventory, control, ctx));
+        finding = judge(inventory, control, ctx);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        findings.push(errorFinding(inventory.accountId, control, `trailwatch failed while evaluating this check (${message}); this is a bug, please report it`));
+        finding = errorFinding(inventory.accountId, control, `trailwatch failed while evaluating this check (${message}); this is a bug, please report it`);
       }
+      findings.push(notScanned ? { ...finding, warnings: [...(finding.warnings ?? []), notScanned] } : finding);
     }
   }
   const reported = new Set(inventories.map((inventory) => inventory.accountId));

@@ -9,6 +9,7 @@
 import type { CheckSlug } from '../controls/types';
 import type { Finding, StatusValue } from '../evaluate/types';
 import type { FindingChange, ReportDiff } from './diff';
+import { scopeLines } from './scope';
 import type { ScanReport } from './types';
 
 export const EmailLevel = { VERBOSE: 'verbose', INFO: 'info', ERROR: 'error' } as const;
@@ -144,6 +145,7 @@ function headingLines(report: ScanReport): string[] {
     `trailwatch: ${report.benchmark} monitoring controls in ${plural(report.accounts.length, 'account')} (${scanned} scanned)`,
     `Scan ${report.startedAt} to ${report.finishedAt}`,
     `Result: ${fail} FAIL, ${error} ERROR, ${pass} PASS`,
+    ...scopeLines(report),
   ];
 }
 

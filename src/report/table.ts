@@ -5,6 +5,7 @@
  */
 import type { Finding, StatusValue } from '../evaluate/types';
 import { benchmarkInWords, catalogueTitle, type ControlTitleLookup, groupByCheck, linkInWords } from './controls';
+import { regionsNotScanned, scopeLines } from './scope';
 import type { AccountResult, ScanReport } from './types';
 
 export interface TableOptions {
@@ -36,6 +37,7 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
   const lines: string[] = [
     paint('bold', `${benchmarkInWords(report.benchmark)} (${report.benchmark})`),
     `Scanned ${countOf(report.accounts.filter((a) => a.status !== 'SKIPPED').length, 'account')} from ${report.startedAt} to ${report.finishedAt}`,
+    ...scopeLines(report).map((line) => paint('yellow', line)),
     '',
   ];
 
@@ -79,9 +81,18 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
   lines.push(
     `Summary: ${paint(pass > 0 ? 'green' : 'dim', `${pass} pass`)}, ${paint(fail > 0 ? 'red' : 'dim', `${fail} fail`)}, ` +
       `${paint(error > 0 ? 'yellow' : 'dim', `${error} error`)} ` +
-      `(${countOf(report.findings.length, 'finding')}, ${countOf(report.accounts.length, 'account')})`,
+      `(${countOf(report.findings.length, 'finding')}, ${countOf(report.accounts.length, 'account')})` +
+      smallerScope(report),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The summary line's last words when regions asked for were not scanned everywhere. */
+function smallerScope(report: ScanReport): string {
+  const missing = regionsNotScanned(report);
+  if (missing.length === 0) return '';
+  const accounts = new Set(missing.flatMap((m) => m.accounts)).size;
+  return `; not scanned: ${missing.map((m) => m.region).join(', ')} in ${countOf(accounts, 'account')}`;
 }
 
 function details(finding: Finding, color: boolean): string[] {

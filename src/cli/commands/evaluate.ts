@@ -39,14 +39,21 @@ export function evaluateInventoryFile(options: EvaluateCommandOptions, io: CliIo
   } catch (error) {
     throw new UsageError(`cannot read the inventory file ${options.inventory}: ${(error as Error).message}`, { cause: error });
   }
-  const startedAt = new Date().toISOString();
   const { inventories, organization } = readInventoryFile(text);
   const findings = evaluate(inventories, { benchmark: options.benchmark, checks: options.checks, organization });
+  // The report describes the accounts as they were when read, not when re-evaluated.
+  const collected = inventories.map((inventory) => inventory.collectedAt).sort();
+  const now = new Date().toISOString();
   const report: ScanReport = {
     benchmark: options.benchmark,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    accounts: inventories.map((inventory) => ({ accountId: inventory.accountId, status: 'SCANNED', regions: inventory.regions })),
+    startedAt: collected[0] ?? now,
+    finishedAt: collected[collected.length - 1] ?? now,
+    accounts: inventories.map((inventory) => ({
+      accountId: inventory.accountId,
+      status: 'SCANNED',
+      regions: inventory.regions,
+      ...(inventory.regionsNotEnabled?.length ? { regionsNotEnabled: inventory.regionsNotEnabled } : {}),
+    })),
     findings,
     summary: summarize(findings),
   };
