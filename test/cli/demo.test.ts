@@ -23,7 +23,10 @@ describe('Command: trailwatch demo', () => {
     expect(out.stdout).toMatch(/FAIL +\d{12} \(filter-misses-event\) +metric filter: .*misses eventName = RevokeSecurityGroupEgress/);
     expect(out.stdout).toMatch(/SKIPPED +\d{12} \(suspended\)/);
     expect(out.stderr).toMatch(/all 105 verdicts are the ones the demo organization was built to get/);
-  });
+    // The legend names each account as the report does (moto calls the management account "master").
+    const [, managementId, managementName] = /^ {2}(\d{12}) {2}(\S+) +the management account: /m.exec(out.stdout) ?? [];
+    expect(out.stdout).toContain(`${managementId} (${managementName})`);
+  }, 120_000);
 
   it('says how to install moto and exits 2 when it is missing', async () => {
     const { out, io } = buffers();
