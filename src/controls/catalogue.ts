@@ -1,7 +1,9 @@
 /**
  * The catalogue: the fifteen checks as data and the benchmark versions that hold them. The
- * benchmark texts were re-created from the CIS AWS Foundations Benchmark v1.2.0 to v6.0.0; where
- * the text is wrong the check's control holds the corrected reference and a note.
+ * benchmark texts were re-created from the CIS AWS Foundations Benchmark v1.2.0 to v7.0.0; where
+ * the text is wrong the check's control holds the corrected reference and a note. v7.0.0's
+ * metric-filter controls, 5.1 to 5.15, repeat v6.0.0's (the copies of both that were available
+ * are identical in title, level, status, audit and remediation text).
  */
 import * as checks from './checks';
 import type { BenchmarkId, BenchmarkInfo, CheckRecord, CheckSlug } from './types';
@@ -37,6 +39,7 @@ export const BENCHMARKS: readonly BenchmarkInfo[] = [
   { id: 'cis-aws-v4.0.0', version: '4.0.0', section: '4 Monitoring' },
   { id: 'cis-aws-v5.0.0', version: '5.0.0', section: '4 Monitoring' },
   { id: 'cis-aws-v6.0.0', version: '6.0.0', section: '5 Monitoring' },
+  { id: 'cis-aws-v7.0.0', version: '7.0.0', section: '5 Monitoring' },
 ];
 
 export function benchmarkInfo(id: BenchmarkId): BenchmarkInfo {

@@ -28,6 +28,7 @@ export const BENCHMARK_IDS = [
   'cis-aws-v4.0.0',
   'cis-aws-v5.0.0',
   'cis-aws-v6.0.0',
+  'cis-aws-v7.0.0',
 ] as const;
 export type BenchmarkId = (typeof BENCHMARK_IDS)[number];
 

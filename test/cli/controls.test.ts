@@ -36,6 +36,18 @@ describe('trailwatch controls', () => {
     expect(stdout).toContain('4.15  organizations_changes  (level 1)');
   });
 
+  it('lists the 15 checks of v7.0.0, numbered 5.1 to 5.15', async () => {
+    // Act
+    const { code, stdout } = await runCli(['controls', '--benchmark', 'v7.0.0']);
+    // Assess
+    expect(code).toBe(0);
+    const lines = linesOf(stdout);
+    expect(lines[0]).toBe('CIS AWS Foundations Benchmark v7.0.0 (cis-aws-v7.0.0): 15 checks');
+    const numbers = lines.filter((line) => CONTROL_LINE.test(line)).map((line) => line.match(CONTROL_LINE)![1]);
+    expect(numbers).toEqual(Array.from({ length: 15 }, (_, index) => `5.${index + 1}`));
+    expect(stdout).toContain('5.15  organizations_changes  (level 1)');
+  });
+
   it('shows the note where the catalogue corrects the benchmark', async () => {
     // Act
     const { stdout } = await runCli(['controls', '--benchmark', 'v1.3.0']);

@@ -54,6 +54,19 @@ describe('Command: trailwatch scan', () => {
     expect(stdout).toContain('Summary: 2 pass, 0 fail, 0 error');
   });
 
+  it('scans against CIS v7.0.0, with its control numbers', async () => {
+    // Act
+    const { code, stdout } = await runCli([...scanArgs(), '--benchmark', 'v7.0.0', '--checks', 'security_group_changes', '--format', 'json']);
+    // Assess
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.benchmark).toBe('cis-aws-v7.0.0');
+    const failing = demo.accounts.find((a) => a.scenario === 'filter-misses-event');
+    const finding = report.findings.find((f: { accountId: string }) => f.accountId === failing?.accountId);
+    expect(finding).toMatchObject({ status: 'FAIL', brokenLink: 'metricFilter', control: '5.10' });
+    expect(finding.reason).toContain('cis-aws-v7.0.0 5.10');
+  });
+
   it('writes --output whole, saves the inventory, and evaluate re-reads it offline to the same findings', async () => {
     // Prepare
     const reportFile = join(dir, 'report.json');

@@ -101,6 +101,11 @@ describe('loadLambdaSettings', () => {
     });
   });
 
+  it.each(['cis-aws-v7.0.0', 'v7.0.0', '7'])('takes CIS v7.0.0 as the benchmark, written %j', (written) => {
+    expect(loadLambdaSettings({ ...minimal, BENCHMARK: written }).benchmark).toBe('cis-aws-v7.0.0');
+    expect(parseScanEvent({ benchmark: written }).payload).toEqual({ benchmark: 'cis-aws-v7.0.0' });
+  });
+
   it('reads every setting, treating an empty variable as unset', () => {
     const settings = loadLambdaSettings({
       ...minimal,

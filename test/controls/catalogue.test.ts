@@ -35,6 +35,7 @@ describe('Module: controls', () => {
       ['cis-aws-v4.0.0', '4.3'],
       ['cis-aws-v5.0.0', '4.3'],
       ['cis-aws-v6.0.0', '5.3'],
+      ['cis-aws-v7.0.0', '5.3'],
     ] as const)('numbers root_usage in %s as %s', (benchmark, control) => {
       // Act
       const [rootUsage] = controlsFor(benchmark, ['root_usage']);
@@ -118,6 +119,39 @@ describe('Module: controls', () => {
       expect(control?.notes.join(' ')).toMatch(/opening quote/);
     });
 
+    it('gives v7.0.0 the fifteen metric-filter controls of v6.0.0, 5.1 to 5.15, each catching the same events', () => {
+      // Prepare
+      const v6 = controlsFor('cis-aws-v6.0.0');
+
+      // Act
+      const v7 = controlsFor('cis-aws-v7.0.0');
+
+      // Assess: same numbers, titles, levels and status; patterns equal in what they match (spacing differs)
+      const shape = (controls: typeof v6) => controls.map(({ check, control, title, level, assessment }) => ({ check, control, title, level, assessment }));
+      expect(shape(v7)).toEqual(shape(v6));
+      expect(v7.map((control) => control.control)).toEqual(Array.from({ length: 15 }, (_, index) => `5.${index + 1}`));
+      for (const [index, control] of v7.entries()) {
+        const before = v6[index];
+        expect(before).toBeDefined();
+        if (!before) continue;
+        expect(control.acceptedPatterns).toHaveLength(before.acceptedPatterns.length);
+        control.acceptedPatterns.forEach((pattern, which) => {
+          const other = before.acceptedPatterns[which] ?? '';
+          expect(`${control.check} ${covers(pattern, other).verdict} ${covers(other, pattern).verdict}`).toBe(`${control.check} covered covered`);
+        });
+      }
+    });
+
+    it("does not carry v6.0.0's missing quote into v7.0.0 5.15, and says why", () => {
+      // Act
+      const [control] = controlsFor('cis-aws-v7.0.0', ['organizations_changes']);
+
+      // Assess
+      expect(control?.corrected).toBe(false);
+      expect(control?.referencePattern).toContain('($.eventName = "AcceptHandshake")');
+      expect(control?.notes.join(' ')).toMatch(/whether v7\.0\.0 repeats the typo is not known/);
+    });
+
     it('leaves uncorrected controls without a printed pattern', () => {
       // Act
       const corrected = BENCHMARK_IDS.flatMap((benchmark) => controlsFor(benchmark)).filter((control) => control.corrected);
@@ -184,6 +218,8 @@ describe('Module: controls', () => {
       ['4.0', 'cis-aws-v4.0.0'],
       ['4', 'cis-aws-v4.0.0'],
       ['V6', 'cis-aws-v6.0.0'],
+      ['7', 'cis-aws-v7.0.0'],
+      ['cis-aws-v7.0.0', 'cis-aws-v7.0.0'],
       [' 1.2 ', 'cis-aws-v1.2.0'],
       ['CIS-AWS-v1.5.0', 'cis-aws-v1.5.0'],
     ] as const)('reads %j as %s', (input, expected) => {
@@ -193,12 +229,12 @@ describe('Module: controls', () => {
 
     it('refuses an unknown version with a usage error listing the valid ones', () => {
       // Act
-      const act = () => resolveBenchmark('v7.0.0');
+      const act = () => resolveBenchmark('v8.0.0');
 
       // Assess
       expect(act).toThrow(UnknownBenchmarkError);
       expect(act).toThrow(UsageError);
-      expect(act).toThrow(/cis-aws-v1\.2\.0, .*cis-aws-v6\.0\.0/);
+      expect(act).toThrow(/cis-aws-v1\.2\.0, .*cis-aws-v7\.0\.0/);
     });
 
     it('refuses text that is no version', () => {

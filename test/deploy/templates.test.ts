@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { BENCHMARK_IDS } from '../../src/controls';
 import { ROOT, yamlFile } from '../support/templates';
 
 interface Statement {
@@ -60,6 +61,16 @@ describe('serverless.yml', () => {
       'organizations:ListChildren',
       'organizations:ListParents',
     ]);
+  });
+
+  it('takes the benchmark as a stack parameter allowing every benchmark of the catalogue, and only those', () => {
+    const template = service as unknown as {
+      provider: { environment: Record<string, unknown> };
+      resources: { Parameters: Record<string, { Default?: unknown; AllowedValues?: string[] }> };
+    };
+    expect(template.provider.environment.BENCHMARK).toEqual({ Ref: 'Benchmark' });
+    expect(template.resources.Parameters.Benchmark).toMatchObject({ Default: '${param:benchmark}', AllowedValues: [...BENCHMARK_IDS] });
+    expect(BENCHMARK_IDS).toContain(service.params.default.benchmark);
   });
 
   it('assumes the member role by its name only', () => {

@@ -127,7 +127,7 @@ const PATTERN: Case[] = [
 ];
 
 const OTHERS: Case[] = [
-  ['controls --benchmark', ['controls', '--benchmark', '7'], /unknown benchmark '7'/],
+  ['controls --benchmark', ['controls', '--benchmark', '8'], /unknown benchmark '8'/],
   ['controls --format', ['controls', '--format', 'yaml'], /Allowed choices are text, json \(or table for text\)/],
   ['demo --format', ['demo', '--format', 'xml'], /Allowed choices are table, json, csv, asff/],
   ['demo --output', ['demo', '--output', missingDir], /does not exist/],

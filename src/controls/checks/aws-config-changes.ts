@@ -79,5 +79,13 @@ export const awsConfigChanges: CheckRecord = {
       pattern:
         '{ ($.eventSource = config.amazonaws.com) && (($.eventName=StopConfigurationRecorder)||($.eventName=DeleteDeliveryChannel)||($.eventName=PutDeliveryChannel)||($.eventName=PutConfigurationRecorder)) }',
     },
+    'cis-aws-v7.0.0': {
+      id: '5.9',
+      title: 'Ensure AWS Config configuration changes are monitored',
+      level: 2,
+      assessment: 'Manual',
+      pattern:
+        '{ ($.eventSource = config.amazonaws.com) && (($.eventName=StopConfigurationRecorder)||($.eventName=DeleteDeliveryChannel)||($.eventName=PutDeliveryChannel)||($.eventName=PutConfigurationRecorder)) }',
+    },
   },
 };

@@ -79,5 +79,13 @@ export const cloudtrailConfigChanges: CheckRecord = {
       pattern:
         '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }',
     },
+    'cis-aws-v7.0.0': {
+      id: '5.5',
+      title: 'Ensure CloudTrail configuration changes are monitored',
+      level: 1,
+      assessment: 'Manual',
+      pattern:
+        '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }',
+    },
   },
 };

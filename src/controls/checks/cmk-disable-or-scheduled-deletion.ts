@@ -79,5 +79,13 @@ export const cmkDisableOrScheduledDeletion: CheckRecord = {
       pattern:
         '{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }',
     },
+    'cis-aws-v7.0.0': {
+      id: '5.7',
+      title: 'Ensure disabling or scheduled deletion of customer created CMKs is monitored',
+      level: 2,
+      assessment: 'Manual',
+      pattern:
+        '{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }',
+    },
   },
 };

@@ -80,5 +80,13 @@ export const consoleAuthFailures: CheckRecord = {
       pattern:
         '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
     },
+    'cis-aws-v7.0.0': {
+      id: '5.6',
+      title: 'Ensure AWS Management Console authentication failures are monitored',
+      level: 2,
+      assessment: 'Manual',
+      pattern:
+        '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
+    },
   },
 };

@@ -122,5 +122,19 @@ export const consoleSigninWithoutMfa: CheckRecord = {
         'The benchmark also offers a variant limited to successful IAM-user sign-ins (fewer false positives with SSO); a filter passes when it covers either.',
       ],
     },
+    'cis-aws-v7.0.0': {
+      id: '5.2',
+      title: 'Ensure management console sign-in without MFA is monitored',
+      level: 1,
+      assessment: 'Manual',
+      pattern:
+        '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
+      alternatives: [
+        '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+      ],
+      notes: [
+        'The benchmark also offers a variant limited to successful IAM-user sign-ins (fewer false positives with SSO); a filter passes when it covers either.',
+      ],
+    },
   },
 };

@@ -79,5 +79,13 @@ export const naclChanges: CheckRecord = {
       pattern:
         '{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }',
     },
+    'cis-aws-v7.0.0': {
+      id: '5.11',
+      title: 'Ensure Network Access Control List (NACL) changes are monitored',
+      level: 2,
+      assessment: 'Manual',
+      pattern:
+        '{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }',
+    },
   },
 };

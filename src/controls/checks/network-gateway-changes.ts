@@ -79,5 +79,13 @@ export const networkGatewayChanges: CheckRecord = {
       pattern:
         '{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }',
     },
+    'cis-aws-v7.0.0': {
+      id: '5.12',
+      title: 'Ensure changes to network gateways are monitored',
+      level: 1,
+      assessment: 'Manual',
+      pattern:
+        '{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }',
+    },
   },
 };

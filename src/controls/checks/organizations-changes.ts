@@ -77,5 +77,16 @@ export const organizationsChanges: CheckRecord = {
         'The benchmark\'s remediation text misses the opening quote of "AcceptHandshake"; trailwatch checks against the corrected pattern.',
       ],
     },
+    'cis-aws-v7.0.0': {
+      id: '5.15',
+      title: 'Ensure AWS Organizations changes are monitored',
+      level: 1,
+      assessment: 'Manual',
+      pattern:
+        '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }',
+      notes: [
+        'v6.0.0\'s remediation text misses the opening quote of "AcceptHandshake"; the copies of v7.0.0 available print the pattern without quotes, so whether v7.0.0 repeats the typo is not known: trailwatch checks against the well-formed pattern.',
+      ],
+    },
   },
 };

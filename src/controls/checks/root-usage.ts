@@ -89,5 +89,13 @@ export const rootUsage: CheckRecord = {
       pattern:
         '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent"}',
     },
+    'cis-aws-v7.0.0': {
+      id: '5.3',
+      title: 'Ensure usage of the \'root\' account is monitored',
+      level: 1,
+      assessment: 'Manual',
+      pattern:
+        '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+    },
   },
 };

@@ -91,5 +91,16 @@ export const routeTableChanges: CheckRecord = {
         'The benchmark\'s audit step adds `$.eventSource = ec2.amazonaws.com` without parentheses, so it only constrains CreateRoute; trailwatch uses the remediation pattern.',
       ],
     },
+    'cis-aws-v7.0.0': {
+      id: '5.13',
+      title: 'Ensure route table changes are monitored',
+      level: 1,
+      assessment: 'Manual',
+      pattern:
+        '{ ($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable) }',
+      notes: [
+        'The benchmark\'s audit step adds `$.eventSource = ec2.amazonaws.com` without parentheses, so it only constrains CreateRoute; trailwatch uses the remediation pattern.',
+      ],
+    },
   },
 };

@@ -137,5 +137,19 @@ export const unauthorizedApiCalls: CheckRecord = {
         'Read with && before ||, the benchmark\'s pattern is `A || (B && C && D)`: the delivery.logs and HeadBucket exclusions only apply to AccessDenied*; trailwatch also accepts the evidently intended `(A || B) && C && D`.',
       ],
     },
+    'cis-aws-v7.0.0': {
+      id: '5.1',
+      title: 'Ensure unauthorized API calls are monitored',
+      level: 2,
+      assessment: 'Manual',
+      pattern:
+        '{ ($.errorCode ="*UnauthorizedOperation") || ($.errorCode ="AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }',
+      alternatives: [
+        '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }',
+      ],
+      notes: [
+        'Read with && before ||, the benchmark\'s pattern is `A || (B && C && D)`: the delivery.logs and HeadBucket exclusions only apply to AccessDenied*; trailwatch also accepts the evidently intended `(A || B) && C && D`.',
+      ],
+    },
   },
 };
