@@ -35,9 +35,15 @@ export function putMetricFilter(options: {
   pattern: string;
   metricName: string;
   metricNamespace: string;
+  /** The filter's own dimensions, kept so an alarm on them still finds the metric. */
+  dimensions?: Readonly<Record<string, string>>;
   region: string;
 }): string {
-  const transformation = `metricName=${options.metricName},metricNamespace=${options.metricNamespace},metricValue=1`;
+  const dimensions = Object.entries(options.dimensions ?? {});
+  const transformation =
+    dimensions.length === 0
+      ? `metricName=${options.metricName},metricNamespace=${options.metricNamespace},metricValue=1`
+      : JSON.stringify([{ metricName: options.metricName, metricNamespace: options.metricNamespace, metricValue: '1', dimensions: Object.fromEntries(dimensions) }]);
   return (
     `aws logs put-metric-filter --log-group-name ${q(options.logGroupName)} --filter-name ${q(options.filterName)}` +
     ` --filter-pattern ${q(options.pattern)} --metric-transformations ${q(transformation)} --region ${options.region}`
