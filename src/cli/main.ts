@@ -4,6 +4,7 @@ import { version } from '../../package.json';
 import { TrailwatchError } from '../errors';
 import { registerControls } from './commands/controls';
 import { registerDemo } from './commands/demo';
+import { registerDoctor } from './commands/doctor';
 import { registerEvaluate } from './commands/evaluate';
 import { registerPattern } from './commands/pattern';
 import { registerRemediate } from './commands/remediate';
@@ -12,7 +13,7 @@ import { checkRequiredOptions } from './options';
 import { type CliContext, type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand, type TextSink } from './types';
 
 /** Every command, in help order; adding one is adding its register function here. */
-const COMMANDS: readonly RegisterCommand[] = [registerScan, registerEvaluate, registerDemo, registerRemediate, registerControls, registerPattern];
+const COMMANDS: readonly RegisterCommand[] = [registerScan, registerEvaluate, registerDemo, registerRemediate, registerDoctor, registerControls, registerPattern];
 
 export function buildProgram(cli: CliContext, onAction: (command: Command) => void = () => undefined): Command {
   const program = new Command('trailwatch')
