@@ -11,6 +11,8 @@ import type { AccountInventory, OrganizationContext, ReadError, TopicRecord } fr
 import { readTopics, topicsOwnedElsewhere, withTopics, type TopicToRead } from './collect/cross-account-topics';
 import type { BenchmarkId, CheckSlug } from './controls/types';
 import type { Finding } from './evaluate/types';
+import { exceptReport } from './exceptions/apply';
+import type { ExceptionRules } from './exceptions/types';
 import { publishReport } from './notify/publish';
 import type { NotifySettings, PublishResult } from './notify/types';
 import type { AccountResult, ScanReport } from './report/types';
@@ -49,6 +51,12 @@ export interface ScanOptions {
   /** The SDK client factory (endpoint, credentials, retries, call counting). */
   readonly clients: AwsClients;
   readonly onProgress?: (progress: ScanProgress) => void;
+  /** Accepted risk (src/exceptions), applied to the findings after evaluation, before any report. */
+  readonly exceptions?: ExceptionRules;
+  /** Read each account's root and OUs (for exceptions naming OUs, or an inventory saved for later). Implied by such exceptions. */
+  readonly organizationalUnits?: boolean;
+  /** The clock exceptions expire by; the system's when absent. */
+  readonly now?: () => Date;
   /** Publish the report to SNS (src/notify publishReport) once it is built; nothing is published when absent. */
   readonly notify?: NotifySettings;
   /**
@@ -260,7 +268,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
   });
 
   const apiCallsPerAccount = Object.fromEntries(counter.accounts().map((id) => [id, counter.totalFor(id)]));
-  const scanned: ScanReport = {
+  const evaluated: ScanReport = {
     benchmark: options.benchmark,
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -269,6 +277,12 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     summary: summarize(findings),
     stats: { apiCalls: counter.total(), apiCallsPerAccount, ...(discovery.notes.length ? { notes: discovery.notes } : {}) },
   };
+  const scanned = options.exceptions
+    ? exceptReport(evaluated, options.exceptions, {
+        now: options.now?.() ?? new Date(),
+        ...(discovery.organization?.accountParents ? { accountParents: discovery.organization.accountParents } : {}),
+      })
+    : evaluated;
   const facts = {
     inventories,
     ...(discovery.organization ? { organization: discovery.organization } : {}),
@@ -312,6 +326,10 @@ async function addTopicsOwnedElsewhere(inventories: AccountInventory[], options:
   });
 }
 
+function namesOus(exceptions: ExceptionRules | undefined): boolean {
+  return exceptions?.rules.some((rule) => rule.ous.length > 0) ?? false;
+}
+
 /** The real steps: Organizations and STS for discovery, the collector per account, the pure evaluator. */
 export function awsScanSteps(): ScanSteps {
   let credentials: AccountCredentials | undefined;
@@ -321,6 +339,7 @@ export function awsScanSteps(): ScanSteps {
         accounts: options.accounts ? [...options.accounts] : undefined,
         excludeAccounts: options.excludeAccounts ? [...options.excludeAccounts] : undefined,
         ous: options.ous ? [...options.ous] : undefined,
+        organizationalUnits: options.organizationalUnits === true || namesOus(options.exceptions),
         region: options.homeRegion,
         signal: options.signal,
       });

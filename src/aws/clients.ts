@@ -15,6 +15,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { UsageError } from '../errors';
@@ -181,6 +182,10 @@ export class AwsClients {
 
   s3(session: AccountSession, region: string): S3Client {
     return this.client(S3Client, 'S3', session, region, { forcePathStyle: this.options.endpointUrl !== undefined });
+  }
+
+  ssm(session: AccountSession, region: string): SSMClient {
+    return this.client(SSMClient, 'SSM', session, region);
   }
 
   /**

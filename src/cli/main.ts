@@ -9,6 +9,7 @@ import { registerEvaluate } from './commands/evaluate';
 import { registerPattern } from './commands/pattern';
 import { registerRemediate } from './commands/remediate';
 import { registerScan } from './commands/scan';
+import { nodeSupportNotice, silenceSdkNodeNotice } from './node-notice';
 import { checkRequiredOptions } from './options';
 import { type CliContext, type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand, type TextSink } from './types';
 
@@ -27,6 +28,9 @@ export function buildProgram(cli: CliContext, onAction: (command: Command) => vo
     .hook('preAction', (_program, action) => {
       onAction(action);
       checkRequiredOptions(action);
+      // --verbose: the one place the Node.js notice is said (the SDK's own is off, see main()).
+      const notice = action.opts().verbose === true ? nodeSupportNotice() : undefined;
+      if (notice) cli.io.stderr.write(`${notice}\n`);
     });
   for (const register of COMMANDS) register(program, cli);
   for (const command of allCommands(program)) {
@@ -58,6 +62,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 /** The bin entry: runs on process.argv and sets the process exit code. */
 export async function main(): Promise<void> {
+  silenceSdkNodeNotice();
   process.exitCode = await run(process.argv.slice(2), { stdout: pipeSafeStdout(), stderr: process.stderr, stdin: process.stdin });
 }
 

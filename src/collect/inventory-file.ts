@@ -169,6 +169,7 @@ const accountInventorySchema = z.looseObject({
 const organizationSchema = z.looseObject({
   managementAccountId: text.optional(),
   memberAccountIds: z.array(text),
+  accountParents: z.record(text, stringList).optional(),
 });
 
 const inventoryFileSchema = z.looseObject({

@@ -190,4 +190,6 @@ export interface AccountInventory {
 export interface OrganizationContext {
   readonly managementAccountId?: string;
   readonly memberAccountIds: string[];
+  /** Each account's root and organizational units, outermost first, when discovery read them (for exceptions naming OUs). */
+  readonly accountParents?: Record<string, string[]>;
 }

@@ -17,6 +17,10 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+/** bucket/key of an S3 object. */
+const S3_OBJECT = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.{1,1024}$/;
+/** A fully qualified SSM parameter name. */
+const SSM_PARAMETER = /^(?:\/[\w.-]+)+$/;
 
 const quoted = (input: unknown): string => (typeof input === 'string' ? `'${input}'` : JSON.stringify(input) ?? String(input));
 
@@ -159,6 +163,8 @@ export const ENVIRONMENT_VARIABLES = [
   'SCHEDULE_RULE_NAME',
   'MEMBER_STACK_SET_NAME',
   'FAILURE_QUEUE_URL',
+  'EXCEPTIONS_S3_OBJECT',
+  'EXCEPTIONS_SSM_PARAMETER',
 ] as const;
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -221,6 +227,14 @@ const environmentSchema = z.object({
   SCHEDULE_RULE_NAME: z.string().regex(/^[\w.-]{1,64}$/, { error: (issue) => `${quoted(issue.input)} is not an EventBridge rule name` }).optional(),
   MEMBER_STACK_SET_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: (issue) => `${quoted(issue.input)} is not a StackSet name` }).optional(),
   FAILURE_QUEUE_URL: z.url({ error: (issue) => `${quoted(issue.input)} is not an SQS queue URL` }).optional(),
+  EXCEPTIONS_S3_OBJECT: z
+    .string()
+    .regex(S3_OBJECT, { error: (issue) => `${quoted(issue.input)} is not bucket/key (e.g. my-bucket/trailwatch/exceptions.yml)` })
+    .optional(),
+  EXCEPTIONS_SSM_PARAMETER: z
+    .string()
+    .regex(SSM_PARAMETER, { error: (issue) => `${quoted(issue.input)} is not an SSM parameter name starting with / (e.g. /trailwatch/exceptions)` })
+    .optional(),
 });
 
 /** The function's configuration, from its environment. */
@@ -243,7 +257,14 @@ export interface LambdaSettings {
   readonly remediation?: RemediationSettings;
   /** Where the deployment's other parts are (trailwatch doctor); absent names are not checked. */
   readonly deployment?: { readonly scheduleRuleName?: string; readonly memberStackSetName?: string; readonly failureQueueUrl?: string };
+  /** Where the exceptions file is (read at every invocation); none when absent. */
+  readonly exceptions?: ExceptionsLocation;
 }
+
+/** An exceptions file in S3 (EXCEPTIONS_S3_OBJECT) or in an SSM parameter (EXCEPTIONS_SSM_PARAMETER). */
+export type ExceptionsLocation =
+  | { readonly kind: 's3'; readonly bucket: string; readonly key: string }
+  | { readonly kind: 'ssm'; readonly name: string };
 
 /** Reads the environment; throws ConfigurationError naming every wrong variable. */
 export function loadLambdaSettings(env: Readonly<Record<string, string | undefined>>): LambdaSettings {
@@ -264,6 +285,20 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
       },
     ]);
   }
+  if (e.EXCEPTIONS_S3_OBJECT && e.EXCEPTIONS_SSM_PARAMETER) {
+    throw new ConfigurationError([
+      { field: 'EXCEPTIONS_SSM_PARAMETER', message: 'set EXCEPTIONS_S3_OBJECT or EXCEPTIONS_SSM_PARAMETER, not both: one file of exceptions' },
+    ]);
+  }
+  const exceptions: ExceptionsLocation | undefined = e.EXCEPTIONS_S3_OBJECT
+    ? {
+        kind: 's3',
+        bucket: e.EXCEPTIONS_S3_OBJECT.slice(0, e.EXCEPTIONS_S3_OBJECT.indexOf('/')),
+        key: e.EXCEPTIONS_S3_OBJECT.slice(e.EXCEPTIONS_S3_OBJECT.indexOf('/') + 1),
+      }
+    : e.EXCEPTIONS_SSM_PARAMETER
+      ? { kind: 'ssm', name: e.EXCEPTIONS_SSM_PARAMETER }
+      : undefined;
   return {
     benchmark: e.BENCHMARK,
     ...(e.CHECKS ? { checks: e.CHECKS } : {}),
@@ -303,6 +338,7 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
           },
         }
       : {}),
+    ...(exceptions ? { exceptions } : {}),
   };
 }
 

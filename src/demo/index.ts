@@ -1,5 +1,5 @@
 /** The demo: moto, and an organization seeded into it for the demo, the integration tests and the benchmark. */
-export { startMoto, resetMoto, motoInstalled, freeLoopbackPort, MOTO_CREDENTIALS, MOTO_INSTALL_HINT, MotoUnavailableError } from './moto';
+export { startMoto, resetMoto, seedMotoIds, motoInstalled, freeLoopbackPort, MOTO_CREDENTIALS, MOTO_INSTALL_HINT, MotoUnavailableError } from './moto';
 export type { MotoServer } from './moto';
 export { seedChain, seedTrail, seedLogGroup, logGroupArnOf, DEFAULT_SUBSCRIPTIONS } from './seed';
 export type { SeedAlarmOptions, SeedChainOptions, SeedSubscription, SeedTrailOptions, SeededChain, SeededCheck, SeededTrail } from './seed';

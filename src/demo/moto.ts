@@ -44,6 +44,15 @@ export async function resetMoto(endpoint: string): Promise<void> {
   if (!response.ok) throw new TrailwatchError(`moto reset failed: HTTP ${response.status}`);
 }
 
+/**
+ * Seeds moto's random generator (its /moto-api/seed): the IDs it makes next (accounts, OUs,
+ * roots) are then the same on every run, so a file can name the demo's accounts.
+ */
+export async function seedMotoIds(endpoint: string, seed: number): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/seed?a=${seed}`, { method: 'POST' });
+  if (!response.ok) throw new TrailwatchError(`moto seed failed: HTTP ${response.status}`);
+}
+
 async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -5,7 +5,15 @@
  * states people meet in real organizations. Account ids are moto's (random); the returned
  * description says which is which and what a correct scan concludes.
  */
-import { CloseAccountCommand, CreateAccountCommand, CreateOrganizationCommand, DescribeAccountCommand } from '@aws-sdk/client-organizations';
+import {
+  CloseAccountCommand,
+  CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
+  CreateOrganizationCommand,
+  DescribeAccountCommand,
+  ListRootsCommand,
+  MoveAccountCommand,
+} from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccountSession, AwsClients } from '../aws/clients';
 import { CHECK_SLUGS, checkDefinition, type CheckSlug } from '../controls';
@@ -60,6 +68,8 @@ export interface DemoAccount {
   readonly description: string;
   /** False for the suspended account: it is listed as not scanned. */
   readonly scanned: boolean;
+  /** The organizational unit it is in, when not directly under the root. */
+  readonly organizationalUnit?: { readonly id: string; readonly name: string };
   /** What the account's own chain gets wrong, if anything (whether or not an organization trail covers it). */
   readonly ownChainDefect?: { readonly checks: readonly CheckSlug[]; readonly brokenLink: BrokenLink; readonly detail: string };
   /** What a correct scan of DEMO_BENCHMARK over DEMO_REGIONS concludes, per check; empty when not scanned. */
@@ -76,6 +86,9 @@ export interface DemoOrganization {
   /** The management account's trail: an organization trail unless seeded with organizationTrail false. */
   readonly managementTrailArn: string;
   readonly organizationTrail: boolean;
+  readonly rootId: string;
+  /** The organizational unit the demo's sandbox accounts are in. */
+  readonly sandbox: { readonly id: string; readonly name: string };
   readonly accounts: readonly DemoAccount[];
 }
 
@@ -92,7 +105,17 @@ export interface DemoOrganizationOptions {
    */
   readonly delegatedChecks?: readonly CheckSlug[];
   readonly roleName?: string;
+  /**
+   * Makes the IDs moto generates next the same on every run (the demo passes moto's seed API):
+   * called with a fixed number before the organization, each account and the OU are created, so
+   * every run of the demo has the same account and OU IDs and a file can name them.
+   */
+  readonly fixIds?: (seed: number) => Promise<void>;
 }
+
+/** The sandbox OU: the two accounts whose single defect is in a network check. */
+export const SANDBOX_OU_NAME = 'sandbox';
+const SANDBOX_ACCOUNTS = ['filter-misses-event', 'alarm-actions-disabled'];
 
 function allChecks(verdict: ExpectedVerdict): Partial<Record<CheckSlug, ExpectedVerdict>> {
   return Object.fromEntries(CHECK_SLUGS.map((c) => [c, verdict]));
@@ -140,7 +163,9 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
   const identity = await clients.sts({ accountId: 'demo' }, 'us-east-1').send(new GetCallerIdentityCommand({}));
   const managementAccountId = identity.Account as string;
   const management: AccountSession = { accountId: managementAccountId };
+  const org = clients.organizations(management);
   let organizationId: string;
+  await options.fixIds?.(1);
   try {
     const { Organization } = await clients.organizations(management).send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
     organizationId = Organization?.Id ?? '';
@@ -150,6 +175,12 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
     }
     throw error;
   }
+  const { Roots } = await org.send(new ListRootsCommand({}));
+  const rootId = Roots?.[0]?.Id ?? '';
+  await options.fixIds?.(2);
+  const { OrganizationalUnit } = await org.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: SANDBOX_OU_NAME }));
+  const sandbox = { id: OrganizationalUnit?.Id ?? '', name: SANDBOX_OU_NAME };
+  let seed = 100;
   const credentials = new AccountCredentials(clients, {
     callerAccountId: managementAccountId,
     roleName: options.roleName ?? DEMO_ROLE_NAME,
@@ -197,9 +228,15 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
   });
 
   const member = async (name: string) => {
+    seed += 1;
+    await options.fixIds?.(seed);
     const accountId = await createAccount(clients, management, name);
+    if (SANDBOX_ACCOUNTS.includes(name)) {
+      await org.send(new MoveAccountCommand({ AccountId: accountId, SourceParentId: rootId, DestinationParentId: sandbox.id }));
+    }
     return { accountId, session: await credentials.sessionFor(accountId) };
   };
+  const unitOf = (name: string) => (SANDBOX_ACCOUNTS.includes(name) ? { organizationalUnit: sandbox } : {});
 
   // A member with no trail of its own: moto does not show organization trails to members.
   {
@@ -249,6 +286,7 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
       accountId,
       name: 'filter-misses-event',
       scenario: 'filter-misses-event',
+      ...unitOf('filter-misses-event'),
       description: 'the security_group_changes filter silently misses RevokeSecurityGroupEgress',
       scanned: true,
       ownChainDefect: defect,
@@ -272,6 +310,7 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
       accountId,
       name: 'alarm-actions-disabled',
       scenario: 'alarm-actions-disabled',
+      ...unitOf('alarm-actions-disabled'),
       description: 'the vpc_changes alarm has its actions disabled',
       scanned: true,
       ownChainDefect: defect,
@@ -341,6 +380,8 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
     regions: DEMO_REGIONS,
     managementTrailArn: managementTrail.arn,
     organizationTrail,
+    rootId,
+    sandbox,
     accounts,
   };
 }

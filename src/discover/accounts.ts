@@ -4,19 +4,13 @@
  * not scanned. Without an organization, or without permission to list it, the caller's
  * account alone (or the accounts given explicitly), and a note that says so.
  */
-import {
-  DescribeOrganizationCommand,
-  ListAccountsCommand,
-  ListAccountsForParentCommand,
-  ListChildrenCommand,
-  type Account,
-  type OrganizationsClient,
-} from '@aws-sdk/client-organizations';
+import { DescribeOrganizationCommand, ListAccountsCommand, type Account, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccountSession, AwsClients } from '../aws/clients';
 import { readAllPages } from '../collect/paging';
 import { describeError, isAbort, isNoAnswer, readErrorCode } from '../collect/read-errors';
 import { DiscoveryError, EndpointUnreachableError, UnknownOrganizationalUnitError } from './errors';
+import { accountParents, walkOrganization } from './organizational-units';
 import type { AccountDiscovery, DiscoveredAccount, DiscoveredOrganization, NotScannedAccount } from './types';
 
 export interface ListAccountsOptions {
@@ -26,6 +20,11 @@ export interface ListAccountsOptions {
   readonly excludeAccounts?: readonly string[];
   /** Only accounts under these OUs or roots, at any depth (--ous). */
   readonly ous?: readonly string[];
+  /**
+   * Also read where each account sits (its root and OUs: `organization.accountParents`), for
+   * exceptions that name OUs. Costs ListRoots plus two listings per root or OU.
+   */
+  readonly organizationalUnits?: boolean;
   /** Where STS is called. Default us-east-1. */
   readonly region?: string;
   readonly signal?: AbortSignal;
@@ -91,33 +90,16 @@ async function listOrganization(org: OrganizationsClient, callerAccountId: strin
 
 /** Account ids under a parent (OU or root), at any depth. */
 async function accountsUnder(org: OrganizationsClient, parentId: string, signal: AbortSignal | undefined): Promise<string[]> {
-  const found: string[] = [];
-  const pending = [parentId];
-  while (pending.length > 0) {
-    const parent = pending.pop() as string;
-    try {
-      const accounts = await readAllPages(async (token) => {
-        const page = await org.send(new ListAccountsForParentCommand({ ParentId: parent, NextToken: token }), { abortSignal: signal });
-        return { items: page.Accounts, next: page.NextToken };
-      });
-      found.push(...accounts.map((a) => a.Id).filter((id): id is string => Boolean(id)));
-      const children = await readAllPages(async (token) => {
-        const page = await org.send(new ListChildrenCommand({ ParentId: parent, ChildType: 'ORGANIZATIONAL_UNIT', NextToken: token }), {
-          abortSignal: signal,
-        });
-        return { items: page.Children, next: page.NextToken };
-      });
-      pending.push(...children.map((c) => c.Id).filter((id): id is string => Boolean(id)));
-    } catch (error) {
-      if (isAbort(error)) throw error;
-      const name = (error as Error)?.name;
-      if (parent === parentId && (name === 'ParentNotFoundException' || name === 'InvalidInputException' || readErrorCode(error) === 'NotFound')) {
-        throw new UnknownOrganizationalUnitError(parentId);
-      }
-      throw new DiscoveryError(`cannot list the accounts under ${parent}: ${describeError(error)}`, { cause: error });
+  try {
+    return [...(await walkOrganization(org, parentId, signal)).keys()];
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    const name = (error as Error)?.name;
+    if (name === 'ParentNotFoundException' || name === 'InvalidInputException' || readErrorCode(error) === 'NotFound') {
+      throw new UnknownOrganizationalUnitError(parentId);
     }
+    throw new DiscoveryError(`cannot list the accounts under ${parentId}: ${describeError(error)}`, { cause: error });
   }
-  return found;
 }
 
 /**
@@ -201,5 +183,22 @@ export async function listAccounts(clients: AwsClients, session: AccountSession,
     if (state === 'ACTIVE') accounts.push(describe(account.Id, details));
     else notScanned.push({ accountId: account.Id, ...(account.Name ? { name: account.Name } : {}), status: state, reason: `account is ${state}` });
   }
-  return { callerAccountId, callerArn, organization: listing.organization, listedFromOrganization: true, accounts, notScanned, notes };
+  const organization = options.organizationalUnits ? await withAccountParents(org, listing.organization, notes, signal) : listing.organization;
+  return { callerAccountId, callerArn, organization, listedFromOrganization: true, accounts, notScanned, notes };
+}
+
+/** The organization with each account's root and OUs; without them (and a note) when they cannot be read. */
+async function withAccountParents(
+  org: OrganizationsClient,
+  organization: DiscoveredOrganization,
+  notes: string[],
+  signal: AbortSignal | undefined,
+): Promise<DiscoveredOrganization> {
+  try {
+    return { ...organization, accountParents: await accountParents(org, signal) };
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    notes.push(`cannot tell which organizational unit each account is in (${describeError(error)}): exceptions naming OUs apply to no account`);
+    return organization;
+  }
 }

@@ -23,8 +23,12 @@ export interface EvaluateOptions {
 
 export interface FindingSummary {
   readonly pass: number;
+  /** FAIL findings no exception covers. */
   readonly fail: number;
+  /** ERROR findings no exception covers. */
   readonly error: number;
+  /** FAIL and ERROR findings an exception covers (accepted risk); present when there are any. */
+  readonly excepted?: number;
 }
 
 /**
@@ -69,13 +73,15 @@ export function evaluate(inventories: readonly AccountInventory[], options: Eval
   return findings;
 }
 
-/** How many findings of each status. */
-export function summarize(findings: readonly { readonly status: StatusValue }[]): FindingSummary {
+/** How many findings of each status; excepted FAIL and ERROR findings are counted apart, as EXCEPTED. */
+export function summarize(findings: readonly { readonly status: StatusValue; readonly exception?: unknown }[]): FindingSummary {
   const summary = { pass: 0, fail: 0, error: 0 };
+  let excepted = 0;
   for (const finding of findings) {
     if (finding.status === 'PASS') summary.pass += 1;
+    else if (finding.exception) excepted += 1;
     else if (finding.status === 'FAIL') summary.fail += 1;
     else summary.error += 1;
   }
-  return summary;
+  return excepted > 0 ? { ...summary, excepted } : summary;
 }

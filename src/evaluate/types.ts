@@ -34,4 +34,16 @@ export interface Finding {
   readonly fix?: string;
   /** Things worth knowing that do not fail the check (e.g. a KMS key policy that could not be read). */
   readonly warnings?: string[];
+  /** Accepted risk (src/exceptions): set on a FAIL or ERROR finding an exceptions entry in force covers; the status stays. */
+  readonly exception?: FindingException;
+}
+
+/** What an excepted finding carries: who accepted the risk, why, and until when. */
+export interface FindingException {
+  readonly reason: string;
+  readonly approvedBy: string;
+  /** YYYY-MM-DD, the last day it applies. */
+  readonly expires: string;
+  /** siem: the account is monitored by a SIEM, the benchmark's alternative to the CloudWatch chain. */
+  readonly kind?: 'siem';
 }

@@ -15,6 +15,8 @@ import { remediationStep } from '../remediate/step';
 import type { ScanReport } from '../report/types';
 import type { ScanOptions, ScanResult } from '../scan';
 import type { RecordRun } from './runs';
+import type { ExceptionRules } from '../exceptions';
+import { readExceptions } from './exceptions-source';
 
 /** The whole report is returned when its JSON is at most this large; the summary alone otherwise. */
 export const MAX_RETURNED_REPORT_BYTES = 64 * 1024;
@@ -65,7 +67,8 @@ export function scanDeadlines(
 export function buildScanOptions(
   settings: LambdaSettings,
   payload: ScanPayload,
-  extra: Pick<ScanOptions, 'clients'> & Partial<Pick<ScanOptions, 'deadline' | 'signal' | 'onProgress' | 'notify' | 'remediate'>>,
+  extra: Pick<ScanOptions, 'clients'> &
+    Partial<Pick<ScanOptions, 'deadline' | 'signal' | 'onProgress' | 'notify' | 'remediate' | 'exceptions' | 'now'>>,
 ): ScanOptions {
   const regions = payload.regions ?? settings.regions;
   const checks = payload.checks ?? settings.checks;
@@ -146,6 +149,18 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
     timer?.unref();
 
     const clients = deps.clients?.() ?? new AwsClients(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {});
+    let exceptions: ExceptionRules | undefined;
+    if (settings.exceptions) {
+      try {
+        exceptions = await readExceptions(clients, settings.exceptions, { region: settings.homeRegion, now: new Date(now()), signal: abort.signal });
+      } catch (error) {
+        if (timer) clearTimeout(timer);
+        clients.destroy();
+        logger.error('bad exceptions file: nothing scanned', error as Error);
+        logger.resetKeys();
+        throw error;
+      }
+    }
     const notify = payload.notify === false ? undefined : { ...settings.notify, onNote: (note: string) => logger.warn(note) };
     // REMEDIATE=plan|apply: runs on the evaluated scan before it is published; the re-scan publishes nothing.
     const remediate = settings.remediation
@@ -164,6 +179,7 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
       ...(deadlines ? { deadline: deadlines.deadline } : {}),
       ...(notify ? { notify } : {}),
       ...(remediate ? { remediate } : {}),
+      ...(exceptions ? { exceptions, now: () => new Date(now()) } : {}),
       onProgress: (progress) => logger.debug('progress', { progress }),
     });
 

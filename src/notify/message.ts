@@ -43,17 +43,21 @@ export interface MessageOptions {
 
 const STATUS_RANK: Record<StatusValue, number> = { PASS: 0, FAIL: 1, ERROR: 2 };
 
-/** ERROR outranks FAIL: a check that could not be evaluated may hide anything. */
+/** ERROR outranks FAIL: a check that could not be evaluated may hide anything. Excepted findings (accepted risk) do not count. */
 export function worstStatus(report: ScanReport): StatusValue {
-  let worst: StatusValue = report.accounts.some((a) => a.status === 'ERROR') ? 'ERROR' : 'PASS';
-  for (const finding of report.findings) if (STATUS_RANK[finding.status] > STATUS_RANK[worst]) worst = finding.status;
+  const counted = report.findings.filter((f) => !f.exception);
+  const accountErrors = report.accounts.some((a) => a.status === 'ERROR' && counted.some((f) => f.accountId === a.accountId));
+  const unscannedWithoutFindings = report.accounts.some((a) => a.status === 'ERROR' && !report.findings.some((f) => f.accountId === a.accountId));
+  let worst: StatusValue = accountErrors || unscannedWithoutFindings ? 'ERROR' : 'PASS';
+  for (const finding of counted) if (STATUS_RANK[finding.status] > STATUS_RANK[worst]) worst = finding.status;
   return worst;
 }
 
 /** "trailwatch: 3 FAIL, 0 ERROR in 12 accounts (cis-aws-v4.0.0)", within SNS's limit and free of control characters. */
 export function subjectFor(report: ScanReport, note?: string): string {
   const n = report.accounts.length;
-  const base = `trailwatch: ${report.summary.fail} FAIL, ${report.summary.error} ERROR in ${n} account${n === 1 ? '' : 's'} (${report.benchmark})`;
+  const excepted = report.summary.excepted ? `, ${report.summary.excepted} EXCEPTED` : '';
+  const base = `trailwatch: ${report.summary.fail} FAIL, ${report.summary.error} ERROR${excepted} in ${n} account${n === 1 ? '' : 's'} (${report.benchmark})`;
   const withNote = note ? `${base}: ${note}` : base;
   return cleanSubject(withNote.length <= SNS_MAX_SUBJECT_CHARS ? withNote : base);
 }

@@ -6,7 +6,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients';
 import { AccountCredentials } from '../discover/credentials';
-import type { Finding } from '../evaluate/types';
+import { summarize } from '../evaluate/evaluate';
 import type { ReportRemediation, ScanReport } from '../report/types';
 import type { ScanResult } from '../scan';
 import { renderRemediationSection } from './render';
@@ -32,14 +32,6 @@ export interface RemediationStepDeps {
   /** Scans these accounts again, publishing nothing. */
   readonly rescan: (accounts: string[]) => Promise<ScanOutcome>;
   readonly signal?: AbortSignal;
-}
-
-function summarize(findings: readonly Finding[]): ScanReport['summary'] {
-  return {
-    pass: findings.filter((f) => f.status === 'PASS').length,
-    fail: findings.filter((f) => f.status === 'FAIL').length,
-    error: findings.filter((f) => f.status === 'ERROR').length,
-  };
 }
 
 /** The scan with the findings and account results of the accounts the re-scan did read replaced by the re-scan's. */

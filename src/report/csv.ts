@@ -4,7 +4,10 @@ import type { Finding } from '../evaluate/types';
 import { sortFindings } from './controls';
 import type { ScanReport } from './types';
 
-/** The columns, in order; regions are space-separated, warnings joined by " | ". */
+/**
+ * The columns, in order; regions are space-separated, warnings joined by " | ". An excepted
+ * finding keeps its status; its exception fills the last four columns.
+ */
 export const CSV_COLUMNS = [
   'accountId',
   'check',
@@ -22,6 +25,10 @@ export const CSV_COLUMNS = [
   'topic',
   'organizationTrailOwner',
   'warnings',
+  'exceptionReason',
+  'exceptionApprovedBy',
+  'exceptionExpires',
+  'exceptionKind',
 ] as const;
 
 type CsvRow = Record<(typeof CSV_COLUMNS)[number], string>;
@@ -45,6 +52,10 @@ function csvRow(finding: Finding): CsvRow {
     topic: evidence.topic ?? '',
     organizationTrailOwner: evidence.organizationTrailOwner ?? '',
     warnings: (finding.warnings ?? []).join(' | '),
+    exceptionReason: finding.exception?.reason ?? '',
+    exceptionApprovedBy: finding.exception?.approvedBy ?? '',
+    exceptionExpires: finding.exception?.expires ?? '',
+    exceptionKind: finding.exception?.kind ?? '',
   };
 }
 

@@ -11,6 +11,7 @@ import type { Finding, StatusValue } from '../evaluate/types';
 import type { FindingChange, ReportDiff } from './diff';
 import { fixLines, fixNumbers, groupFixes, reasonWithoutFix } from './fixes';
 import { scopeLines } from './scope';
+import { exceptionInWords, exceptionsOutcomeLines } from './exceptions';
 import type { ScanReport } from './types';
 
 export const EmailLevel = { VERBOSE: 'verbose', INFO: 'info', ERROR: 'error' } as const;
@@ -104,7 +105,8 @@ function joinBlocks(blocks: Block[]): string {
 }
 
 function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
-  const failing = report.findings.filter((f) => f.status !== 'PASS');
+  const failing = report.findings.filter((f) => f.status !== 'PASS' && !f.exception);
+  const excepted = report.findings.filter((f) => f.exception);
   const blocks: Block[] = [{ lines: headingLines(report), findings: 0, keep: true }];
   if (options.diff) blocks.push(...changeBlocks(options.diff, report, options.previousFinishedAt, fixNumbers(groupFixes(report.findings))));
   if (options.level !== EmailLevel.ERROR) blocks.push({ lines: summaryByCheck(report), findings: 0, keep: true });
@@ -123,6 +125,15 @@ function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
       blocks.push({ lines: [checkHeading(check, findings, options.titles, 'failing')], findings: 0 });
       for (const finding of findings) blocks.push({ lines: findingLines(finding, report, numbers), findings: 1 });
     }
+  }
+  if (excepted.length > 0) {
+    blocks.push({ lines: ['EXCEPTED (ACCEPTED RISK)'], findings: 0 });
+    for (const finding of sortedByControl(excepted)) {
+      blocks.push({ lines: exceptedLines(finding, report), findings: 1 });
+    }
+  }
+  if (report.exceptions && (report.exceptions.expired.length > 0 || report.exceptions.stale.length > 0)) {
+    blocks.push({ lines: ['EXCEPTIONS', ...exceptionsOutcomeLines(report.exceptions).slice(1).map((line) => `  ${line}`)], findings: 0 });
   }
   // REMEDIATE=plan|apply: what would change, or what did (written by src/remediate).
   if (report.remediation) blocks.push({ lines: report.remediation.text.split('\n'), findings: 0 });
@@ -152,9 +163,26 @@ function headingLines(report: ScanReport): string[] {
   return [
     `trailwatch: ${report.benchmark} monitoring controls in ${plural(report.accounts.length, 'account')} (${scanned} scanned)`,
     `Scan ${report.startedAt} to ${report.finishedAt}`,
-    `Result: ${fail} FAIL, ${error} ERROR, ${pass} PASS`,
+    `Result: ${fail} FAIL, ${error} ERROR, ${pass} PASS${hasExceptions(report) ? `, ${report.summary.excepted ?? 0} EXCEPTED` : ''}`,
     ...scopeLines(report),
   ];
+}
+
+function hasExceptions(report: ScanReport): boolean {
+  return report.exceptions !== undefined || (report.summary.excepted ?? 0) > 0;
+}
+
+function exceptedLines(finding: Finding, report: ScanReport): string[] {
+  const exception = finding.exception as NonNullable<Finding['exception']>;
+  const link = finding.brokenLink ? `, broken link: ${finding.brokenLink}` : '';
+  return [
+    `  EXCEPTED  ${accountLabel(finding.accountId, report)}  ${finding.control} ${finding.check}  (${finding.status}${link})`,
+    `         ${exceptionInWords(exception)}`,
+  ];
+}
+
+function sortedByControl(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => compareControls(a.control, b.control) || a.accountId.localeCompare(b.accountId));
 }
 
 function changeBlocks(diff: ReportDiff, report: ScanReport, previousFinishedAt: string | undefined, numbers: ReadonlyMap<string, number>): Block[] {
@@ -186,21 +214,23 @@ function changeBlocks(diff: ReportDiff, report: ScanReport, previousFinishedAt: 
 }
 
 function summaryByCheck(report: ScanReport): string[] {
+  const withExcepted = hasExceptions(report);
   const rows = [...groupByCheck(report.findings)].map(([check, findings]) => ({
     control: findings[0]?.control ?? '',
     name: check,
     pass: count(findings, 'PASS'),
     fail: count(findings, 'FAIL'),
     error: count(findings, 'ERROR'),
+    excepted: findings.filter((f) => f.exception).length,
   }));
   const controlWidth = Math.max(7, ...rows.map((r) => r.control.length));
   const nameWidth = Math.max(5, ...rows.map((r) => r.name.length));
-  const line = (c: string, n: string, p: string, f: string, e: string): string =>
-    `  ${c.padEnd(controlWidth)}  ${n.padEnd(nameWidth)}  ${p.padStart(5)}  ${f.padStart(5)}  ${e.padStart(5)}`.trimEnd();
+  const line = (c: string, n: string, p: string, f: string, e: string, x: string): string =>
+    `  ${c.padEnd(controlWidth)}  ${n.padEnd(nameWidth)}  ${p.padStart(5)}  ${f.padStart(5)}  ${e.padStart(5)}${withExcepted ? `  ${x.padStart(8)}` : ''}`.trimEnd();
   return [
     'SUMMARY BY CHECK',
-    line('Control', 'Check', 'PASS', 'FAIL', 'ERROR'),
-    ...rows.map((r) => line(r.control, r.name, String(r.pass), String(r.fail), String(r.error))),
+    line('Control', 'Check', 'PASS', 'FAIL', 'ERROR', 'EXCEPTED'),
+    ...rows.map((r) => line(r.control, r.name, String(r.pass), String(r.fail), String(r.error), String(r.excepted))),
   ];
 }
 
@@ -256,8 +286,9 @@ function compareControls(a: string, b: string): number {
   return a.localeCompare(b);
 }
 
+/** Findings of a status that no exception covers. */
 function count(findings: readonly Finding[], status: StatusValue): number {
-  return findings.filter((f) => f.status === status).length;
+  return findings.filter((f) => f.status === status && !f.exception).length;
 }
 
 function plural(n: number, noun: string): string {

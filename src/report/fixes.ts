@@ -29,7 +29,8 @@ export function reasonWithoutFix(finding: Pick<Finding, 'reason' | 'fix'>): stri
 export function groupFixes(findings: readonly Finding[]): FixGroup[] {
   const byFix = new Map<string, Finding[]>();
   for (const finding of sortFindings(findings)) {
-    if (finding.status === 'PASS' || finding.fix === undefined) continue;
+    // An excepted finding is accepted risk: nothing to repair.
+    if (finding.status === 'PASS' || finding.fix === undefined || finding.exception) continue;
     byFix.set(finding.fix, [...(byFix.get(finding.fix) ?? []), finding]);
   }
   const groups = [...byFix].map(([fix, repaired]): FixGroup => ({

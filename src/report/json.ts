@@ -1,7 +1,7 @@
 /**
  * The scan report as JSON (DESIGN.md "Scan report"): the contract's keys first, in the
- * contract's order, then the optional extras (fix, warnings, account names, stats) when
- * present. Key order never depends on how the report object was built.
+ * contract's order, then the optional extras (fix, warnings, exception, account names, stats,
+ * remediation, exceptions) when present; `summary.excepted` when exceptions were applied. Key order never depends on how the report object was built.
  */
 import type { Finding, FindingEvidence } from '../evaluate/types';
 import type { AccountResult, ScanReport } from './types';
@@ -35,6 +35,7 @@ function findingJson(finding: Finding): Record<string, unknown> {
     reason: finding.reason,
     evidence: evidenceJson(finding.evidence),
     ...pick(finding, ['fix', 'warnings']),
+    ...(finding.exception ? { exception: pick(finding.exception, ['reason', 'approvedBy', 'expires', 'kind']) } : {}),
   };
 }
 
@@ -46,13 +47,19 @@ export function reportJson(report: ScanReport): Record<string, unknown> {
     finishedAt: report.finishedAt,
     accounts: report.accounts.map(accountJson),
     findings: report.findings.map(findingJson),
-    summary: { pass: report.summary.pass, fail: report.summary.fail, error: report.summary.error },
+    summary: {
+      pass: report.summary.pass,
+      fail: report.summary.fail,
+      error: report.summary.error,
+      ...(report.exceptions || report.summary.excepted ? { excepted: report.summary.excepted ?? 0 } : {}),
+    },
     ...(report.stats
       ? { stats: pick(report.stats, ['apiCalls', 'apiCallsPerAccount', 'notes']) }
       : {}),
     ...(report.remediation
       ? { remediation: pick(report.remediation, ['mode', 'planned', 'applied', 'failed', 'notAttempted', 'manual', 'findingChanges', 'text']) }
       : {}),
+    ...(report.exceptions ? { exceptions: pick(report.exceptions, ['source', 'applied', 'expired', 'stale']) } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Finding, StatusValue } from '../evaluate/types';
 import { benchmarkInWords, catalogueTitle, type ControlTitleLookup, groupByCheck, linkInWords } from './controls';
 import { fixLines, fixNumbers, groupFixes, reasonWithoutFix } from './fixes';
 import { regionsNotScanned, scopeLines } from './scope';
+import { exceptionInWords, exceptionsOutcomeLines } from './exceptions';
 import type { AccountResult, ScanReport } from './types';
 
 export interface TableOptions {
@@ -19,7 +20,7 @@ export interface TableOptions {
   readonly passAccountsShown?: number;
 }
 
-const ANSI = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;
+const ANSI = { red: 31, green: 32, yellow: 33, cyan: 36, bold: 1, dim: 2 } as const;
 type Style = keyof typeof ANSI;
 
 const STATUS_STYLE: Record<StatusValue, Style> = { PASS: 'green', FAIL: 'red', ERROR: 'yellow' };
@@ -55,16 +56,23 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
   for (const group of groupByCheck(report.findings)) {
     const title = (options.titleOf ?? catalogueTitle)(group.check, report.benchmark);
     const counts = countStatuses(group.findings);
+    const excepted = group.findings.filter((f) => f.exception);
     lines.push(
       `${paint('bold', `${group.control} ${title ?? group.check}`)}${title ? paint('dim', ` [${group.check}]`) : ''}  ` +
-        `${counts.PASS} pass, ${counts.FAIL} fail, ${counts.ERROR} error`,
+        `${counts.PASS} pass, ${counts.FAIL} fail, ${counts.ERROR} error${excepted.length > 0 ? `, ${excepted.length} excepted` : ''}`,
     );
-    for (const finding of group.findings.filter((f) => f.status !== 'PASS')) {
+    for (const finding of group.findings.filter((f) => f.status !== 'PASS' && !f.exception)) {
       const link = finding.brokenLink ? `${linkInWords(finding.brokenLink)}: ` : '';
       const number = finding.fix === undefined ? undefined : fixNumber.get(finding.fix);
       const reason = number === undefined ? finding.reason : `${reasonWithoutFix(finding)} (fix ${number})`;
       lines.push(`${INDENT}${status(finding.status)}  ${who(finding.accountId)}  ${link}${reason}`);
       lines.push(...details(finding, options.color, number !== undefined).map((line) => detailIndent + line));
+    }
+    for (const finding of excepted) {
+      const link = finding.brokenLink ? ` (${linkInWords(finding.brokenLink)})` : '';
+      const exception = finding.exception as NonNullable<Finding['exception']>;
+      lines.push(`${INDENT}${paint('cyan', 'EXCEPTED')}  ${who(finding.accountId)}  ${finding.status}${link}, ${exceptionInWords(exception)}`);
+      lines.push(`${detailIndent}${paint('dim', finding.reason)}`);
     }
     const passing = group.findings.filter((f) => f.status === 'PASS');
     if (passing.length > 0) {
@@ -83,6 +91,11 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
     for (const account of unscanned) lines.push(`${INDENT}${accountLine(account, who(account.accountId))}`);
     lines.push('');
   }
+  if (report.exceptions) {
+    lines.push(paint('bold', 'Exceptions'));
+    for (const line of exceptionsOutcomeLines(report.exceptions)) lines.push(`${INDENT}${line}`);
+    lines.push('');
+  }
   const notes = report.stats?.notes ?? [];
   if (notes.length > 0) {
     lines.push(paint('bold', 'Notes'));
@@ -91,9 +104,11 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
   }
 
   const { pass, fail, error } = report.summary;
+  const excepted = report.summary.excepted ?? 0;
+  const exceptedText = report.exceptions || excepted > 0 ? `, ${paint(excepted > 0 ? 'cyan' : 'dim', `${excepted} excepted`)}` : '';
   lines.push(
     `Summary: ${paint(pass > 0 ? 'green' : 'dim', `${pass} pass`)}, ${paint(fail > 0 ? 'red' : 'dim', `${fail} fail`)}, ` +
-      `${paint(error > 0 ? 'yellow' : 'dim', `${error} error`)} ` +
+      `${paint(error > 0 ? 'yellow' : 'dim', `${error} error`)}${exceptedText} ` +
       `(${countOf(report.findings.length, 'finding')}, ${countOf(report.accounts.length, 'account')})` +
       smallerScope(report),
   );
@@ -118,9 +133,10 @@ function details(finding: Finding, color: boolean, fixListed: boolean): string[]
   return out;
 }
 
+/** Counts by status; excepted findings are counted apart, not here. */
 function countStatuses(findings: readonly Finding[]): Record<StatusValue, number> {
   const counts: Record<StatusValue, number> = { PASS: 0, FAIL: 0, ERROR: 0 };
-  for (const finding of findings) counts[finding.status] += 1;
+  for (const finding of findings) if (!finding.exception) counts[finding.status] += 1;
   return counts;
 }
 

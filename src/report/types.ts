@@ -1,5 +1,6 @@
 import type { BenchmarkId } from '../controls/types';
 import type { Finding } from '../evaluate/types';
+import type { ExceptionsOutcome } from '../exceptions/types';
 
 /** SCANNED and ERROR as DESIGN.md; SKIPPED for accounts outside the scan's scope that are still worth listing (suspended). */
 export type AccountStatus = 'SCANNED' | 'ERROR' | 'SKIPPED';
@@ -18,8 +19,11 @@ export interface AccountResult {
 
 export interface ReportSummary {
   readonly pass: number;
+  /** FAIL and ERROR findings no exception covers: only these make the CLI exit 1. */
   readonly fail: number;
   readonly error: number;
+  /** FAIL and ERROR findings an exception covers (accepted risk), counted apart. */
+  readonly excepted?: number;
 }
 
 /** What remediation did after the scan (the Lambda with REMEDIATE=plan|apply). */
@@ -56,4 +60,6 @@ export interface ScanReport {
   };
   /** Set when remediation ran after the scan; the findings are then those after it. */
   readonly remediation?: ReportRemediation;
+  /** Set when an exceptions file was applied: how many findings it excepted, which entries expired or matched nothing. */
+  readonly exceptions?: ExceptionsOutcome;
 }

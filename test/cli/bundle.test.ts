@@ -49,6 +49,21 @@ describe('the built trailwatch CLI', () => {
     expect(stdout.split('\n').filter((line) => /^\d+\.\d+ +[a-z0-9_]+ {2}\(level \d\)$/.test(line))).toHaveLength(14);
   });
 
+  it('prints no AWS SDK Node.js notice; --verbose says it once, in one line, on a Node.js older than 22', async () => {
+    // Act: a scan that fails fast (nothing listens on port 9), after the SDK's clients were made.
+    const args = ['bin/trailwatch.js', 'scan', '--endpoint-url', 'http://127.0.0.1:9', '--accounts', '123456789012', '--regions', 'us-east-1'];
+    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _switch, ...inherited } = process.env;
+    const env = { ...inherited, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
+    const quiet = await run(process.execPath, args, { cwd: ROOT, env }).catch((error: { stderr: string }) => error);
+    const verbose = await run(process.execPath, [...args, '--verbose'], { cwd: ROOT, env }).catch((error: { stderr: string }) => error);
+    // Assess
+    expect(quiet.stderr).not.toContain('NodeVersionSupportWarning');
+    expect(quiet.stderr).toContain('GetCallerIdentity');
+    expect(verbose.stderr).not.toContain('NodeVersionSupportWarning');
+    const notices = verbose.stderr.split('\n').filter((line) => line.includes('AWS SDK releases after'));
+    expect(notices).toHaveLength(Number(process.versions.node.split('.')[0]) < 22 ? 1 : 0);
+  });
+
   it('runs through bin/trailwatch.js and passes on the exit code', async () => {
     // Act
     const ok = await node(['bin/trailwatch.js', 'controls', '--benchmark', 'v1.2.0', '--format', 'json']);

@@ -60,6 +60,7 @@ describe('serverless.yml', () => {
       'organizations:ListAccountsForParent',
       'organizations:ListChildren',
       'organizations:ListParents',
+      'organizations:ListRoots',
     ]);
   });
 

@@ -14,7 +14,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CreateStackInstancesCommand, CreateStackSetCommand } from '@aws-sdk/client-cloudformation';
 import { DisableRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { CreateOrganizationalUnitCommand, DescribeOrganizationCommand, ListRootsCommand, MoveAccountCommand } from '@aws-sdk/client-organizations';
+import { CreateOrganizationalUnitCommand, DescribeOrganizationCommand, ListParentsCommand, ListRootsCommand, MoveAccountCommand } from '@aws-sdk/client-organizations';
 import { ListSubscriptionsByTopicCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { AwsClients, type AttemptHook } from '../../src/aws/clients';
@@ -63,7 +63,8 @@ async function deploy(clients: AwsClients): Promise<Deployed> {
   const members = demo.accounts.filter((a) => a.scanned && a.accountId !== demo.managementAccountId).map((a) => a.accountId);
   const reached = members.slice(0, 3);
   for (const accountId of reached) {
-    await organizations.send(new MoveAccountCommand({ AccountId: accountId, SourceParentId: rootId, DestinationParentId: OrganizationalUnit?.Id }));
+    const { Parents } = await organizations.send(new ListParentsCommand({ ChildId: accountId }));
+    await organizations.send(new MoveAccountCommand({ AccountId: accountId, SourceParentId: Parents?.[0]?.Id, DestinationParentId: OrganizationalUnit?.Id }));
   }
   const { Organization } = await organizations.send(new DescribeOrganizationCommand({}));
   const cloudFormation = clients.cloudFormation(deployer, REGION);

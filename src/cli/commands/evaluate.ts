@@ -6,6 +6,8 @@ import { controlsFor, parseCheckSlugs } from '../../controls';
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
 import { UsageError } from '../../errors';
 import { evaluate, summarize } from '../../evaluate';
+import { exceptReport, type ExceptionRules } from '../../exceptions';
+import { exceptionsOption } from '../exceptions';
 import type { ScanReport } from '../../report/types';
 import { benchmarkOption, parsedBy, required } from '../options';
 import { exitCodeOf, writeReport, type ReportFormat } from '../report-output';
@@ -19,6 +21,7 @@ interface EvaluateCommandOptions {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly color?: boolean;
+  readonly exceptions?: ExceptionRules;
 }
 
 export const registerEvaluate: RegisterCommand = (program, cli) => {
@@ -27,7 +30,8 @@ export const registerEvaluate: RegisterCommand = (program, cli) => {
     .description('evaluate a saved inventory (scan --save-inventory) again, offline: another benchmark, other checks')
     .addOption(required(new Option('-i, --inventory <file>', 'required: the inventory file')))
     .addOption(benchmarkOption())
-    .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated').argParser(parsedBy(parseCheckSlugs)));
+    .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated').argParser(parsedBy(parseCheckSlugs)))
+    .addOption(exceptionsOption());
   addReportOptions(command).action((options: EvaluateCommandOptions) => cli.setExitCode(evaluateInventoryFile(options, cli.io)));
 };
 
@@ -44,7 +48,7 @@ export function evaluateInventoryFile(options: EvaluateCommandOptions, io: CliIo
   // The report describes the accounts as they were when read, not when re-evaluated.
   const collected = inventories.map((inventory) => inventory.collectedAt).sort();
   const now = new Date().toISOString();
-  const report: ScanReport = {
+  const evaluated: ScanReport = {
     benchmark: options.benchmark,
     startedAt: collected[0] ?? now,
     finishedAt: collected[collected.length - 1] ?? now,
@@ -57,6 +61,12 @@ export function evaluateInventoryFile(options: EvaluateCommandOptions, io: CliIo
     findings,
     summary: summarize(findings),
   };
+  const report = options.exceptions
+    ? exceptReport(evaluated, options.exceptions, {
+        now: new Date(),
+        ...(organization?.accountParents ? { accountParents: organization.accountParents } : {}),
+      })
+    : evaluated;
   writeReport(report, options, io, undefined, organization?.managementAccountId);
   return exitCodeOf(report);
 }

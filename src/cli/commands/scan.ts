@@ -9,6 +9,8 @@ import { controlsFor, parseCheckSlugs } from '../../controls';
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
 import { UsageError } from '../../errors';
 import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../scan';
+import type { ExceptionRules } from '../../exceptions';
+import { exceptionsOption } from '../exceptions';
 import { benchmarkOption, formatOption, parsedBy } from '../options';
 import { type CliIo, type RegisterCommand } from '../types';
 import { writeReport, writeFileWhole, exitCodeOf, type ReportFormat, REPORT_FORMATS } from '../report-output';
@@ -125,6 +127,7 @@ export interface ScanCommandOptions {
   readonly output?: string;
   readonly saveInventory?: string;
   readonly color?: boolean;
+  readonly exceptions?: ExceptionRules;
 }
 
 /** Adds the report options (format, output, inventory) shared by scan, demo and evaluate. */
@@ -154,7 +157,8 @@ export function addScopeOptions(command: Command, roleNameHelp = 'the role assum
     .addOption(new Option('--endpoint-url <url>', 'send every AWS call here (an emulator such as moto); AWS_ENDPOINT_URL works too'))
     .addOption(new Option('--profile <name>', 'the AWS profile of the scanner\'s own credentials').argParser(parsedBy(parseProfile)))
     .addOption(new Option('--home-region <region>', 'the region for account-wide calls (STS, Organizations, CloudTrail ListTrails)').default(process.env.AWS_REGION ?? 'us-east-1').argParser(parsedBy((v) => parseRegions(v)[0] as string)))
-    .addOption(new Option('--concurrency <n>', 'accounts scanned at once').default(DEFAULT_CONCURRENCY).argParser(parsedBy(parsePositiveInteger)));
+    .addOption(new Option('--concurrency <n>', 'accounts scanned at once').default(DEFAULT_CONCURRENCY).argParser(parsedBy(parsePositiveInteger)))
+    .addOption(new Option('--verbose', 'also say on stderr what is worth knowing about this machine (e.g. the Node.js version the AWS SDK will need)'));
 }
 
 export const registerScan: RegisterCommand = (program, cli) => {
@@ -162,7 +166,8 @@ export const registerScan: RegisterCommand = (program, cli) => {
     program.command('scan').description('scan the organization: every account and enabled region, every check of the benchmark'),
   )
     .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (a number and a unit: 90s, 10m, 1h) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
-    .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)));
+    .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)))
+    .addOption(exceptionsOption());
   addReportOptions(command).action(async (options: ScanCommandOptions) => {
     cli.setExitCode(await scanFromTerminal(options, cli.io));
   });
@@ -194,6 +199,9 @@ export async function scanFromTerminal(
       homeRegion: options.homeRegion,
       clients,
       onProgress: progress,
+      ...(options.exceptions ? { exceptions: options.exceptions } : {}),
+      // A saved inventory keeps each account's OU, so evaluate --exceptions can match OUs offline.
+      ...(options.saveInventory ? { organizationalUnits: true } : {}),
     };
     result = await runScan(scanOptions);
   } finally {
