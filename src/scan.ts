@@ -19,7 +19,7 @@ import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
 import { readAccount } from './collect';
 import { AccountCredentials, DISCOVERY_SESSION, listAccounts, refuseUnknownRegions } from './discover';
-import { evaluate, regionsEnabledNowhere, RegionsEnabledNowhereError, summarize } from './evaluate';
+import { evaluateWithinDeadline, regionsEnabledNowhere, RegionsEnabledNowhereError, summarize } from './evaluate';
 
 export interface ScanProgress {
   readonly kind: 'discovered' | 'account-started' | 'account-finished' | 'account-skipped';
@@ -45,6 +45,11 @@ export interface ScanOptions {
   readonly concurrency: number;
   /** Epoch milliseconds after which no new account is started and unfinished ones are given up. */
   readonly deadline?: number;
+  /**
+   * Epoch milliseconds by which evaluation stops (findings not judged by then are ERROR with the
+   * reason). Default: the deadline, or EVALUATION_GRACE_MS after collection ends when that is later.
+   */
+  readonly evaluationDeadline?: number;
   readonly signal?: AbortSignal;
   /** The region for account-wide calls (STS, Organizations). */
   readonly homeRegion: string;
@@ -53,7 +58,10 @@ export interface ScanOptions {
   readonly onProgress?: (progress: ScanProgress) => void;
   /** Accepted risk (src/exceptions), applied to the findings after evaluation, before any report. */
   readonly exceptions?: ExceptionRules;
-  /** Read each account's root and OUs (for exceptions naming OUs, or an inventory saved for later). Implied by such exceptions. */
+  /**
+   * Read each account's root and OUs (for exceptions naming OUs, an inventory saved for later, and
+   * the HTML page's grouping: each account's `ou`). Implied by such exceptions.
+   */
   readonly organizationalUnits?: boolean;
   /** The clock exceptions expire by; the system's when absent. */
   readonly now?: () => Date;
@@ -82,6 +90,7 @@ export interface ScanResult {
 export interface AccountToScan {
   readonly accountId: string;
   readonly name?: string;
+  readonly ou?: AccountResult['ou'];
 }
 
 /** What discovery found: the accounts in scope, those listed but not scanned, the organization. */
@@ -112,8 +121,11 @@ export interface ScanSteps {
       checks?: readonly CheckSlug[];
       organization?: OrganizationContext;
       failedAccounts: { accountId: string; error: string }[];
+      /** Stop judging then (or on abort): the rest ERROR with the reason. */
+      deadline?: number;
+      signal?: AbortSignal;
     },
-  ): Finding[];
+  ): Finding[] | Promise<Finding[]>;
 }
 
 /** An account that could not be finished before the deadline. */
@@ -126,6 +138,8 @@ export type AccountOutcome<T> =
 
 export const DEADLINE_SKIPPED = 'not scanned: deadline reached';
 export const DEADLINE_UNFINISHED = 'not scanned: deadline reached before the account was finished';
+/** A collection that ran up to the deadline still gets this long to judge what it read. */
+export const EVALUATION_GRACE_MS = 5000;
 
 /**
  * Runs `collectOne` for every account, `concurrency` at a time. At the deadline (or on abort) it
@@ -236,6 +250,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
   const counter = options.clients.callCounter;
   for (const outcome of outcomes) {
     const name = byId.get(outcome.accountId)?.name;
+    const ou = byId.get(outcome.accountId)?.ou;
     const apiCalls = counter.totalFor(outcome.accountId);
     if (outcome.kind === 'collected') {
       collected.push(outcome.value);
@@ -247,10 +262,11 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
         regions: outcome.value.regions,
         ...(notEnabled.length ? { regionsNotEnabled: notEnabled, notes: [`asked for but not enabled, not scanned: ${notEnabled.join(', ')}`] } : {}),
         apiCalls,
+        ...(ou ? { ou } : {}),
       });
     } else {
       failedAccounts.push({ accountId: outcome.accountId, error: outcome.error });
-      accounts.push({ accountId: outcome.accountId, ...(name ? { name } : {}), status: 'ERROR', error: outcome.error, apiCalls });
+      accounts.push({ accountId: outcome.accountId, ...(name ? { name } : {}), status: 'ERROR', error: outcome.error, apiCalls, ...(ou ? { ou } : {}) });
     }
   }
 
@@ -260,11 +276,14 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
 
   const inventories = await addTopicsOwnedElsewhere(collected, options, steps);
 
-  const findings = steps.evaluate(inventories, {
+  const evaluationDeadline = options.evaluationDeadline ?? (options.deadline === undefined ? undefined : Math.max(options.deadline, Date.now() + EVALUATION_GRACE_MS));
+  const findings = await steps.evaluate(inventories, {
     benchmark: options.benchmark,
     checks: options.checks,
     organization: discovery.organization,
     failedAccounts,
+    ...(evaluationDeadline !== undefined ? { deadline: evaluationDeadline } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 
   const apiCallsPerAccount = Object.fromEntries(counter.accounts().map((id) => [id, counter.totalFor(id)]));
@@ -352,8 +371,14 @@ export function awsScanSteps(): ScanSteps {
         region: options.homeRegion,
       });
       return {
-        accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}) })),
-        skipped: found.notScanned.map((n) => ({ accountId: n.accountId, ...(n.name ? { name: n.name } : {}), status: 'SKIPPED', error: n.reason })),
+        accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}), ...(a.ou ? { ou: a.ou } : {}) })),
+        skipped: found.notScanned.map((n) => ({
+          accountId: n.accountId,
+          ...(n.name ? { name: n.name } : {}),
+          status: 'SKIPPED',
+          error: n.reason,
+          ...(n.ou ? { ou: n.ou } : {}),
+        })),
         organization: found.organization,
         callerAccountId: found.callerAccountId,
         notes: found.notes,
@@ -378,11 +403,13 @@ export function awsScanSteps(): ScanSteps {
       return readTopics(options.clients, session, topics, signal);
     },
     evaluate: (inventories, context) =>
-      evaluate(inventories, {
+      evaluateWithinDeadline(inventories, {
         benchmark: context.benchmark,
         checks: context.checks ? [...context.checks] : undefined,
         organization: context.organization,
         failedAccounts: context.failedAccounts,
+        deadline: context.deadline,
+        signal: context.signal,
       }),
   };
 }

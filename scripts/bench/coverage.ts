@@ -6,7 +6,9 @@
  */
 import { controlsFor, type BenchmarkId } from '../../src/controls';
 import { EVENT_NAMES, patternMissing, REFORMATTED_PATTERNS_V4 } from '../../src/demo/patterns';
-import { covers, parsePattern, type Pattern } from '../../src/pattern';
+import { COVERAGE_STEPS, covers, decideCoverage, parsePattern, Work, WorkLimitExceeded, type Pattern } from '../../src/pattern';
+import { forgetCoverageCaches } from '../../src/pattern/coverage';
+import { hostileFilters } from './hostile-patterns';
 
 /** The text between a JSON pattern's outer braces. */
 function inner(pattern: string): string {
@@ -108,4 +110,49 @@ export function timeCoverageDecisions(benchmark: BenchmarkId, filterCount = 100)
     unparsable,
     elapsedMs,
   };
+}
+
+export interface WorstDecision {
+  /** Decisions timed: every hostile filter against every accepted reference of every check. */
+  readonly decisions: number;
+  readonly cpuMs: number;
+  readonly steps: number;
+  readonly limit: number;
+  readonly what: string;
+  readonly verdict: string;
+}
+
+/**
+ * The most CPU one coverage decision takes: each hostile filter (scripts/bench/hostile-patterns)
+ * against each check's accepted references, every decision from scratch (what earlier ones
+ * cached forgotten), timed in CPU of this process (what the budget is meant to bound).
+ */
+export function timeWorstCoverageDecision(benchmark: BenchmarkId): WorstDecision {
+  const controls = controlsFor(benchmark);
+  let worst: WorstDecision = { decisions: 0, cpuMs: 0, steps: 0, limit: COVERAGE_STEPS, what: '', verdict: '' };
+  let decisions = 0;
+  for (const hostile of hostileFilters(benchmark)) {
+    const candidate = parsePattern(hostile.pattern);
+    for (const control of controls) {
+      for (const reference of control.acceptedPatterns) {
+        forgetCoverageCaches();
+        const work = new Work(COVERAGE_STEPS);
+        const started = process.cpuUsage();
+        let verdict: string;
+        try {
+          verdict = decideCoverage(candidate, reference, work).verdict;
+        } catch (error) {
+          if (!(error instanceof WorkLimitExceeded)) throw error;
+          verdict = 'cannot verify (work limit)';
+        }
+        const used = process.cpuUsage(started);
+        decisions += 1;
+        const cpuMs = (used.user + used.system) / 1000;
+        if (cpuMs > worst.cpuMs) {
+          worst = { decisions, cpuMs, steps: work.spent, limit: COVERAGE_STEPS, what: `${hostile.check}'s reference narrowed by ${hostile.name}, against ${control.check}`, verdict };
+        }
+      }
+    }
+  }
+  return { ...worst, decisions };
 }

@@ -62,6 +62,7 @@ export interface MachineLine {
   readonly efficiency: number;
   readonly projected1000x17Seconds: number;
   readonly coverageMs: number;
+  readonly worstDecisionMs: number;
 }
 
 export function machineLine(m: MachineLine): string {
@@ -73,6 +74,7 @@ export function machineLine(m: MachineLine): string {
     `efficiency=${formatNumber(m.efficiency, 2)}`,
     `projected_1000x17_s=${formatNumber(m.projected1000x17Seconds, 1)}`,
     `coverage_ms=${formatNumber(m.coverageMs, 1)}`,
+    `worst_decision_ms=${formatNumber(m.worstDecisionMs, 1)}`,
   ].join(' ');
 }
 

@@ -181,7 +181,8 @@ export class AwsClients {
   }
 
   s3(session: AccountSession, region: string): S3Client {
-    return this.client(S3Client, 'S3', session, region, { forcePathStyle: this.options.endpointUrl !== undefined });
+    // A bucket in another region (--history s3://...) answers with a redirect the client follows.
+    return this.client(S3Client, 'S3', session, region, { forcePathStyle: this.options.endpointUrl !== undefined, followRegionRedirects: true });
   }
 
   ssm(session: AccountSession, region: string): SSMClient {

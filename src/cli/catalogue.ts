@@ -1,5 +1,5 @@
 /** The control catalogue as the CLI needs it; the one place the commands touch src/controls. */
-import { type BenchmarkControl, controlsFor, parseCheckSlugs, resolveBenchmark } from '../controls';
+import { type BenchmarkControl, controlsFor, crosswalkFor, type CrosswalkEntry, parseCheckSlugs, resolveBenchmark } from '../controls';
 import type { BenchmarkId, CheckSlug } from '../controls/types';
 import { UsageError } from '../errors';
 
@@ -15,6 +15,8 @@ export interface ControlListing {
   readonly printedPattern?: string;
   /** Corrections and quirks of the benchmark's text. */
   readonly notes: readonly string[];
+  /** Related requirements of other frameworks, each with its source, or why none is mapped. */
+  readonly crosswalk: readonly CrosswalkEntry[];
 }
 
 export function benchmarkFrom(input: string): BenchmarkId {
@@ -48,5 +50,6 @@ function toListing(control: BenchmarkControl): ControlListing {
     referencePatterns: control.acceptedPatterns,
     ...(control.printedPattern !== undefined ? { printedPattern: control.printedPattern } : {}),
     notes: control.notes,
+    crosswalk: crosswalkFor(control.check),
   };
 }

@@ -1,13 +1,16 @@
 /** Writing a scan report as the user asked: format, file or stdout, colour on a terminal. */
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import { renderAsff, renderCsv, renderJson, renderTable } from '../report';
+import { version } from '../../package.json';
+import { renderAsff, renderCsv, renderJson, renderOcsf, renderTable } from '../report';
+import { renderHtml, type HtmlOptions } from '../report/html';
 import type { ScanReport } from '../report/types';
+import type { FrameworkId } from '../controls/crosswalk';
 import { UsageError } from '../errors';
 import { writeLine } from './output';
 import type { CliIo } from './types';
 
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'asff'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'asff', 'ocsf', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOutputOptions {
@@ -16,13 +19,17 @@ export interface ReportOutputOptions {
   /** False with --no-color. */
   readonly color?: boolean;
   readonly homeRegion?: string;
+  /** Group the table by this framework's requirements too (--framework). */
+  readonly framework?: FrameworkId;
+  /** For html: the trend's history. */
+  readonly html?: HtmlOptions;
 }
 
 /** The report in the asked format; ASFF findings are imported into the scanner's account. */
 export function renderReport(report: ScanReport, options: ReportOutputOptions & { color: boolean; asffAccountId?: string }): string {
   switch (options.format) {
     case 'table':
-      return renderTable(report, { color: options.color });
+      return renderTable(report, { color: options.color, ...(options.framework ? { framework: options.framework } : {}) });
     case 'json':
       return renderJson(report);
     case 'csv':
@@ -31,6 +38,10 @@ export function renderReport(report: ScanReport, options: ReportOutputOptions & 
       const awsAccountId = options.asffAccountId ?? report.accounts[0]?.accountId ?? '000000000000';
       return `${JSON.stringify(renderAsff(report, { awsAccountId, region: options.homeRegion ?? 'us-east-1' }), null, 2)}\n`;
     }
+    case 'ocsf':
+      return `${JSON.stringify(renderOcsf(report, { productVersion: version }), null, 2)}\n`;
+    case 'html':
+      return renderHtml(report, options.html);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { UsageError } from '../errors';
+import { redactedSubscription } from './endpoints';
 import { INVENTORY_FORMAT_VERSION, type AccountInventory, type OrganizationContext } from './inventory';
 
 /** An inventory file that cannot be read: not JSON, or a field with the wrong shape. */
@@ -147,8 +148,13 @@ const topicSchema = z.looseObject({
   exists: z.boolean(),
   policy: text.optional(),
   kmsMasterKeyId: text.optional(),
+  // An endpoint a file holds whole (an older trailwatch, a hand-made file) is redacted on the way in.
   subscriptions: z
-    .array(z.looseObject({ subscriptionArn: text, protocol: text, endpoint: text, owner: text.optional() }))
+    .array(
+      z
+        .looseObject({ subscriptionArn: text, protocol: text, endpoint: text, owner: text.optional(), endpointSha256: text.optional() })
+        .transform((subscription) => redactedSubscription(subscription)),
+    )
     .optional(),
 });
 

@@ -148,7 +148,10 @@ export interface SubscriptionRecord {
   /** As ListSubscriptionsByTopic returns it: 'PendingConfirmation' while unconfirmed. */
   readonly subscriptionArn: string;
   readonly protocol: string;
+  /** Redacted where it enters trailwatch (collect/endpoints.ts): never a whole URL, address or number. */
   readonly endpoint: string;
+  /** `sha256:<hex>` of the endpoint as SNS holds it, when redaction changed it. */
+  readonly endpointSha256?: string;
   readonly owner?: string;
 }
 

@@ -1,10 +1,12 @@
 /**
  * The SNS topics the chain's alarms notify, when they live in this account: attributes
  * (policy, KMS key) and the subscriptions themselves, every page — attribute counts are not
- * trusted. A topic AWS says does not exist is recorded as such.
+ * trusted. A topic AWS says does not exist is recorded as such. Subscription endpoints are
+ * redacted here, as they are read (see endpoints.ts).
  */
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { compact } from './compact';
+import { redactedSubscription } from './endpoints';
 import type { SubscriptionRecord, TopicRecord } from './inventory';
 import { readAllPages } from './paging';
 import { isAbort, readErrorCode, toReadError } from './read-errors';
@@ -35,7 +37,7 @@ export async function readTopic(ctx: ReadContext, topic: { arn: string; region: 
       return { items: page.Subscriptions, next: page.NextToken };
     });
     subscriptions = listed.map((s) =>
-      compact({ subscriptionArn: s.SubscriptionArn ?? '', protocol: s.Protocol ?? '', endpoint: s.Endpoint ?? '', owner: s.Owner }),
+      redactedSubscription(compact({ subscriptionArn: s.SubscriptionArn ?? '', protocol: s.Protocol ?? '', endpoint: s.Endpoint ?? '', owner: s.Owner })),
     );
   } catch (error) {
     if (isAbort(error)) throw error;

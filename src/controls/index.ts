@@ -17,6 +17,8 @@ import {
 export { BENCHMARKS, CHECKS, benchmarkInfo } from './catalogue';
 export { CheckNotInBenchmarkError, UnknownBenchmarkError, UnknownCheckError } from './errors';
 export { BENCHMARK_IDS, CHECK_SLUGS, DEFAULT_BENCHMARK } from './types';
+export { CROSSWALK, CROSSWALK_SOURCES, FRAMEWORKS, FRAMEWORK_IDS, crosswalkFor, frameworkFrom, relatedRequirements } from './crosswalk';
+export type { CrosswalkEntry, CrosswalkMapping, CrosswalkSourceId, FrameworkId, FrameworkInfo } from './crosswalk';
 export type {
   Assessment,
   BenchmarkControl,

@@ -11,7 +11,7 @@ import { readAllPages } from '../collect/paging';
 import { describeError, isAbort, isNoAnswer, readErrorCode } from '../collect/read-errors';
 import { DiscoveryError, EndpointUnreachableError, UnknownOrganizationalUnitError } from './errors';
 import { accountParents, walkOrganization } from './organizational-units';
-import type { AccountDiscovery, DiscoveredAccount, DiscoveredOrganization, NotScannedAccount } from './types';
+import type { AccountDiscovery, DiscoveredAccount, DiscoveredOrganization, NotScannedAccount, OrganizationalUnitPlacement } from './types';
 
 export interface ListAccountsOptions {
   /** Only these accounts (--accounts). */
@@ -21,8 +21,9 @@ export interface ListAccountsOptions {
   /** Only accounts under these OUs or roots, at any depth (--ous). */
   readonly ous?: readonly string[];
   /**
-   * Also read where each account sits (its root and OUs: `organization.accountParents`), for
-   * exceptions that name OUs. Costs ListRoots plus two listings per root or OU.
+   * Also read where each account sits (its root and OUs: `organization.accountParents`, and each
+   * account's `ou` with the units' names), for exceptions that name OUs and the report page's
+   * grouping. Costs ListRoots plus two listings per root or OU.
    */
   readonly organizationalUnits?: boolean;
   /** Where STS is called. Default us-east-1. */
@@ -172,18 +173,22 @@ export async function listAccounts(clients: AwsClients, session: AccountSession,
       }
     }
   }
+  const names = new Map<string, string>();
+  const organization = options.organizationalUnits ? await withAccountParents(org, listing.organization, notes, signal, names) : listing.organization;
+  const placement = placementOf(organization.accountParents, names);
   for (const account of inScope) {
     if (excluded.has(account.Id)) continue;
     const state = stateOf(account);
+    const ou = placement(account.Id);
     const details = {
       ...(account.Name ? { name: account.Name } : {}),
       ...(account.Email ? { email: account.Email } : {}),
       status: state,
+      ...(ou ? { ou } : {}),
     };
     if (state === 'ACTIVE') accounts.push(describe(account.Id, details));
-    else notScanned.push({ accountId: account.Id, ...(account.Name ? { name: account.Name } : {}), status: state, reason: `account is ${state}` });
+    else notScanned.push({ accountId: account.Id, ...(account.Name ? { name: account.Name } : {}), status: state, reason: `account is ${state}`, ...(ou ? { ou } : {}) });
   }
-  const organization = options.organizationalUnits ? await withAccountParents(org, listing.organization, notes, signal) : listing.organization;
   return { callerAccountId, callerArn, organization, listedFromOrganization: true, accounts, notScanned, notes };
 }
 
@@ -193,12 +198,25 @@ async function withAccountParents(
   organization: DiscoveredOrganization,
   notes: string[],
   signal: AbortSignal | undefined,
+  names?: Map<string, string>,
 ): Promise<DiscoveredOrganization> {
   try {
-    return { ...organization, accountParents: await accountParents(org, signal) };
+    return { ...organization, accountParents: await accountParents(org, signal, names) };
   } catch (error) {
     if (isAbort(error)) throw error;
-    notes.push(`cannot tell which organizational unit each account is in (${describeError(error)}): exceptions naming OUs apply to no account`);
+    notes.push(`cannot tell which organizational unit each account is in (${describeError(error)}): exceptions naming OUs apply to no account, and the report page lists the accounts without their OUs`);
     return organization;
   }
+}
+
+/** An account's place as the report shows it: its unit's id and the names from the root down. */
+function placementOf(
+  parents: Readonly<Record<string, readonly string[]>> | undefined,
+  names: ReadonlyMap<string, string>,
+): (accountId: string) => OrganizationalUnitPlacement | undefined {
+  return (accountId) => {
+    const path = parents?.[accountId];
+    const id = path?.[path.length - 1];
+    return path && id ? { id, path: path.map((unit) => names.get(unit) ?? unit) } : undefined;
+  };
 }

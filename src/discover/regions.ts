@@ -2,12 +2,17 @@
  * The regions enabled for one account: account:ListRegions (ENABLED / ENABLED_BY_DEFAULT),
  * falling back to ec2:DescribeRegions where the first is unavailable or refused. A selected
  * region the account has not enabled is skipped with a note, not an error.
+ *
+ * The fallback is decided per account: an account that refuses ListRegions (its role or an SCP
+ * denies it, say) goes to EC2 itself and changes nothing for the others. Only an answer that
+ * says the endpoint itself has no Account API (nothing answers there, or a bare HTTP 404 as from
+ * an emulator) — the same for every account — sends the rest of the run straight to EC2.
  */
 import { ListRegionsCommand } from '@aws-sdk/client-account';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import type { AccountSession, AwsClients } from '../aws/clients';
 import { readAllPages } from '../collect/paging';
-import { describeError, isAbort, readErrorCode, toReadError } from '../collect/read-errors';
+import { describeError, isAbort, isNoAnswer, readErrorCode, toReadError } from '../collect/read-errors';
 import type { RegionScope } from './types';
 
 export interface EnabledRegionsOptions {
@@ -18,8 +23,31 @@ export interface EnabledRegionsOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Factories on which account:ListRegions already failed: later accounts go straight to EC2. */
-const listRegionsUnavailable = new WeakSet<AwsClients>();
+/** Factories whose endpoint has no Account API: every account goes straight to EC2. */
+const endpointLacksAccountApi = new WeakSet<AwsClients>();
+/** Per factory, the accounts that refused account:ListRegions: they go straight to EC2 next time. */
+const accountsRefusingListRegions = new WeakMap<AwsClients, Set<string>>();
+
+/** True when the error is the endpoint's, not the account's: no answer, or a 404 that is no AWS error. */
+function endpointHasNoAccountApi(error: unknown): boolean {
+  if (isNoAnswer(error)) return true;
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  return status === 404 && readErrorCode(error) === 'Other';
+}
+
+function skipsListRegions(clients: AwsClients, accountId: string): boolean {
+  return endpointLacksAccountApi.has(clients) || (accountsRefusingListRegions.get(clients)?.has(accountId) ?? false);
+}
+
+function rememberListRegionsFailure(clients: AwsClients, accountId: string, error: unknown): void {
+  if (endpointHasNoAccountApi(error)) {
+    endpointLacksAccountApi.add(clients);
+  } else if (readErrorCode(error) !== 'Throttled') {
+    const refusing = accountsRefusingListRegions.get(clients) ?? new Set<string>();
+    refusing.add(accountId);
+    accountsRefusingListRegions.set(clients, refusing);
+  }
+}
 
 async function viaAccountApi(clients: AwsClients, session: AccountSession, signal?: AbortSignal): Promise<string[]> {
   const client = clients.account(session);
@@ -53,14 +81,14 @@ export async function enabledRegions(clients: AwsClients, session: AccountSessio
   let source: RegionScope['source'] = 'unknown';
   let lastError: unknown;
 
-  if (!listRegionsUnavailable.has(clients)) {
+  if (!skipsListRegions(clients, session.accountId)) {
     try {
       enabled = await viaAccountApi(clients, session, signal);
       source = 'account:ListRegions';
     } catch (error) {
       if (isAbort(error)) throw error;
       lastError = error;
-      if (readErrorCode(error) !== 'Throttled') listRegionsUnavailable.add(clients);
+      rememberListRegionsFailure(clients, session.accountId, error);
     }
   }
   if (!enabled) {

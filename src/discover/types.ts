@@ -1,5 +1,11 @@
 import type { OrganizationContext, ReadError } from '../collect/inventory';
 
+/** Where an account sits in the organization: its parent's id (an OU or the root) and the names from the root down to it. */
+export interface OrganizationalUnitPlacement {
+  readonly id: string;
+  readonly path: readonly string[];
+}
+
 /** An account the scan reads. */
 export interface DiscoveredAccount {
   readonly accountId: string;
@@ -10,6 +16,8 @@ export interface DiscoveredAccount {
   /** The account whose credentials the scanner runs with: read without AssumeRole. */
   readonly isCaller: boolean;
   readonly isManagement: boolean;
+  /** Set when discovery was asked for the OUs (ListAccountsOptions.organizationalUnits). */
+  readonly ou?: OrganizationalUnitPlacement;
 }
 
 /** An account in scope that is not read, and why (suspended, closed, not in the organization). */
@@ -18,6 +26,7 @@ export interface NotScannedAccount {
   readonly name?: string;
   readonly status?: string;
   readonly reason: string;
+  readonly ou?: OrganizationalUnitPlacement;
 }
 
 /** The organization as seen by the scanner; matches `OrganizationContext` of the inventory model. */

@@ -8,8 +8,21 @@ import { controlsFor } from '../controls';
 import type { BenchmarkControl } from '../controls/types';
 import { covers, parsePattern, PatternSyntaxError, type CoverageResult, type Pattern } from '../pattern';
 import { arnName, logGroupKey, parseArn } from '../arn';
+import { TrailwatchError } from '../errors';
 import { named } from './text';
 import type { Chain } from './chains';
+
+/** The evaluation reached its deadline: thrown before a coverage decision, caught by the evaluator. */
+export class EvaluationInterrupted extends TrailwatchError {}
+/** The evaluation should give the event loop a turn: thrown before a coverage decision; the evaluator judges again after it. */
+export class EvaluationPaused extends TrailwatchError {}
+
+/** How the evaluation is paced: whether it must stop, and a hook before each coverage decision that is not memoised. */
+export interface DecisionPacing {
+  stopped(): boolean;
+  /** May throw EvaluationInterrupted or EvaluationPaused. */
+  beforeDecision(): void;
+}
 
 export type ParsedCandidate = { readonly ok: true; readonly pattern: Pattern } | { readonly ok: false; readonly error: PatternSyntaxError };
 
@@ -31,6 +44,7 @@ export class EvaluationContext {
     inventories: readonly AccountInventory[],
     failedAccounts: readonly { accountId: string; error: string }[],
     readonly organization?: OrganizationContext,
+    private readonly pacing: DecisionPacing = { stopped: () => false, beforeDecision: () => undefined },
   ) {
     for (const failed of failedAccounts) this.failures.set(failed.accountId, failed.error);
     for (const inventory of inventories) if (!this.failures.has(inventory.accountId)) this.inventories.set(inventory.accountId, inventory);
@@ -76,6 +90,7 @@ export class EvaluationContext {
     }
     let result = byReference.get(reference);
     if (!result) {
+      this.pacing.beforeDecision();
       result = covers(candidate, reference);
       byReference.set(reference, result);
     }

@@ -1,12 +1,14 @@
 /**
  * The chain evaluator: inventories in, one finding per account and check out. Pure: no AWS, no
- * clock, no I/O. A rule that throws gives an ERROR finding for that account and check, never a PASS.
+ * I/O; the only clock is the one `evaluateWithinDeadline` is given. A rule that throws gives an
+ * ERROR finding for that account and check, never a PASS.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AccountInventory, OrganizationContext } from '../collect/inventory';
 import { controlsFor } from '../controls';
 import type { BenchmarkId, CheckSlug } from '../controls/types';
 import { UsageError } from '../errors';
-import { EvaluationContext } from './context';
+import { EvaluationContext, EvaluationInterrupted, EvaluationPaused, type DecisionPacing } from './context';
 import { errorFinding, judge } from './judge';
 import { regionsNotScannedWarning } from './scope';
 import type { Finding, StatusValue } from './types';
@@ -31,11 +33,71 @@ export interface FindingSummary {
   readonly excepted?: number;
 }
 
+/** The reason of a finding the evaluation had no time left for. */
+export const EVALUATION_UNFINISHED = 'not judged: the scan reached its deadline while evaluating (the account was read; scan it again, alone or with a later deadline)';
+
 /**
  * One finding per account and check, accounts in the order given (failed accounts after the
  * scanned ones), checks in control order. An account both scanned and failed counts as failed.
  */
 export function evaluate(inventories: readonly AccountInventory[], options: EvaluateOptions): Finding[] {
+  const steps = evaluation(inventories, options, { stopped: () => false, beforeDecision: () => undefined });
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+export interface EvaluationDeadline {
+  /** Epoch milliseconds: the findings not judged by then are ERROR with EVALUATION_UNFINISHED. */
+  readonly deadline?: number;
+  /** Aborting it has the same effect. */
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+}
+
+/** How long evaluation runs before giving timers and I/O a turn, between two judgements. */
+const SLICE_MS = 50;
+/**
+ * How long one judgement may run before it pauses between two of its coverage decisions (and is
+ * judged again afterwards, on its memoised decisions): only a judgement with many costly decisions
+ * (many hostile filters) gets there, and the re-run costs little next to it.
+ */
+const JUDGEMENT_SLICE_MS = 500;
+
+/**
+ * `evaluate`, in slices that give the event loop a turn, stopping at the deadline: every account
+ * and check still gets its finding, those not judged in time ERROR with the reason. Every coverage
+ * decision is bounded by its work budget, so neither the deadline nor a slice is overrun by more
+ * than one decision.
+ */
+export async function evaluateWithinDeadline(inventories: readonly AccountInventory[], options: EvaluateOptions & EvaluationDeadline): Promise<Finding[]> {
+  const now = options.now ?? Date.now;
+  let sliceStart = now();
+  let decisions = 0;
+  const pacing: DecisionPacing = {
+    stopped: () => options.signal?.aborted === true || (options.deadline !== undefined && now() >= options.deadline),
+    beforeDecision() {
+      if (pacing.stopped()) throw new EvaluationInterrupted('the evaluation reached its deadline');
+      // At least one decision per slice, so every slice makes progress.
+      if (decisions > 0 && now() - sliceStart >= JUDGEMENT_SLICE_MS) throw new EvaluationPaused('time for the event loop');
+      decisions += 1;
+    },
+  };
+  const steps = evaluation(inventories, options, pacing);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (step.value === 'pause' || now() - sliceStart >= SLICE_MS) {
+      await nextTurn();
+      sliceStart = now();
+      decisions = 0;
+    }
+  }
+}
+
+/** The evaluation, one (account, check) at a time: yields after each, and 'pause' where a judgement paused for the event loop; returns the findings. */
+function* evaluation(inventories: readonly AccountInventory[], options: EvaluateOptions, pacing: DecisionPacing): Generator<'pause' | undefined, Finding[], void> {
   const controls = controlsFor(options.benchmark, options.checks);
   const failedAccounts = options.failedAccounts ?? [];
   const seen = new Set<string>();
@@ -43,8 +105,9 @@ export function evaluate(inventories: readonly AccountInventory[], options: Eval
     if (seen.has(inventory.accountId)) throw new UsageError(`account ${inventory.accountId} has two inventories: give each account once`);
     seen.add(inventory.accountId);
   }
-  const ctx = new EvaluationContext(inventories, failedAccounts, options.organization);
+  const ctx = new EvaluationContext(inventories, failedAccounts, options.organization, pacing);
   const findings: Finding[] = [];
+  let interrupted = false;
   for (const inventory of inventories) {
     const failure = ctx.failure(inventory.accountId);
     // Regions asked for but not enabled here: every finding of the account says its scope is smaller.
@@ -54,14 +117,32 @@ export function evaluate(inventories: readonly AccountInventory[], options: Eval
         findings.push(errorFinding(inventory.accountId, control, `account ${inventory.accountId} could not be scanned: ${failure}`));
         continue;
       }
-      let finding: Finding;
-      try {
-        finding = judge(inventory, control, ctx);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        finding = errorFinding(inventory.accountId, control, `trailwatch failed while evaluating this check (${message}); this is a bug, please report it`);
+      interrupted ||= pacing.stopped();
+      if (interrupted) {
+        findings.push(errorFinding(inventory.accountId, control, EVALUATION_UNFINISHED));
+        continue;
       }
-      findings.push(notScanned ? { ...finding, warnings: [...(finding.warnings ?? []), notScanned] } : finding);
+      for (;;) {
+        try {
+          const finding = judge(inventory, control, ctx);
+          findings.push(notScanned ? { ...finding, warnings: [...(finding.warnings ?? []), notScanned] } : finding);
+        } catch (error) {
+          // Judging is pure and its decisions are memoised: after the pause it runs again from the start, quickly up to where it stopped.
+          if (error instanceof EvaluationPaused) {
+            yield 'pause';
+            continue;
+          }
+          if (error instanceof EvaluationInterrupted) {
+            interrupted = true;
+            findings.push(errorFinding(inventory.accountId, control, EVALUATION_UNFINISHED));
+          } else {
+            const message = error instanceof Error ? error.message : String(error);
+            findings.push(errorFinding(inventory.accountId, control, `trailwatch failed while evaluating this check (${message}); this is a bug, please report it`));
+          }
+        }
+        break;
+      }
+      yield undefined;
     }
   }
   const reported = new Set(inventories.map((inventory) => inventory.accountId));

@@ -1,7 +1,8 @@
 /**
  * The scan Lambda, as a factory so tests can hand it settings, a logger and the orchestrator.
  * Thin: validate the event, turn it and the settings into ScanOptions with the Lambda's remaining
- * time as the deadline, call runScan (which publishes), log and measure, return the summary.
+ * time as the deadline, call runScan (which publishes), log and measure, return the summary. A
+ * scheduled scan that completed also beats the heartbeat the stack's heartbeat alarm watches.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -10,7 +11,7 @@ import { AwsClients } from '../aws/clients';
 import { parseScanEvent, PayloadError, type LambdaSettings, type ScanPayload, type Trigger } from '../config';
 import type { RunRecord } from '../notify/run-record';
 import { TrailwatchError } from '../errors';
-import { logReport, publishCheckMetrics, PublishError, type PublishResult } from '../notify';
+import { logReport, publishCheckMetrics, publishHeartbeat, PublishError, type PublishResult } from '../notify';
 import { remediationStep } from '../remediate/step';
 import type { ScanReport } from '../report/types';
 import type { ScanOptions, ScanResult } from '../scan';
@@ -45,12 +46,14 @@ export interface ScanSummary {
     | (Pick<PublishResult, 'published' | 'subject' | 'parts' | 'messageIds' | 'fullReportLocation' | 'omittedFindings'> & { readonly published: boolean });
   /** What REMEDIATE=plan|apply did (its email text left out). */
   readonly remediation?: Omit<NonNullable<ScanReport['remediation']>, 'text'>;
+  /** This scan's report and HTML page in the report bucket (s3:// URIs) and the console link to the page. */
+  readonly stored?: { readonly report: string; readonly page?: string; readonly pageConsoleUrl?: string };
   /** The whole report, when its JSON is within MAX_RETURNED_REPORT_BYTES. */
   readonly report?: ScanReport;
   readonly reportOmitted?: string;
 }
 
-export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId'>>;
+export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId' | 'functionName'>>;
 
 /** The deadline for starting accounts and the moment in-flight work is abandoned, leaving time to publish. */
 export function scanDeadlines(
@@ -68,7 +71,7 @@ export function buildScanOptions(
   settings: LambdaSettings,
   payload: ScanPayload,
   extra: Pick<ScanOptions, 'clients'> &
-    Partial<Pick<ScanOptions, 'deadline' | 'signal' | 'onProgress' | 'notify' | 'remediate' | 'exceptions' | 'now'>>,
+    Partial<Pick<ScanOptions, 'deadline' | 'evaluationDeadline' | 'signal' | 'onProgress' | 'notify' | 'remediate' | 'exceptions' | 'now'>>,
 ): ScanOptions {
   const regions = payload.regions ?? settings.regions;
   const checks = payload.checks ?? settings.checks;
@@ -81,6 +84,8 @@ export function buildScanOptions(
     ...(regions ? { regions } : {}),
     roleName: settings.roleName,
     ...(settings.externalId ? { externalId: settings.externalId } : {}),
+    // Each scan's HTML page (kept in the report bucket) groups accounts by OU.
+    ...(settings.notify.reportBucket ? { organizationalUnits: true } : {}),
     concurrency: settings.concurrency,
     homeRegion: settings.homeRegion,
     ...extra,
@@ -116,6 +121,9 @@ export function invocationSummary(result: ScanResult, notified: boolean): ScanSu
               ...(n.fullReportLocation ? { fullReportLocation: n.fullReportLocation } : {}),
             }
           : { published: false, reason: n.skipped === 'all-passed' ? 'NOTIFY=on-fail and every check passed' : 'NOTIFY=on-change and nothing changed' },
+    ...(n?.reportLocation
+      ? { stored: { report: n.reportLocation, ...(n.pageLocation ? { page: n.pageLocation } : {}), ...(n.pageConsoleUrl ? { pageConsoleUrl: n.pageConsoleUrl } : {}) } }
+      : {}),
     ...(report.remediation ? { remediation: (({ text: _text, ...rest }) => rest)(report.remediation) } : {}),
     ...(small ? { report } : { reportOmitted: `the report's JSON is over ${MAX_RETURNED_REPORT_BYTES / 1024} KB: see the log, the findings topic or the report bucket` }),
   };
@@ -176,7 +184,8 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
     const options = buildScanOptions(settings, payload, {
       clients,
       signal: abort.signal,
-      ...(deadlines ? { deadline: deadlines.deadline } : {}),
+      // Evaluation may use the time up to the abort; publishing has the rest.
+      ...(deadlines ? { deadline: deadlines.deadline, evaluationDeadline: now() + deadlines.abortAfterMs } : {}),
       ...(notify ? { notify } : {}),
       ...(remediate ? { remediate } : {}),
       ...(exceptions ? { exceptions, now: () => new Date(now()) } : {}),
@@ -186,6 +195,8 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
     try {
       const result = await deps.runScan(options);
       observe(result.report);
+      // Only the schedule beats the heartbeat: scans by hand must not hide a schedule that stopped.
+      if (trigger.kind === 'schedule') publishHeartbeat(metrics, context.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'trailwatch');
       if (result.notification?.published) {
         logger.info('report published', { notification: result.notification });
       } else if (result.notification) {

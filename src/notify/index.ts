@@ -12,7 +12,9 @@ export {
 } from './message';
 export type { EmailSettings, MessageOptions, ReportPart } from './message';
 export { DEFAULT_REPORT_PREFIX, baselineKey, fullReportKey, getReport, putReport, s3Uri } from './store';
-export { countsByCheck, logReport, publishCheckMetrics } from './observe';
+export { archiveReport, consoleObjectUrl, historyKey, pageKey, readHistoryFromBucket, readHistoryIndex, HistoryReadError } from './archive';
+export type { ArchivedReport, ArchiveOptions } from './archive';
+export { HEARTBEAT_METRIC, countsByCheck, logReport, publishCheckMetrics, publishHeartbeat } from './observe';
 export type { StatusCounts, StructuredLogger } from './observe';
 export { NotifySettingsError, PreviousReportError, PublishError } from './errors';
 export { NOTIFICATION_LEVELS, NOTIFY_WHEN_VALUES, NotificationLevel, NotifyWhen } from './types';

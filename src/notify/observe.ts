@@ -1,6 +1,7 @@
 /**
- * What a scan tells CloudWatch besides SNS: one structured log line per account, and embedded
- * metrics per check (pass, fail and error counts) so people can graph compliance.
+ * What a scan tells CloudWatch besides SNS: one structured log line per account, embedded
+ * metrics per check (pass, fail and error counts) so people can graph compliance, and the
+ * heartbeat of scheduled scans that the stack's heartbeat alarm watches.
  */
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { CheckSlug } from '../controls/types';
@@ -76,5 +77,18 @@ export function publishCheckMetrics(metrics: Metrics, report: ScanReport): void 
   metrics.addDimensions({ benchmark: report.benchmark });
   metrics.addMetric('AccountsScanned', MetricUnit.Count, scanned);
   metrics.addMetric('AccountsNotScanned', MetricUnit.Count, report.accounts.filter((a) => a.status === 'ERROR').length);
+  metrics.publishStoredMetrics();
+}
+
+/** The metric the heartbeat alarm (serverless.yml ScanHeartbeatAlarm) watches: 1 per scheduled scan that completed. */
+export const HEARTBEAT_METRIC = 'ScheduledScanCompleted';
+
+/**
+ * One heartbeat, dimensioned by the service (Powertools' default) and the function, so two stages
+ * in one account keep apart. The alarm names exactly these dimensions.
+ */
+export function publishHeartbeat(metrics: Metrics, functionName: string): void {
+  metrics.addDimension('function', functionName);
+  metrics.addMetric(HEARTBEAT_METRIC, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
 }

@@ -8,6 +8,7 @@ import { controlsFor } from '../controls';
 import type { CheckSlug } from '../controls/types';
 import { diffReports, hasChanges, mergeBaseline, type ReportDiff } from '../report/diff';
 import type { ScanReport } from '../report/types';
+import { archiveReport, type ArchivedReport } from './archive';
 import { NotifySettingsError, PreviousReportError, PublishError } from './errors';
 import { singleMessage, splitMessages, worstStatus, type EmailSettings } from './message';
 import { baselineKey, DEFAULT_REPORT_PREFIX, fullReportKey, getReport, putReport, s3Uri } from './store';
@@ -35,6 +36,15 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
   const prefix = settings.reportPrefix ?? DEFAULT_REPORT_PREFIX;
   const s3 = bucket ? deps.clients.s3(session, region) : undefined;
   const worst = worstStatus(report);
+  // Every scan is kept, with its page, whether or not it is worth a message.
+  const archived = s3 && bucket ? await archive(s3, report, { bucket, prefix, region, partition: settings.topicArn.split(':')[1] ?? 'aws', now: now(), note }) : undefined;
+  const kept = archived
+    ? {
+        reportLocation: archived.reportLocation,
+        ...(archived.pageLocation ? { pageLocation: archived.pageLocation } : {}),
+        ...(archived.pageConsoleUrl ? { pageConsoleUrl: archived.pageConsoleUrl } : {}),
+      }
+    : {};
 
   const previous = await previousReport(report, settings, deps, s3, prefix, note);
   const onChange = settings.when === NotifyWhen.ON_CHANGE;
@@ -49,13 +59,14 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
         : undefined;
   if (skipped) {
     const baselineLocation = await keepBaseline(s3, bucket, prefix, previous, report, note);
-    return { published: false, skipped, messageIds: [], parts: 0, omittedFindings: 0, worstStatus: worst, ...(changes ? { changes } : {}), ...(baselineLocation ? { baselineLocation } : {}) };
+    return { published: false, skipped, messageIds: [], parts: 0, omittedFindings: 0, worstStatus: worst, ...(changes ? { changes } : {}), ...(baselineLocation ? { baselineLocation } : {}), ...kept };
   }
 
   const email: EmailSettings = {
     level: settings.level,
     ...(diff ? { diff } : {}),
     ...(previous ? { previousFinishedAt: previous.finishedAt } : {}),
+    ...(archived?.pageLocation ? { reportPage: { location: archived.pageLocation, ...(archived.pageConsoleUrl ? { consoleUrl: archived.pageConsoleUrl } : {}) } } : {}),
     titles: checkTitles(report),
   };
   const subjectNote = changes
@@ -72,7 +83,7 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
   if (single) {
     messages = [single];
   } else {
-    fullReportLocation = await storeFullReport(s3, bucket, prefix, report, now(), note);
+    fullReportLocation = archived?.reportLocation ?? (await storeFullReport(s3, bucket, prefix, report, now(), note));
     const split = splitMessages(report, { ...messageOptions, ...(fullReportLocation ? { fullReportLocation } : {}) });
     messages = split.messages;
     omittedFindings = split.omittedFindings;
@@ -114,7 +125,18 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
     ...(fullReportLocation ? { fullReportLocation } : {}),
     ...(changes ? { changes } : {}),
     ...(baselineLocation ? { baselineLocation } : {}),
+    ...kept,
   };
+}
+
+/** archiveReport, whose failure is noted: the message goes out without the page's link. */
+async function archive(s3: S3Client, report: ScanReport, options: Parameters<typeof archiveReport>[2]): Promise<ArchivedReport | undefined> {
+  try {
+    return await archiveReport(s3, report, options);
+  } catch (error) {
+    options.note(`could not keep the report in s3://${options.bucket}: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /** The benchmark's control titles, for the email's check headings. */

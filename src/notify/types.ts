@@ -20,8 +20,8 @@ export interface NotifySettings {
   /** verbose: every finding; info: the summary and the failures; error: only failures and errors. */
   readonly level: NotificationLevelValue;
   /**
-   * The stack's bucket: keeps the previous report (for on-change) and every report too large
-   * for one SNS message. Without it, on-change compares with nothing and a large email says the
+   * The stack's bucket: keeps every scan's report with its HTML page and the trend index, and
+   * the previous report (for on-change). Without it, on-change compares with nothing and a large email says the
    * full report is in the JSON parts.
    */
   readonly reportBucket?: string;
@@ -63,6 +63,11 @@ export interface PublishResult {
   readonly changes?: { readonly appeared: number; readonly fixed: number; readonly changed: number; readonly hadPrevious: boolean };
   /** s3://bucket/key where this report was kept as the next comparison's baseline. */
   readonly baselineLocation?: string;
+  /** s3://bucket/key of this scan's JSON report and of its HTML page, kept in the report bucket. */
+  readonly reportLocation?: string;
+  readonly pageLocation?: string;
+  /** The S3 console's link to the page (what the email gives). */
+  readonly pageConsoleUrl?: string;
   readonly worstStatus: StatusValue;
 }
 

@@ -35,15 +35,34 @@ import { assertNever, isPlainObject } from './util';
 import { cloudTrailSkeleton, FIELD_HINTS, TOUCH_UPS } from './cloudtrail';
 import { explainMisses } from './explain';
 import { FIELD_KINDS, fieldPossibilities, type FieldKind, type FieldPossibilities, type Requirement, type Tri } from './field';
+import { COVERAGE_STEPS, Work, WorkLimitExceeded } from './work';
 
-/** Search nodes visited before giving up (CIS-sized questions need a few hundred). */
-const SEARCH_BUDGET = 20_000;
 /** Extra search nodes spent looking for more counter-examples once one is found. */
-const EXTRA_BUDGET = 2_000;
+const EXTRA_NODES = 2_000;
 const MAX_COUNTEREXAMPLES = 3;
+/** What one node of the search costs, in steps, besides its goals. */
+const SEARCH_NODE_STEPS = 32;
+/** Steps for the reference's own witnesses (cached per reference) and for an explanation: fixed, so verdicts stay deterministic. */
+const WITNESS_STEPS = 100_000;
+const EXPLANATION_STEPS = 100_000;
 
-/** Does `candidate` match every event `reference` matches? Throws PatternSyntaxError when either does not parse. */
-export function covers(candidate: Pattern | string, reference: Pattern | string): CoverageResult {
+/**
+ * Does `candidate` match every event `reference` matches? Within `limit` steps of work (see
+ * work.ts): past them the verdict is 'undetermined' with `workLimit` set. Throws
+ * PatternSyntaxError when either does not parse.
+ */
+export function covers(candidate: Pattern | string, reference: Pattern | string, limit = COVERAGE_STEPS): CoverageResult {
+  const work = new Work(limit);
+  try {
+    return decideCoverage(candidate, reference, work);
+  } catch (error) {
+    if (error instanceof WorkLimitExceeded) return { verdict: 'undetermined', reason: error.message, workLimit: true };
+    throw error;
+  }
+}
+
+/** covers() on a given Work (its `spent` tells what the decision cost); throws WorkLimitExceeded past its limit. */
+export function decideCoverage(candidate: Pattern | string, reference: Pattern | string, work: Work): CoverageResult {
   const candidateTree = typeof candidate === 'string' ? parseCached(candidate) : candidate;
   const referenceTree = typeof reference === 'string' ? parseCached(reference) : reference;
   if (canonicalText(candidateTree) === canonicalText(referenceTree)) return { verdict: 'covered' };
@@ -62,19 +81,34 @@ export function covers(candidate: Pattern | string, reference: Pattern | string)
   const json = candidateTree as JsonPattern;
   // Fast path: a witness of the reference that the candidate misses is a counter-example already.
   const missed = witnessesOf(referenceTree)
-    .filter((event) => !matchesEvent(json, event))
+    .filter((event) => !matchesEvent(json, event, work))
     .slice(0, MAX_COUNTEREXAMPLES);
   if (missed.length > 0) {
-    return { verdict: 'not-covered', counterexamples: missed.map(copyEvent), explanation: explainMisses(json, referenceTree, missed) };
+    return { verdict: 'not-covered', counterexamples: missed.map(copyEvent), explanation: explain(json, referenceTree, missed) };
   }
-  return new CoverageSearch(json, referenceTree, MAX_COUNTEREXAMPLES).run();
+  return new CoverageSearch(json, referenceTree, MAX_COUNTEREXAMPLES, work).run();
+}
+
+/** The explanation, on its own fixed budget (a decision that found its counter-examples is never lost to it). */
+function explain(candidate: JsonPattern, reference: Pattern, events: readonly Record<string, unknown>[]): string {
+  try {
+    return explainMisses(candidate, reference, events, new Work(EXPLANATION_STEPS));
+  } catch (error) {
+    if (error instanceof WorkLimitExceeded) return 'misses events the reference matches';
+    throw error;
+  }
+}
+
+/** Forgets what earlier decisions learnt (for measuring a decision's cost from scratch). */
+export function forgetCoverageCaches(): void {
+  witnessCache.clear();
+  possibilitiesByContent.clear();
 }
 
 /** Witnesses by the reference's canonical text (callers may parse the same reference again and again). */
 const witnessCache = new Map<string, readonly Record<string, unknown>[]>();
 /** Witnesses built per reference: one per way of satisfying it, up to this many. */
 const MAX_WITNESSES = 32;
-const WITNESS_BUDGET = 400;
 
 /**
  * CloudTrail events the reference matches, one per way of satisfying it (its alternatives in
@@ -84,9 +118,15 @@ function witnessesOf(reference: Pattern): readonly Record<string, unknown>[] {
   const key = canonicalText(reference);
   let witnesses = witnessCache.get(key);
   if (!witnesses) {
-    // Only a shortcut: a small budget, and whatever it finds in it.
-    const search = new CoverageSearch(undefined, reference, MAX_WITNESSES, WITNESS_BUDGET);
-    const result = search.run();
+    // Only a shortcut: a small budget of its own, and whatever it finds in it.
+    const search = new CoverageSearch(undefined, reference, MAX_WITNESSES, new Work(WITNESS_STEPS), 400);
+    let result: CoverageResult;
+    try {
+      result = search.run();
+    } catch (error) {
+      if (!(error instanceof WorkLimitExceeded)) throw error;
+      result = { verdict: 'covered' };
+    }
     witnesses = result.verdict === 'not-covered' ? result.counterexamples : [];
     if (witnessCache.size >= 256) witnessCache.clear();
     witnessCache.set(key, witnesses);
@@ -200,32 +240,42 @@ class CoverageSearch {
   private readonly referenceFormula: Formula;
   private readonly candidateFormula: Formula;
 
-  /** `candidate` undefined: a pattern that matches nothing (the search then lists the reference's witnesses). */
+  /**
+   * `candidate` undefined: a pattern that matches nothing (the search then lists the reference's
+   * witnesses). `maxNodes`: stop (with what was found) after that many search nodes.
+   */
   constructor(
     private readonly candidate: JsonPattern | undefined,
     private readonly reference: Pattern,
     private readonly wanted: number,
-    private readonly budget = SEARCH_BUDGET,
+    private readonly work: Work,
+    private readonly maxNodes = Infinity,
   ) {
     this.referenceFormula = reference.kind === 'json' ? this.formulaOf(reference.body, false) : { t: 'const', value: true };
     this.candidateFormula = candidate ? this.formulaOf(candidate.body, true) : { t: 'const', value: true };
     this.values = new Int8Array(this.atoms.length).fill(-1);
   }
 
+  /** The verdict; throws WorkLimitExceeded when the work runs out before any counter-example is found. */
   run(): CoverageResult {
-    this.limit = this.budget;
-    this.solve([
-      { formula: this.referenceFormula, phase: 'reference' },
-      { formula: this.candidateFormula, phase: 'candidate' },
-    ]);
+    this.limit = this.maxNodes;
+    try {
+      this.solve([
+        { formula: this.referenceFormula, phase: 'reference' },
+        { formula: this.candidateFormula, phase: 'candidate' },
+      ]);
+    } catch (error) {
+      // Counter-examples found before the work ran out settle it.
+      if (!(error instanceof WorkLimitExceeded) || this.counterexamples.length === 0) throw error;
+    }
     if (this.counterexamples.length > 0) {
       return {
         verdict: 'not-covered',
         counterexamples: this.counterexamples,
-        explanation: this.candidate ? explainMisses(this.candidate, this.reference, this.counterexamples) : '',
+        explanation: this.candidate ? explain(this.candidate, this.reference, this.counterexamples) : '',
       };
     }
-    if (this.exhausted) return { verdict: 'undetermined', reason: 'the patterns are too large to compare within the work limit' };
+    if (this.exhausted) return { verdict: 'undetermined', reason: `the search stopped after ${this.maxNodes} nodes` };
     if (this.unknownReasons.size > 0) return { verdict: 'undetermined', reason: [...this.unknownReasons].join('; ') };
     return { verdict: 'covered' };
   }
@@ -274,6 +324,7 @@ class CoverageSearch {
   // ---- search
 
   private truth(formula: Formula): Truth {
+    this.work.spend(1);
     switch (formula.t) {
       case 'const':
         return formula.value ? TRUE : FALSE;
@@ -311,6 +362,8 @@ class CoverageSearch {
 
   private solve(goals: readonly Goal[]): Outcome {
     this.visited += 1;
+    // A node allocates its goal lists: it costs more than the goals it looks at.
+    this.work.spend(SEARCH_NODE_STEPS + 4 * goals.length);
     if (this.visited > this.limit) {
       this.exhausted = true;
       return 'stop';
@@ -397,7 +450,7 @@ class CoverageSearch {
       this.values[atom] = -1;
       const before = node.possibilities.get(this.signatureOf(node));
       this.values[atom] = value;
-      result = before && narrowed(before, this.atoms[atom]!.condition, value === 1);
+      result = before && narrowed(before, this.atoms[atom]!.condition, value === 1, this.work);
       if (result) node.possibilities.set(signature, result);
       else result = this.possibilitiesOf(node);
     }
@@ -406,6 +459,7 @@ class CoverageSearch {
   }
 
   private signatureOf(node: PathNode): number | string {
+    this.work.spend(node.atoms.length);
     if (node.atoms.length > 30) return node.atoms.map((atom) => this.values[atom]).join(',');
     let signature = 0;
     for (const atom of node.atoms) signature = signature * 3 + ((this.values[atom] as number) + 1);
@@ -421,7 +475,7 @@ class CoverageSearch {
         const value = this.values[atom] as number;
         if (value >= 0) requirements.push({ condition: this.atoms[atom]!.condition, want: value === 1 });
       }
-      result = sharedPossibilities(node, requirements, () => this.preferredValues(node));
+      result = sharedPossibilities(node, requirements, () => this.preferredValues(node), this.work);
       node.possibilities.set(signature, result);
     }
     return result;
@@ -438,6 +492,7 @@ class CoverageSearch {
     const analysis = new Map<PathNode, NodeAnalysis>();
     const reasons: string[] = [];
     const analyse = (node: PathNode): NodeAnalysis => {
+      this.work.spend(1 + node.children.length);
       if (node !== this.root && !this.constrained(node)) {
         analysis.set(node, UNCONSTRAINED);
         return UNCONSTRAINED;
@@ -457,25 +512,27 @@ class CoverageSearch {
     const event = this.counterexample(analysis);
     if (!event) return 'fail';
     this.counterexamples.push(event);
-    if (this.counterexamples.length === 1) this.limit = Math.min(this.limit, this.visited + Math.min(EXTRA_BUDGET, this.budget));
+    if (this.counterexamples.length === 1) this.limit = Math.min(this.limit, this.visited + EXTRA_NODES);
     return this.counterexamples.length >= this.wanted ? 'stop' : 'sat';
   }
 
   /** Whether any atom of the node's subtree has a truth value yet. */
   private constrained(node: PathNode): boolean {
+    this.work.spend(1);
     for (const atom of node.atoms) if ((this.values[atom] as number) >= 0) return true;
     for (const child of node.children) if (this.constrained(child)) return true;
     return false;
   }
 
   private counterexample(analysis: ReadonlyMap<PathNode, NodeAnalysis>): Record<string, unknown> | undefined {
-    const event = materialize(this.root, 'object', cloudTrailSkeleton(), analysis, (node) => this.possibilitiesOf(node)) as Record<string, unknown>;
+    const event = materialize(this.root, 'object', cloudTrailSkeleton(), analysis, (node) => this.possibilitiesOf(node), this.work) as Record<string, unknown>;
     if (!this.separates(event)) {
       this.unknownReasons.add('internal check failed: a constructed counter-example did not verify');
       return undefined;
     }
     let result = event;
     for (const touchUp of TOUCH_UPS) {
+      this.work.spend(8);
       const touched = touchUp(result);
       if (touched && this.separates(touched)) result = touched;
     }
@@ -483,7 +540,7 @@ class CoverageSearch {
   }
 
   private separates(event: Record<string, unknown>): boolean {
-    return matchesEvent(this.reference, event) && !(this.candidate && matchesEvent(this.candidate, event));
+    return matchesEvent(this.reference, event, this.work) && !(this.candidate && matchesEvent(this.candidate, event, this.work));
   }
 }
 
@@ -493,33 +550,45 @@ const KIND_VALUES: Readonly<Record<Exclude<FieldKind, 'scalar'>, readonly unknow
  * `before` with one more requirement, when that is cheap to tell: the fixed kinds are evaluated
  * directly and a scalar witness that still fits stays. Undefined when the scalar needs a new search.
  */
-function narrowed(before: FieldPossibilities, condition: JsonCondition, want: boolean): FieldPossibilities | undefined {
+function narrowed(before: FieldPossibilities, condition: JsonCondition, want: boolean, work: Work): FieldPossibilities | undefined {
   const scalar = before.kinds.scalar;
   if (scalar === 'unknown') return undefined;
-  if (scalar === 'yes' && (before.witness === undefined || evaluateCondition(condition, [before.witness]) !== want)) return undefined;
+  if (scalar === 'yes' && (before.witness === undefined || evaluateCondition(condition, [before.witness], work) !== want)) return undefined;
   const fixed = (kind: Exclude<FieldKind, 'scalar'>): Tri =>
-    before.kinds[kind] === 'no' || evaluateCondition(condition, KIND_VALUES[kind]) !== want ? 'no' : before.kinds[kind];
+    before.kinds[kind] === 'no' || evaluateCondition(condition, KIND_VALUES[kind], work) !== want ? 'no' : before.kinds[kind];
   return {
     kinds: { missing: fixed('missing'), null: fixed('null'), object: fixed('object'), array: fixed('array'), scalar },
     witness: before.witness,
   };
 }
 
-/** Field possibilities by content: the same references meet the same filters scan after scan. */
-const possibilitiesByContent = new Map<string, FieldPossibilities>();
+/**
+ * Field possibilities by content: the same references meet the same filters scan after scan. Each
+ * is computed on a fresh Work and remembers what it cost; a decision that reuses it pays that cost
+ * again, so what a decision may spend never depends on what ran before it.
+ */
+const possibilitiesByContent = new Map<string, { readonly result: FieldPossibilities; readonly cost: number }>();
 
-function sharedPossibilities(node: PathNode, requirements: readonly Requirement[], preferred: () => unknown[]): FieldPossibilities {
+function sharedPossibilities(node: PathNode, requirements: readonly Requirement[], preferred: () => unknown[], work: Work): FieldPossibilities {
   const key = `${node.key}\n${requirements
     .map((requirement) => `${requirement.want ? '+' : '-'}${atomKey(requirement.condition)}`)
     .sort()
     .join('\n')}`;
-  let result = possibilitiesByContent.get(key);
-  if (!result) {
-    result = fieldPossibilities(requirements, preferred(), node.label);
-    if (possibilitiesByContent.size >= 20_000) possibilitiesByContent.clear();
-    possibilitiesByContent.set(key, result);
+  work.spend(1 + (key.length >> 4));
+  const known = possibilitiesByContent.get(key);
+  if (known) {
+    work.spend(known.cost);
+    return known.result;
   }
-  return result;
+  const own = new Work(work.remaining);
+  try {
+    const result = fieldPossibilities(requirements, preferred(), node.label, own);
+    if (possibilitiesByContent.size >= 20_000) possibilitiesByContent.clear();
+    possibilitiesByContent.set(key, { result, cost: own.spent });
+    return result;
+  } finally {
+    work.spend(own.spent);
+  }
 }
 
 const atomKeys = new WeakMap<JsonCondition, string>();
@@ -642,7 +711,9 @@ function materialize(
   base: unknown,
   analysis: ReadonlyMap<PathNode, NodeAnalysis>,
   possibilitiesOf: (node: PathNode) => FieldPossibilities,
+  work: Work,
 ): unknown {
+  work.spend(1 + node.children.length);
   const own = analysis.get(node) as NodeAnalysis;
   switch (kind) {
     case 'missing':
@@ -662,7 +733,7 @@ function materialize(
         if (step.kind !== 'key' || analysis.get(child) === UNCONSTRAINED) continue;
         const childBase = Object.prototype.hasOwnProperty.call(object, step.name) ? object[step.name] : MISSING;
         const childKind = preferredKind(analysis.get(child) as NodeAnalysis, childBase);
-        const value = materialize(child, childKind, childBase, analysis, possibilitiesOf);
+        const value = materialize(child, childKind, childBase, analysis, possibilitiesOf, work);
         if (value === MISSING) delete object[step.name];
         else Object.defineProperty(object, step.name, { value, enumerable: true, writable: true, configurable: true });
       }
@@ -677,7 +748,7 @@ function materialize(
         if (step.kind !== 'index' || step.index >= option.length || analysis.get(child) === UNCONSTRAINED) continue;
         const childAnalysis = analysis.get(child) as NodeAnalysis;
         const childKind = preferredKind(childAnalysis, array[step.index], true);
-        array[step.index] = materialize(child, childKind, array[step.index], analysis, possibilitiesOf);
+        array[step.index] = materialize(child, childKind, array[step.index], analysis, possibilitiesOf, work);
       }
       return array;
     }

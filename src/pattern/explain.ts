@@ -8,18 +8,19 @@ import { isLiteral } from './glob';
 import { evaluateExpression, select } from './match';
 import { printCondition, printSelector } from './print';
 import type { JsonCondition, JsonExpression, JsonPattern, Pattern, Selector, Value } from './types';
+import type { Work } from './work';
 
 const MAX_LISTED = 5;
 
-export function explainMisses(candidate: JsonPattern, reference: Pattern, events: readonly Record<string, unknown>[]): string {
+export function explainMisses(candidate: JsonPattern, reference: Pattern, events: readonly Record<string, unknown>[], work: Work): string {
   const misses: string[] = [];
   const additions: string[] = [];
   const add = (list: string[], item: string) => {
     if (!list.includes(item)) list.push(item);
   };
   for (const event of events) {
-    const satisfied = reference.kind === 'json' ? conditionsSatisfying(reference.body, event) : [];
-    for (const failing of conditionsFailing(candidate.body, event)) {
+    const satisfied = reference.kind === 'json' ? conditionsSatisfying(reference.body, event, work) : [];
+    for (const failing of conditionsFailing(candidate.body, event, work)) {
       const path = fieldName(failing.selector);
       const related = satisfied.filter((condition) => printSelector(condition.selector) === printSelector(failing.selector));
       if (related.length > 0) {
@@ -67,13 +68,13 @@ function describe(condition: JsonCondition): string {
 }
 
 /** The conditions that make a true expression true (for ||, its first true alternative). */
-function conditionsSatisfying(expression: JsonExpression, event: Record<string, unknown>): JsonCondition[] {
+function conditionsSatisfying(expression: JsonExpression, event: Record<string, unknown>, work: Work): JsonCondition[] {
   switch (expression.kind) {
     case 'and':
-      return expression.operands.flatMap((operand) => conditionsSatisfying(operand, event));
+      return expression.operands.flatMap((operand) => conditionsSatisfying(operand, event, work));
     case 'or': {
-      const alternative = expression.operands.find((operand) => evaluateExpression(operand, event));
-      return alternative ? conditionsSatisfying(alternative, event) : [];
+      const alternative = expression.operands.find((operand) => evaluateExpression(operand, event, work));
+      return alternative ? conditionsSatisfying(alternative, event, work) : [];
     }
     default:
       return [expression];
@@ -81,20 +82,20 @@ function conditionsSatisfying(expression: JsonExpression, event: Record<string, 
 }
 
 /** The conditions that make a false expression false (for ||, its closest alternative's). */
-function conditionsFailing(expression: JsonExpression, event: Record<string, unknown>): JsonCondition[] {
+function conditionsFailing(expression: JsonExpression, event: Record<string, unknown>, work: Work): JsonCondition[] {
   switch (expression.kind) {
     case 'and':
-      return expression.operands.filter((operand) => !evaluateExpression(operand, event)).flatMap((operand) => conditionsFailing(operand, event));
+      return expression.operands.filter((operand) => !evaluateExpression(operand, event, work)).flatMap((operand) => conditionsFailing(operand, event, work));
     case 'or': {
       let best: JsonCondition[] | undefined;
       for (const operand of expression.operands) {
-        const failing = conditionsFailing(operand, event);
+        const failing = conditionsFailing(operand, event, work);
         if (!best || failing.length < best.length) best = failing;
       }
       return best ?? [];
     }
     default:
-      return evaluateExpression(expression, event) ? [] : [expression];
+      return evaluateExpression(expression, event, work) ? [] : [expression];
   }
 }
 

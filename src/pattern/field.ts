@@ -3,17 +3,20 @@
  *
  * A field is missing, null, an object, an array, or a scalar (string, number, boolean). For the
  * first four every condition's truth is fixed, so they are evaluated directly. For scalars:
- * - strings: glob conditions (and `= 400`, which compares a string as the text "400") become
- *   "inside"/"outside" globs, decided exactly by `findStrings`; regexes are tried on samples;
+ * - strings: glob and regex conditions (and `= 400`, which compares a string as the text "400")
+ *   become automata the text must be inside or outside, decided exactly by `findTexts`;
  * - booleans: evaluated directly;
  * - numbers: numeric conditions are decided exactly with interval reasoning; text conditions on
  *   a number (its text) are only tried on samples.
  * A 'yes' always comes with a witness that was checked with the matcher's own evaluation.
  */
-import { findStrings, isMatchAll, sampleStrings, type Pieces } from './glob';
+import { findTexts, globAutomaton, type TextAutomaton } from './automaton';
+import { isLiteral, isMatchAll, sampleStrings } from './glob';
 import { evaluateCondition } from './match';
-import { regexSamples } from './regex';
-import type { JsonCondition } from './types';
+import { regexAutomaton } from './regex';
+import type { JsonCondition, Value } from './types';
+import { assertNever } from './util';
+import type { Work } from './work';
 
 export type Tri = 'yes' | 'no' | 'unknown';
 
@@ -36,8 +39,8 @@ export interface FieldPossibilities {
 
 const MISSING: readonly unknown[] = [];
 
-function holds(requirements: readonly Requirement[], values: readonly unknown[]): boolean {
-  return requirements.every((requirement) => evaluateCondition(requirement.condition, values) === requirement.want);
+function holds(requirements: readonly Requirement[], values: readonly unknown[], work: Work): boolean {
+  return requirements.every((requirement) => evaluateCondition(requirement.condition, values, work) === requirement.want);
 }
 
 /**
@@ -45,15 +48,15 @@ function holds(requirements: readonly Requirement[], values: readonly unknown[])
  * skeleton's value for this path) are tried first as scalar witnesses; `label` names the field in
  * reasons.
  */
-export function fieldPossibilities(requirements: readonly Requirement[], preferred: readonly unknown[], label: string): FieldPossibilities {
-  const fixed = (values: readonly unknown[]): Tri => (holds(requirements, values) ? 'yes' : 'no');
+export function fieldPossibilities(requirements: readonly Requirement[], preferred: readonly unknown[], label: string, work: Work): FieldPossibilities {
+  const fixed = (values: readonly unknown[]): Tri => (holds(requirements, values, work) ? 'yes' : 'no');
   const kinds = {
     missing: fixed(MISSING),
     null: fixed([null]),
     object: fixed([{}]),
     array: fixed([[]]),
   };
-  const scalar = scalarPossibility(requirements, preferred, label);
+  const scalar = scalarPossibility(requirements, preferred, label, work);
   return { kinds: { ...kinds, scalar: scalar.tri }, witness: scalar.witness, reason: scalar.reason };
 }
 
@@ -63,14 +66,14 @@ interface ScalarPossibility {
   readonly reason?: string;
 }
 
-function scalarPossibility(requirements: readonly Requirement[], preferred: readonly unknown[], label: string): ScalarPossibility {
+function scalarPossibility(requirements: readonly Requirement[], preferred: readonly unknown[], label: string, work: Work): ScalarPossibility {
   for (const candidate of preferred) {
-    if (isScalar(candidate) && holds(requirements, [candidate])) return { tri: 'yes', witness: candidate };
+    if (isScalar(candidate) && holds(requirements, [candidate], work)) return { tri: 'yes', witness: candidate };
   }
-  const text = stringPossibility(requirements, label);
+  const text = stringPossibility(requirements, work);
   if (text.tri === 'yes') return text;
-  for (const candidate of [true, false]) if (holds(requirements, [candidate])) return { tri: 'yes', witness: candidate };
-  const number = numberPossibility(requirements, text.tri === 'no', label);
+  for (const candidate of [true, false]) if (holds(requirements, [candidate], work)) return { tri: 'yes', witness: candidate };
+  const number = numberPossibility(requirements, text.tri === 'no', label, work);
   if (number.tri === 'yes') return number;
   if (text.tri === 'no' && number.tri === 'no') return { tri: 'no' };
   return { tri: 'unknown', reason: text.reason ?? number.reason };
@@ -82,48 +85,79 @@ function isScalar(value: unknown): value is string | number | boolean {
 
 // ---------------------------------------------------------------- strings
 
-function stringPossibility(requirements: readonly Requirement[], label: string): ScalarPossibility {
-  const inside: Pieces[] = [];
-  const outside: Pieces[] = [];
-  const opaque: Requirement[] = [];
+/** The automaton of a text condition's value: a glob, a regex, or a number read as its text. */
+export function textAutomaton(value: Value): TextAutomaton {
+  switch (value.kind) {
+    case 'regex':
+      return regexAutomaton(value.source);
+    case 'number':
+      return cachedGlobAutomaton([value.text]);
+    case 'glob':
+      return cachedGlobAutomaton(value.pieces);
+    default:
+      return assertNever(value);
+  }
+}
+
+const globAutomata = new Map<string, TextAutomaton>();
+
+function cachedGlobAutomaton(pieces: readonly string[]): TextAutomaton {
+  const key = JSON.stringify(pieces);
+  let automaton = globAutomata.get(key);
+  if (!automaton) {
+    automaton = globAutomaton(pieces);
+    if (globAutomata.size > 1000) globAutomata.clear();
+    globAutomata.set(key, automaton);
+  }
+  return automaton;
+}
+
+/**
+ * A string satisfying every requirement, decided exactly: every glob, regex and number-as-text
+ * condition is an automaton, and a string inside the ones it must match and outside the others
+ * is searched on their product (findTexts). Realistic strings are tried first.
+ */
+function stringPossibility(requirements: readonly Requirement[], work: Work): ScalarPossibility {
+  const inside: TextAutomaton[] = [];
+  const outside: TextAutomaton[] = [];
   const samples: string[] = [];
-  for (const requirement of requirements) {
-    const { condition, want } = requirement;
+  let literal: string | undefined;
+  for (const { condition, want } of requirements) {
     if (condition.kind === 'keyword') {
       // IS NULL / IS TRUE / IS FALSE / NOT EXISTS are all false for a string.
       if (want) return { tri: 'no' };
       continue;
     }
     const value = condition.value;
-    if (value.kind === 'regex') {
-      opaque.push(requirement);
-      if (want === (condition.operator === '=')) samples.push(...regexSamples(value.source));
-      continue;
-    }
     if (value.kind === 'number' && condition.operator !== '=' && condition.operator !== '!=') {
       // < <= > >= hold only for JSON numbers.
       if (want) return { tri: 'no' };
       continue;
     }
-    const pieces = value.kind === 'number' ? [value.text] : value.pieces;
     const mustMatch = want === (condition.operator === '=');
-    if (mustMatch) {
-      if (!isMatchAll(pieces)) inside.push(pieces);
-    } else {
-      if (isMatchAll(pieces)) return { tri: 'no' };
-      outside.push(pieces);
+    if (value.kind === 'glob' && isMatchAll(value.pieces)) {
+      if (!mustMatch) return { tri: 'no' };
+      continue;
+    }
+    (mustMatch ? inside : outside).push(textAutomaton(value));
+    if (!mustMatch) continue;
+    if (value.kind === 'number') literal = value.text;
+    else if (value.kind === 'glob') {
+      if (isLiteral(value.pieces)) literal = value.pieces[0] ?? '';
+      else samples.push(...sampleStrings(value.pieces));
     }
   }
-  const check = (text: string) => holds(requirements, [text]);
-  for (const candidate of [...inside.flatMap(sampleStrings), ...samples, 'x', 'example']) {
+  const check = (text: string) => holds(requirements, [text], work);
+  // A value it must equal settles it.
+  if (literal !== undefined) return check(literal) ? { tri: 'yes', witness: literal } : { tri: 'no' };
+  for (const candidate of [...samples, 'x', 'example']) {
+    work.spend(1 + (candidate.length >> 4));
     if (check(candidate)) return { tri: 'yes', witness: candidate };
   }
-  const search = findStrings(inside, outside, opaque.length > 0 ? 40 : 1);
-  if (search === 'none') return { tri: 'no' };
-  if (search === 'budget') return { tri: 'unknown', reason: `the wildcard values on ${label} are too intricate to compare` };
-  const witness = search.found.find(check);
-  if (witness !== undefined) return { tri: 'yes', witness };
-  return { tri: 'unknown', reason: `cannot decide the regular expression on ${label} together with its other conditions` };
+  const [found] = findTexts(inside, outside, 1, work);
+  if (found === undefined) return { tri: 'no' };
+  if (!check(found)) throw new Error(`the automata and the matcher disagree on ${JSON.stringify(found)}`);
+  return { tri: 'yes', witness: found };
 }
 
 // ---------------------------------------------------------------- numbers
@@ -137,7 +171,7 @@ interface Interval {
   excluded: number[];
 }
 
-function numberPossibility(requirements: readonly Requirement[], textRefuted: boolean, label: string): ScalarPossibility {
+function numberPossibility(requirements: readonly Requirement[], textRefuted: boolean, label: string, work: Work): ScalarPossibility {
   const interval: Interval = { low: -Infinity, lowOpen: true, high: Infinity, highOpen: true, excluded: [] };
   let textConditions = false;
   let relational = false;
@@ -159,7 +193,7 @@ function numberPossibility(requirements: readonly Requirement[], textRefuted: bo
   // Without an exact value or an order comparison, a number can do nothing a string cannot:
   // the string with the number's text satisfies the same conditions.
   if (textRefuted && interval.equal === undefined && !relational) return { tri: 'no' };
-  const check = (value: number) => holds(requirements, [value]);
+  const check = (value: number) => holds(requirements, [value], work);
   if (interval.equal !== undefined) return check(interval.equal) ? { tri: 'yes', witness: interval.equal } : { tri: 'no' };
   if (isEmpty(interval)) return { tri: 'no' };
   for (const candidate of numberCandidates(interval, requirements)) if (check(candidate)) return { tri: 'yes', witness: candidate };

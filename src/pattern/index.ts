@@ -6,7 +6,8 @@ export { PatternSyntaxError } from './errors';
 export { parsePattern, tryParsePattern, MAX_PATTERN_LENGTH } from './parse';
 export { printPattern } from './print';
 export { matchesEvent } from './match';
-export { covers } from './coverage';
+export { covers, decideCoverage } from './coverage';
+export { COVERAGE_STEPS, MATCH_STEPS, Work, WorkLimitExceeded } from './work';
 export type {
   CoverageResult,
   ComparisonOperator,

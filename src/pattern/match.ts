@@ -16,6 +16,7 @@
 import { matchGlob } from './glob';
 import { parsePattern } from './parse';
 import { regexMatches } from './regex';
+import { MATCH_STEPS, Work } from './work';
 import type {
   DelimitedPattern,
   FieldCondition,
@@ -29,24 +30,28 @@ import type {
 } from './types';
 import { assertNever, isPlainObject, ownProperty } from './util';
 
-/** Does the pattern match this event (a parsed JSON value, or a raw log line)? */
-export function matchesEvent(pattern: Pattern | string, event: unknown): boolean {
+/**
+ * Does the pattern match this event (a parsed JSON value, or a raw log line)? Within `work`
+ * (by default MATCH_STEPS for this one event): throws WorkLimitExceeded past it.
+ */
+export function matchesEvent(pattern: Pattern | string, event: unknown, work: Work = new Work(MATCH_STEPS)): boolean {
   const tree = typeof pattern === 'string' ? parsePattern(pattern) : pattern;
   switch (tree.kind) {
     case 'json': {
-      const root = typeof event === 'string' ? parseJsonLine(event) : event;
-      return isPlainObject(root) && evaluateExpression(tree.body, root);
+      const root = typeof event === 'string' ? parseJsonLine(event, work) : event;
+      return isPlainObject(root) && evaluateExpression(tree.body, root, work);
     }
     case 'terms':
-      return matchTerms(tree, rawLine(event));
+      return matchTerms(tree, rawLine(event), work);
     case 'delimited':
-      return matchDelimited(tree, rawLine(event));
+      return matchDelimited(tree, rawLine(event), work);
     default:
       return assertNever(tree);
   }
 }
 
-function parseJsonLine(line: string): unknown {
+function parseJsonLine(line: string, work: Work): unknown {
+  work.spend(line.length >> 4);
   try {
     return JSON.parse(line);
   } catch {
@@ -61,25 +66,27 @@ function rawLine(event: unknown): string {
 
 // ---------------------------------------------------------------- JSON
 
-export function evaluateExpression(expression: JsonExpression, root: Record<string, unknown>): boolean {
+export function evaluateExpression(expression: JsonExpression, root: Record<string, unknown>, work: Work): boolean {
+  work.spend(1);
   switch (expression.kind) {
     case 'and':
-      return expression.operands.every((operand) => evaluateExpression(operand, root));
+      return expression.operands.every((operand) => evaluateExpression(operand, root, work));
     case 'or':
-      return expression.operands.some((operand) => evaluateExpression(operand, root));
+      return expression.operands.some((operand) => evaluateExpression(operand, root, work));
     case 'comparison':
     case 'keyword':
-      return evaluateCondition(expression, select(root, expression.selector.segments));
+      return evaluateCondition(expression, select(root, expression.selector.segments, work), work);
     default:
       return assertNever(expression);
   }
 }
 
 /** The values a selector reaches (none when the path does not exist). */
-export function select(root: unknown, segments: readonly SelectorSegment[]): unknown[] {
+export function select(root: unknown, segments: readonly SelectorSegment[], work?: Work): unknown[] {
   let current: unknown[] = [root];
   for (const segment of segments) {
     const next: unknown[] = [];
+    work?.spend(current.length);
     for (const value of current) {
       switch (segment.kind) {
         case 'key':
@@ -104,7 +111,7 @@ export function select(root: unknown, segments: readonly SelectorSegment[]): unk
 }
 
 /** A condition over the values its selector reached. */
-export function evaluateCondition(condition: JsonCondition, values: readonly unknown[]): boolean {
+export function evaluateCondition(condition: JsonCondition, values: readonly unknown[], work: Work): boolean {
   if (condition.kind === 'keyword') {
     switch (condition.test) {
       case 'NOT EXISTS':
@@ -119,11 +126,11 @@ export function evaluateCondition(condition: JsonCondition, values: readonly unk
         return assertNever(condition.test);
     }
   }
-  return values.some((value) => compareJsonValue(condition.operator, condition.value, value));
+  return values.some((value) => compareJsonValue(condition.operator, condition.value, value, work));
 }
 
 /** One comparison against one JSON value (objects, arrays and null never compare). */
-export function compareJsonValue(operator: ComparisonOperator, expected: Value, actual: unknown): boolean {
+export function compareJsonValue(operator: ComparisonOperator, expected: Value, actual: unknown, work: Work): boolean {
   if (typeof actual !== 'string' && typeof actual !== 'number' && typeof actual !== 'boolean') return false;
   if (expected.kind === 'number') {
     if (operator === '=' || operator === '!=') {
@@ -132,7 +139,7 @@ export function compareJsonValue(operator: ComparisonOperator, expected: Value, 
     }
     return typeof actual === 'number' && compareNumbers(operator, actual, expected.value);
   }
-  return compareText(operator, expected, String(actual));
+  return compareText(operator, expected, String(actual), work);
 }
 
 function compareNumbers(operator: ComparisonOperator, actual: number, expected: number): boolean {
@@ -155,8 +162,13 @@ function compareNumbers(operator: ComparisonOperator, actual: number, expected: 
 }
 
 /** `=`/`!=` of a text against a glob or regex value (the parser allows nothing else). */
-function compareText(operator: ComparisonOperator, expected: Value, text: string): boolean {
-  const matched = expected.kind === 'glob' ? matchGlob(expected.pieces, text) : expected.kind === 'regex' ? regexMatches(expected.source, text) : false;
+function compareText(operator: ComparisonOperator, expected: Value, text: string, work: Work): boolean {
+  let matched = false;
+  if (expected.kind === 'glob') {
+    // The glob matcher scans the text once per piece.
+    work.spend(1 + text.length * expected.pieces.length);
+    matched = matchGlob(expected.pieces, text);
+  } else if (expected.kind === 'regex') matched = regexMatches(expected.source, text, work);
   if (operator === '=') return matched;
   if (operator === '!=') return !matched;
   return false;
@@ -164,9 +176,12 @@ function compareText(operator: ComparisonOperator, expected: Value, text: string
 
 // ---------------------------------------------------------------- terms
 
-function matchTerms(pattern: TermPattern, line: string): boolean {
-  const present = (term: TermPattern['terms'][number]) =>
-    term.value.kind === 'regex' ? regexMatches(term.value.source, line) : term.value.text.trim() === '' || line.includes(term.value.text);
+function matchTerms(pattern: TermPattern, line: string, work: Work): boolean {
+  const present = (term: TermPattern['terms'][number]) => {
+    if (term.value.kind === 'regex') return regexMatches(term.value.source, line, work);
+    work.spend(1 + line.length);
+    return term.value.text.trim() === '' || line.includes(term.value.text);
+  };
   const required = pattern.terms.filter((term) => term.mode === 'require');
   const optional = pattern.terms.filter((term) => term.mode === 'optional');
   if (pattern.terms.some((term) => term.mode === 'exclude' && present(term))) return false;
@@ -203,19 +218,17 @@ export function splitFields(line: string): string[] {
 }
 
 const NUMERIC_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-/** Bounds the backtracking over `...` on long lines. */
-const MAX_DELIMITED_STEPS = 100_000;
 
-function matchDelimited(pattern: DelimitedPattern, line: string): boolean {
+function matchDelimited(pattern: DelimitedPattern, line: string, work: Work): boolean {
+  work.spend(1 + line.length);
   const tokens = splitFields(line);
   const fields = pattern.fields;
   const bound = new Map<string, string>();
-  let steps = 0;
   const conditionsHold = () =>
-    fields.every((field) => field.kind === 'skip' || !field.condition || evaluateFieldCondition(field.condition, bound));
+    fields.every((field) => field.kind === 'skip' || !field.condition || evaluateFieldCondition(field.condition, bound, work));
+  // Backtracking over `...`: every step is paid for, so a long line and many `...` run out of work, never hang.
   const go = (fieldIndex: number, tokenIndex: number): boolean => {
-    steps += 1;
-    if (steps > MAX_DELIMITED_STEPS) return false;
+    work.spend(1);
     if (fieldIndex === fields.length) return tokenIndex === tokens.length && conditionsHold();
     const field = fields[fieldIndex]!;
     if (field.kind === 'skip') {
@@ -232,16 +245,17 @@ function matchDelimited(pattern: DelimitedPattern, line: string): boolean {
   return go(0, 0);
 }
 
-function evaluateFieldCondition(condition: FieldCondition, bound: ReadonlyMap<string, string>): boolean {
+function evaluateFieldCondition(condition: FieldCondition, bound: ReadonlyMap<string, string>, work: Work): boolean {
+  work.spend(1);
   switch (condition.kind) {
     case 'and':
-      return condition.operands.every((operand) => evaluateFieldCondition(operand, bound));
+      return condition.operands.every((operand) => evaluateFieldCondition(operand, bound, work));
     case 'or':
-      return condition.operands.some((operand) => evaluateFieldCondition(operand, bound));
+      return condition.operands.some((operand) => evaluateFieldCondition(operand, bound, work));
     case 'fieldComparison': {
       const text = bound.get(condition.field);
       if (text === undefined) return false;
-      if (condition.value.kind !== 'number') return compareText(condition.operator, condition.value, text);
+      if (condition.value.kind !== 'number') return compareText(condition.operator, condition.value, text, work);
       const numeric = NUMERIC_TEXT.test(text);
       if (condition.operator === '=' || condition.operator === '!=') {
         const equal = numeric ? Number(text) === condition.value.value : text === condition.value.text;

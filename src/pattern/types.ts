@@ -137,6 +137,11 @@ export type CoverageResult =
       /** One line a person can act on, e.g. "misses eventName = DetachGroupPolicy". */
       readonly explanation: string;
     }
-  | { readonly verdict: 'undetermined'; readonly reason: string };
+  | {
+      readonly verdict: 'undetermined';
+      readonly reason: string;
+      /** Set when the work budget ran out ("the pattern is too complex to decide"). */
+      readonly workLimit?: true;
+    };
 
 export type ParseOutcome = { readonly ok: true; readonly pattern: Pattern } | { readonly ok: false; readonly error: PatternSyntaxError };

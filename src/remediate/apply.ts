@@ -26,6 +26,7 @@ import {
   SubscribeCommand,
   type Subscription,
 } from '@aws-sdk/client-sns';
+import { redactEndpoint } from '../collect/endpoints';
 import { NotTrailwatchsError, RemediationError } from './errors';
 import { ALARM_SETTINGS, METRIC_NAMESPACE, SHARED_CHECK_TAG_VALUE, isManagedByTrailwatch, tagsFor } from './naming';
 import { allowsCloudWatchPublish, withCloudWatchPublish } from './policy';
@@ -131,21 +132,22 @@ function isPending(subscriptionArn: string | undefined): boolean {
 }
 
 async function subscribe(change: SubscribeChange, context: StepContext): Promise<StepResult> {
-  const pending = { accountId: change.accountId, topicArn: change.topicArn, protocol: change.protocol, endpoint: change.endpoint };
+  const shown = redactEndpoint(change.protocol, change.endpoint);
+  const pending = { accountId: change.accountId, topicArn: change.topicArn, protocol: change.protocol, endpoint: shown };
   const existing = (await listTopicSubscriptions(context, change.region, change.topicArn)).find(
     (s) => s.Protocol === change.protocol && s.Endpoint === change.endpoint,
   );
   if (existing) {
     return isPending(existing.SubscriptionArn)
-      ? { ...UNCHANGED, detail: `${change.endpoint} has not confirmed yet`, pending }
-      : { ...UNCHANGED, detail: `${change.endpoint} is subscribed` };
+      ? { ...UNCHANGED, detail: `${shown} has not confirmed yet`, pending }
+      : { ...UNCHANGED, detail: `${shown} is subscribed` };
   }
   context.beforeWrite();
   const out = await context.clients
     .sns(context.session, change.region)
     .send(new SubscribeCommand({ TopicArn: change.topicArn, Protocol: change.protocol, Endpoint: change.endpoint }));
   return isPending(out.SubscriptionArn)
-    ? { ...APPLIED, detail: `${change.endpoint} must confirm the subscription; the checks pass once it does`, pending }
+    ? { ...APPLIED, detail: `${shown} must confirm the subscription; the checks pass once it does`, pending }
     : APPLIED;
 }
 

@@ -13,6 +13,7 @@
  * in the inventory are left out, so a plan made from a passing scan is empty.
  */
 import type { AccountInventory, AlarmRecord, MetricFilterRecord, TopicRecord, TrailRecord } from '../collect/inventory';
+import { isSubscriptionTo, redactEndpoint } from '../collect/endpoints';
 import { CHECK_SLUGS, DEFAULT_BENCHMARK, type CheckSlug } from '../controls/types';
 import type { Finding } from '../evaluate/types';
 import { parseArn, parseLogGroupArn, topicArn as topicArnOf, type LogGroupLocation } from '../arn';
@@ -161,7 +162,7 @@ function addUnique<T>(list: T[], value: T): void {
 function subscriptionNotes(subscription: AlertSubscription, topicArn: string): string[] {
   switch (subscription.protocol) {
     case 'email':
-      return [`${subscription.endpoint} receives a confirmation email; the checks pass once it is confirmed`];
+      return [`${redactEndpoint('email', subscription.endpoint)} receives a confirmation email; the checks pass once it is confirmed`];
     case 'sqs':
       return [`the queue's policy must let sns.amazonaws.com send messages from ${topicArn} (aws:SourceArn)`];
     case 'lambda':
@@ -169,7 +170,7 @@ function subscriptionNotes(subscription: AlertSubscription, topicArn: string): s
         `the function needs a resource policy letting sns.amazonaws.com invoke it: aws lambda add-permission --function-name ${subscription.endpoint} --statement-id trailwatch-alerts --action lambda:InvokeFunction --principal sns.amazonaws.com --source-arn ${topicArn}`,
       ];
     case 'https':
-      return [`${subscription.endpoint} must confirm the subscription by visiting the SubscribeURL SNS posts to it`];
+      return [`${redactEndpoint('https', subscription.endpoint)} must confirm the subscription by visiting the SubscribeURL SNS posts to it`];
   }
 }
 
@@ -278,18 +279,20 @@ export function planRemediation(
 
     const subscriptions = record?.subscriptions;
     const endpointSubscription = subscription
-      ? subscriptions?.find((s) => s.protocol === subscription.protocol && s.endpoint === subscription.endpoint)
+      ? subscriptions?.find((s) => isSubscriptionTo(s, subscription.protocol, subscription.endpoint))
       : undefined;
     if (subscription && !endpointSubscription) {
+      // Shown redacted like every endpoint in a report; whole only where it is used (the change's endpoint and command).
+      const shown = redactEndpoint(subscription.protocol, subscription.endpoint);
       addChange(
         {
           ...base,
           kind: 'subscribe',
-          id: `${accountId}:${region}:subscribe:${arn}:${subscription.protocol}:${subscription.endpoint}`,
+          id: `${accountId}:${region}:subscribe:${arn}:${subscription.protocol}:${shown}`,
           topicArn: arn,
           protocol: subscription.protocol,
           endpoint: subscription.endpoint,
-          summary: `subscribe ${subscription.protocol} ${subscription.endpoint} to ${arn}`,
+          summary: `subscribe ${subscription.protocol} ${shown} to ${arn}`,
           cli: awsCli('sns', 'subscribe', {
             region,
             'topic-arn': arn,
@@ -302,7 +305,7 @@ export function planRemediation(
         forAccount,
       );
       if (subscription.protocol === 'email' || subscription.protocol === 'https') {
-        addPending(accountId, arn, subscription.protocol, subscription.endpoint, check);
+        addPending(accountId, arn, subscription.protocol, shown, check);
       }
       return arn;
     }

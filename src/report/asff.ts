@@ -5,6 +5,7 @@
  * AwsSecurityFinding API reference: Title <= 256 characters, Description <= 1024,
  * Recommendation.Text <= 512, <= 32 resources, <= 50 ProductFields of <= 2048 characters.
  */
+import { relatedRequirements } from '../controls/crosswalk';
 import type { BenchmarkId } from '../controls/types';
 import type { Finding, StatusValue } from '../evaluate/types';
 import { benchmarkInWords, catalogueTitle, type ControlTitleLookup, linkInWords, sortFindings } from './controls';
@@ -98,7 +99,8 @@ function asffFinding(
     Resources: resources(finding, partition),
     Compliance: {
       Status: ASFF_COMPLIANCE[finding.status],
-      RelatedRequirements: [`${benchmarkInWords(benchmark)}/${finding.control}`],
+      // The benchmark's control, then the crosswalk's requirements (src/controls/crosswalk.ts); ASFF takes at most 32.
+      RelatedRequirements: [`${benchmarkInWords(benchmark)}/${finding.control}`, ...relatedRequirements(finding.check)].slice(0, 32),
     },
     RecordState: 'ACTIVE',
   };

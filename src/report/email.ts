@@ -11,7 +11,9 @@ import type { Finding, StatusValue } from '../evaluate/types';
 import type { FindingChange, ReportDiff } from './diff';
 import { fixLines, fixNumbers, groupFixes, reasonWithoutFix } from './fixes';
 import { scopeLines } from './scope';
+import type { FrameworkId } from '../controls/crosswalk';
 import { exceptionInWords, exceptionsOutcomeLines } from './exceptions';
+import { frameworkSectionLines } from './framework';
 import type { ScanReport } from './types';
 
 export const EmailLevel = { VERBOSE: 'verbose', INFO: 'info', ERROR: 'error' } as const;
@@ -27,10 +29,14 @@ export interface EmailOptions {
   readonly previousFinishedAt?: string;
   /** Where the full report is stored, when it is (a report too large for one message). */
   readonly fullReportLocation?: string;
+  /** This scan's HTML page in the report bucket: its S3 URI and the S3 console's link to it. */
+  readonly reportPage?: { readonly location: string; readonly consoleUrl?: string };
   /** Cut the text to at most this many units of `measure`. */
   readonly maxSize?: number;
   /** How size is counted; UTF-8 bytes by default. */
   readonly measure?: (text: string) => number;
+  /** Also group the findings by this framework's requirements (the crosswalk). */
+  readonly framework?: FrameworkId;
   /** Check titles from the controls catalogue; the slug alone when absent. */
   readonly titles?: Partial<Record<CheckSlug, string>>;
 }
@@ -107,9 +113,10 @@ function joinBlocks(blocks: Block[]): string {
 function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
   const failing = report.findings.filter((f) => f.status !== 'PASS' && !f.exception);
   const excepted = report.findings.filter((f) => f.exception);
-  const blocks: Block[] = [{ lines: headingLines(report), findings: 0, keep: true }];
+  const blocks: Block[] = [{ lines: [...headingLines(report), ...pageLines(options.reportPage)], findings: 0, keep: true }];
   if (options.diff) blocks.push(...changeBlocks(options.diff, report, options.previousFinishedAt, fixNumbers(groupFixes(report.findings))));
   if (options.level !== EmailLevel.ERROR) blocks.push({ lines: summaryByCheck(report), findings: 0, keep: true });
+  if (options.framework) blocks.push({ lines: frameworkSectionLines(report, options.framework), findings: 0 });
   // Each distinct fix once, most findings repaired first; the findings below refer to them by number.
   const fixGroups = groupFixes(report.findings);
   const numbers = fixNumbers(fixGroups);
@@ -166,6 +173,14 @@ function headingLines(report: ScanReport): string[] {
     `Result: ${fail} FAIL, ${error} ERROR, ${pass} PASS${hasExceptions(report) ? `, ${report.summary.excepted ?? 0} EXCEPTED` : ''}`,
     ...scopeLines(report),
   ];
+}
+
+/** Where the HTML page is: the console link needs a sign-in with read access to the bucket. */
+function pageLines(page: EmailOptions['reportPage']): string[] {
+  if (!page) return [];
+  return page.consoleUrl
+    ? [`Report page (matrix, trend, fixes): ${page.consoleUrl}`, `  (the S3 console: sign in to the AWS account first, then Open; the object is ${page.location})`]
+    : [`Report page (matrix, trend, fixes): ${page.location}`];
 }
 
 function hasExceptions(report: ScanReport): boolean {

@@ -13,6 +13,8 @@ export {
   ASFF_COMPLIANCE,
 } from './asff';
 export type { AsffFinding, AsffOptions, AsffResource, AsffResourceType, AsffSeverityLabel, AsffComplianceStatus } from './asff';
+export { renderOcsf, OCSF_VERSION, OCSF_CLASS_UID, OCSF_CATEGORY_UID } from './ocsf';
+export type { OcsfComplianceFinding, OcsfOptions } from './ocsf';
 export { catalogueTitle, compareControlNumbers, sortFindings, groupByCheck, linkInWords, benchmarkInWords } from './controls';
 export type { ControlTitleLookup, CheckGroup } from './controls';
 export type { ScanReport, AccountResult, AccountStatus, ReportSummary } from './types';

@@ -8,7 +8,9 @@ import type { Finding, StatusValue } from '../evaluate/types';
 import { benchmarkInWords, catalogueTitle, type ControlTitleLookup, groupByCheck, linkInWords } from './controls';
 import { fixLines, fixNumbers, groupFixes, reasonWithoutFix } from './fixes';
 import { regionsNotScanned, scopeLines } from './scope';
+import type { FrameworkId } from '../controls/crosswalk';
 import { exceptionInWords, exceptionsOutcomeLines } from './exceptions';
+import { frameworkSectionLines } from './framework';
 import type { AccountResult, ScanReport } from './types';
 
 export interface TableOptions {
@@ -18,6 +20,8 @@ export interface TableOptions {
   readonly titleOf?: ControlTitleLookup;
   /** PASS accounts named in a check's PASS line before "and N more". */
   readonly passAccountsShown?: number;
+  /** Also group the findings by this framework's requirements (the crosswalk). */
+  readonly framework?: FrameworkId;
 }
 
 const ANSI = { red: 31, green: 32, yellow: 33, cyan: 36, bold: 1, dim: 2 } as const;
@@ -90,6 +94,10 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
     lines.push(paint('bold', 'Accounts not scanned'));
     for (const account of unscanned) lines.push(`${INDENT}${accountLine(account, who(account.accountId))}`);
     lines.push('');
+  }
+  if (options.framework) {
+    const [heading, ...rest] = frameworkSectionLines(report, options.framework);
+    lines.push(paint('bold', heading ?? ''), ...rest, '');
   }
   if (report.exceptions) {
     lines.push(paint('bold', 'Exceptions'));

@@ -1,4 +1,5 @@
 import type { BenchmarkId } from '../controls/types';
+import type { OrganizationalUnitPlacement } from '../discover/types';
 import type { Finding } from '../evaluate/types';
 import type { ExceptionsOutcome } from '../exceptions/types';
 
@@ -15,7 +16,10 @@ export interface AccountResult {
   readonly regionsNotEnabled?: string[];
   readonly notes?: string[];
   readonly apiCalls?: number;
+  /** The organizational unit the account sits in (read when the scan asks for it, e.g. for the HTML page). */
+  readonly ou?: OrganizationalUnitPlacement;
 }
+
 
 export interface ReportSummary {
   readonly pass: number;

@@ -23,8 +23,8 @@ describe('benchmark figures', () => {
   });
 
   it('prints the machine line with the exact keys, in order', () => {
-    const line = machineLine({ callsPerAccountMedian: 4, callsPerAccountMax: 10, naiveCallRatio: 2.4912, efficiency: 0.8765, projected1000x17Seconds: 92.44, coverageMs: 136.04 });
-    expect(line).toBe('bench: calls_per_account_median=4 calls_per_account_max=10 naive_call_ratio=2.49 efficiency=0.88 projected_1000x17_s=92.4 coverage_ms=136');
+    const line = machineLine({ callsPerAccountMedian: 4, callsPerAccountMax: 10, naiveCallRatio: 2.4912, efficiency: 0.8765, projected1000x17Seconds: 92.44, coverageMs: 136.04, worstDecisionMs: 88.31 });
+    expect(line).toBe('bench: calls_per_account_median=4 calls_per_account_max=10 naive_call_ratio=2.49 efficiency=0.88 projected_1000x17_s=92.4 coverage_ms=136 worst_decision_ms=88.3');
     expect(formatNumber(4.5, 1)).toBe('4.5');
   });
 

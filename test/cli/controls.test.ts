@@ -82,7 +82,19 @@ describe('trailwatch controls', () => {
       level: 1,
       referencePatterns: [expect.stringContaining('UnauthorizedOperation')],
       notes: expect.any(Array),
+      crosswalk: expect.any(Array),
     });
+    expect(parsed.controls[0].crosswalk.map((entry: { framework: string }) => entry.framework)).toEqual([
+      'nist-800-53', 'pci-dss-3.2.1', 'pci-dss-4.0', 'iso-27001-2022', 'cis-controls-v8', 'apra-cps-234', 'mas-trm',
+    ]);
+  });
+
+  it('shows each check\'s related requirements and the frameworks that map nothing', async () => {
+    const { stdout } = await runCli(['controls']);
+
+    expect(stdout).toContain('      PCI DSS v3.2.1: 7.2.1\n');
+    expect(stdout).toContain('      NIST SP 800-53 Rev. 5: AU-6(1), AU-6(5), AU-12(3), CA-7, SI-4(12), SI-5(1)\n');
+    expect(stdout).toMatch(/not mapped: .*PCI DSS v4\.0, CIS Controls v8, MAS TRM Guidelines \(sources and reasons: --format json\)/);
   });
 
   it('exits 2 with one line for a benchmark that does not exist', async () => {

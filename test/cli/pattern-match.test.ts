@@ -38,6 +38,20 @@ describe('trailwatch pattern match', () => {
     expect(linesOf(stdout)).toEqual(['{"match":false}', '{"match":true}']);
   });
 
+  it('answers neither yes nor no for an event that needs more than its work budget, and exits 1', async () => {
+    // Prepare: nearly every character of the long value reaches a new state of 5,000 counted repetitions, and none matches.
+    const pattern = '{ $.token = %a{1000}a{1000}a{1000}a{1000}a{1000}% }';
+    const long = JSON.stringify({ token: `${'a'.repeat(4999)}b`.repeat(4) });
+    // Act
+    const { code, stdout } = await runCli(['pattern', 'match', '--pattern', pattern], `${long}\n${CREATE_USER}\n`);
+    // Assess
+    expect(code).toBe(1);
+    expect(linesOf(stdout).map((line) => JSON.parse(line) as unknown)).toEqual([
+      { match: null, undetermined: expect.stringMatching(/^the pattern is too complex to decide \(it needs more than 2,000,000 steps of work/) },
+      { match: false },
+    ]);
+  });
+
   it('reads the events from --events FILE', async () => {
     // Prepare
     const file = join(mkdtempSync(join(tmpdir(), 'trailwatch-')), 'events.jsonl');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsClients } from '../../src/aws/clients';
@@ -13,6 +14,8 @@ const MEMBER = '111111111111';
 const OTHER_MEMBER = '222222222222';
 const TWO_REGIONS = ['us-east-1', 'eu-west-1'];
 const COLLECTED_AT = new Date('2030-01-02T03:04:05.000Z');
+
+const sha256 = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
 function totalCalls(clients: AwsClients, accountId: string): number {
   return clients.callCounter.totalFor(accountId);
@@ -43,7 +46,7 @@ describe('collectAccount against moto', () => {
         name: 'security-alerts',
         subscriptions: [
           { protocol: 'email', endpoint: 'security@example.com' },
-          { protocol: 'https', endpoint: 'https://hooks.example.com/alarm' },
+          { protocol: 'https', endpoint: 'https://hooks.example.com/alarm?token=t0ken-in-the-url' },
         ],
       },
     });
@@ -133,8 +136,9 @@ describe('collectAccount against moto', () => {
           exists: true,
           policy: expect.any(String) as unknown as string,
           subscriptions: [
-            { subscriptionArn: expect.stringMatching(/^arn:aws:sns:eu-west-1:111111111111:security-alerts:/), protocol: 'email', endpoint: 'security@example.com', owner: MEMBER },
-            { subscriptionArn: expect.stringMatching(/^arn:aws:sns:eu-west-1:111111111111:security-alerts:/), protocol: 'https', endpoint: 'https://hooks.example.com/alarm', owner: MEMBER },
+            // Endpoints are redacted as they are read, with a digest of the whole one.
+            { subscriptionArn: expect.stringMatching(/^arn:aws:sns:eu-west-1:111111111111:security-alerts:/), protocol: 'email', endpoint: 's***@example.com', owner: MEMBER, endpointSha256: sha256('security@example.com') },
+            { subscriptionArn: expect.stringMatching(/^arn:aws:sns:eu-west-1:111111111111:security-alerts:/), protocol: 'https', endpoint: 'https://hooks.example.com', owner: MEMBER, endpointSha256: sha256('https://hooks.example.com/alarm?token=t0ken-in-the-url') },
           ],
         },
       },

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { BENCHMARK_IDS } from '../../src/controls';
+import { HEARTBEAT_METRIC } from '../../src/notify/observe';
 import { ROOT, yamlFile } from '../support/templates';
 
 interface Statement {
@@ -59,6 +60,7 @@ describe('serverless.yml', () => {
       'organizations:ListAccounts',
       'organizations:ListAccountsForParent',
       'organizations:ListChildren',
+      'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListParents',
       'organizations:ListRoots',
     ]);
@@ -105,6 +107,168 @@ describe('serverless.yml', () => {
       ['s3:PutObject', { 'Fn::Sub': '${ReportBucket.Arn}/*' }],
     ]);
     expect(statements.every((s) => s.Effect === 'Allow' && !actions(s).some((a) => a.includes('*')))).toBe(true);
+  });
+});
+
+describe('serverless.yml: the alarms that watch the scanner', () => {
+  interface Alarm {
+    Type: string;
+    Condition?: string;
+    Properties: Record<string, unknown> & { AlarmName: string; Dimensions: { Name: string; Value: unknown }[]; AlarmActions: unknown[]; OKActions?: unknown[] };
+  }
+  const service = yamlFile('serverless.yml') as {
+    params: { default: Record<string, unknown> };
+    provider: { environment: Record<string, unknown> };
+    functions: Record<string, { destinations: { onFailure: { arn: unknown } } }>;
+    resources: { Parameters: Record<string, Record<string, unknown>>; Conditions: Record<string, unknown>; Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, unknown> }> };
+  };
+  const { Resources, Parameters, Conditions } = service.resources;
+  const alarm = (name: string): Alarm => Resources[name] as unknown as Alarm;
+  // osls names the function's resource after its key: functions.scan -> ScanLambdaFunction.
+  const scanFunction = { Ref: 'ScanLambdaFunction' };
+  const ALARM_TOPIC = { 'Fn::If': ['HasAlarmTopic', { Ref: 'AlarmTopicArn' }, { Ref: 'FindingsTopic' }] };
+
+  it('notifies the findings topic, or the ops topic the deployer names (alarmTopicArn)', () => {
+    expect(Object.keys(service.functions)).toEqual(['scan']);
+    expect(service.params.default.alarmTopicArn).toBe('');
+    expect(Parameters.AlarmTopicArn).toMatchObject({ Type: 'String', Default: '${param:alarmTopicArn}' });
+    expect(Conditions.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmTopicArn' }, ''] }] });
+    const alarms = Object.entries(Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.map(([name]) => name).sort()).toEqual(['ScanErrorsAlarm', 'ScanFailuresQueuedAlarm', 'ScanHeartbeatAlarm']);
+    for (const [, resource] of alarms) expect((resource as unknown as Alarm).Properties.AlarmActions).toEqual([ALARM_TOPIC]);
+  });
+
+  it("goes off on one error of the scan function", () => {
+    expect(alarm('ScanErrorsAlarm').Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: scanFunction }],
+      Statistic: 'Sum',
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('goes off while the failure queue the function sends failed invocations to holds a message', () => {
+    expect(service.functions.scan?.destinations.onFailure.arn).toEqual({ 'Fn::GetAtt': ['ScanFailureQueue', 'Arn'] });
+    expect(alarm('ScanFailuresQueuedAlarm').Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ScanFailureQueue', 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'ignore',
+      OKActions: [ALARM_TOPIC],
+    });
+  });
+
+  it('watches the heartbeat the function publishes, missing data breaching, over the window derived from the schedule', () => {
+    const heartbeat = alarm('ScanHeartbeatAlarm');
+    // The metric and dimensions src/notify/observe.ts publishes: Powertools' namespace and service, then the function.
+    expect(heartbeat.Properties).toMatchObject({
+      Namespace: service.provider.environment.POWERTOOLS_METRICS_NAMESPACE,
+      MetricName: HEARTBEAT_METRIC,
+      Dimensions: [
+        { Name: 'service', Value: service.provider.environment.POWERTOOLS_SERVICE_NAME },
+        { Name: 'function', Value: scanFunction },
+      ],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: { Ref: 'HeartbeatHours' },
+      DatapointsToAlarm: { Ref: 'HeartbeatHours' },
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      OKActions: [ALARM_TOPIC],
+    });
+    expect(heartbeat.Condition).toBe('HasHeartbeat');
+    expect(Conditions.HasHeartbeat).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'HeartbeatHours' }, 0] }] });
+    expect(Parameters.HeartbeatHours).toMatchObject({ Type: 'Number', Default: '${file(./deploy/heartbeat.cjs):hours}', MinValue: 0, MaxValue: 168 });
+    expect(service.params.default.heartbeatHours).toBe('');
+  });
+
+  it("reaches the findings email: an alarm's notification carries no part attribute", () => {
+    expect(Resources.FindingsEmailSubscription?.Properties).toMatchObject({
+      FilterPolicyScope: 'MessageAttributes',
+      FilterPolicy: { part: [{ numeric: ['=', 1] }, { exists: false }] },
+    });
+  });
+});
+
+describe('serverless.yml: the findings topic and the report bucket', () => {
+  const service = yamlFile('serverless.yml') as {
+    provider: { iam: { role: { name: string } } };
+    resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+  };
+  const { Resources } = service.resources;
+  const topic = { Ref: 'FindingsTopic' };
+  const scannerRole = { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] };
+  const thisAccount = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' };
+  const policy = Resources.FindingsTopicPolicy?.Properties as { Topics: unknown[]; PolicyDocument: { Statement: Statement[] } };
+  const statements = policy.PolicyDocument.Statement;
+  const allowing = (action: string) => statements.filter((s) => s.Effect === 'Allow' && actions(s).includes(action));
+
+  it('lets only the scanner role publish, and CloudWatch for this stack\'s own alarms', () => {
+    expect(policy.Topics).toEqual([topic]);
+    expect(allowing('sns:Publish').map((s) => s.Principal)).toEqual([{ AWS: scannerRole }, { Service: 'cloudwatch.amazonaws.com' }]);
+    const cloudWatch = allowing('sns:Publish')[1];
+    const alarmNames = Object.values(Resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => String(r.Properties.AlarmName));
+    const sourceArn = String((cloudWatch?.Condition?.ArnLike?.['aws:SourceArn'] as { 'Fn::Sub': string })['Fn::Sub']);
+    expect(cloudWatch?.Condition?.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    const alarmPrefix = sourceArn.split(':alarm:')[1] ?? '';
+    expect(alarmPrefix).toBe('trailwatch-${sls:stage}-*');
+    expect(alarmNames).toHaveLength(3);
+    for (const name of alarmNames) expect(name.startsWith(alarmPrefix.slice(0, -1))).toBe(true);
+    // Nobody else, whatever their identity policy says: a Deny for every principal but the role and AWS services.
+    expect(statements.find((s) => s.Sid === 'NobodyElsePublishes')).toEqual({
+      Sid: 'NobodyElsePublishes',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: topic,
+      Condition: { StringNotEqualsIfExists: { 'aws:PrincipalArn': scannerRole }, Null: { 'aws:PrincipalServiceName': 'true' } },
+    });
+  });
+
+  it("lets only the deploying account's principals subscribe, never over plain http, and nothing without TLS", () => {
+    expect(allowing('sns:Subscribe').map((s) => s.Principal)).toEqual([{ AWS: thisAccount }]);
+    expect(statements.some((s) => s.Effect === 'Allow' && JSON.stringify(s.Principal).includes('"*"'))).toBe(false);
+    expect(statements.find((s) => s.Sid === 'NoPlainHttpSubscriptions')).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 'sns:Subscribe', Condition: { StringEquals: { 'sns:Protocol': 'http' } } });
+    expect(statements.find((s) => s.Sid === 'TlsOnly')).toEqual({
+      Sid: 'TlsOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['sns:Publish', 'sns:Subscribe'],
+      Resource: topic,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+  });
+
+  it('encrypts the topic with a key of its own that the scanner (through SNS) and CloudWatch may use', () => {
+    expect(Resources.FindingsTopic?.Properties.KmsMasterKeyId).toEqual({ Ref: 'FindingsTopicKey' });
+    const key = Resources.FindingsTopicKey?.Properties as { EnableKeyRotation: boolean; KeyPolicy: { Statement: Statement[] } };
+    expect(key.EnableKeyRotation).toBe(true);
+    const users = key.KeyPolicy.Statement.filter((s) => actions(s).includes('kms:GenerateDataKey*'));
+    expect(users.map((s) => s.Principal)).toEqual([{ AWS: '*' }, { Service: 'cloudwatch.amazonaws.com' }]);
+    expect(users[0]?.Condition?.StringEquals).toEqual({
+      'kms:CallerAccount': { Ref: 'AWS::AccountId' },
+      'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' },
+      'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${self:provider.iam.role.name}' },
+    });
+    expect(service.provider.iam.role.name).toBe('trailwatch-${sls:stage}-${self:provider.region}-scanner');
+  });
+
+  it("keeps every version of the report bucket's objects (the on-change baseline's history), old versions for 400 days", () => {
+    const bucket = Resources.ReportBucket?.Properties as { VersioningConfiguration: unknown; LifecycleConfiguration: { Rules: Record<string, unknown>[] } };
+    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.LifecycleConfiguration.Rules).toContainEqual({ Id: 'ExpireOldVersions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 400 } });
+    const bucketPolicy = Resources.ReportBucketPolicy?.Properties as { PolicyDocument: { Statement: Statement[] } };
+    expect(bucketPolicy.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } }));
   });
 });
 

@@ -101,6 +101,41 @@ describe('listAccounts', () => {
     expect(discovery.accounts.map((a) => a.accountId).sort()).toEqual([members[0], members[1]].sort());
   });
 
+  it('places every account in its OU, by name from the root, when asked: calls grow with OUs, not accounts', async () => {
+    // Prepare: root > workloads > prod; member 0 in workloads, member 1 in prod, member 2 at the root.
+    const { rootId, members } = await createOrganization(seeder, 3);
+    const org = seeder.organizations({ accountId: MANAGEMENT });
+    const workloads = await org.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'workloads' }));
+    const prod = await org.send(new CreateOrganizationalUnitCommand({ ParentId: workloads.OrganizationalUnit?.Id, Name: 'prod' }));
+    await org.send(new MoveAccountCommand({ AccountId: members[0], SourceParentId: rootId, DestinationParentId: workloads.OrganizationalUnit?.Id }));
+    await org.send(new MoveAccountCommand({ AccountId: members[1], SourceParentId: rootId, DestinationParentId: prod.OrganizationalUnit?.Id }));
+    clients = motoClients();
+    // Act
+    const discovery = await listAccounts(clients, DISCOVERY_SESSION, { organizationalUnits: true });
+    // Assess
+    const ouOf = (id: string | undefined) => discovery.accounts.find((a) => a.accountId === id)?.ou;
+    expect(ouOf(members[0])).toEqual({ id: workloads.OrganizationalUnit?.Id, path: ['Root', 'workloads'] });
+    expect(ouOf(members[1])).toEqual({ id: prod.OrganizationalUnit?.Id, path: ['Root', 'workloads', 'prod'] });
+    expect(ouOf(members[2])).toEqual({ id: rootId, path: ['Root'] });
+    expect(ouOf(MANAGEMENT)).toEqual({ id: rootId, path: ['Root'] });
+    // ListRoots, then per parent (root, workloads, prod) one ListAccountsForParent and one ListOrganizationalUnitsForParent.
+    const calls = clients.callCounter.forAccount(DISCOVERY_SESSION.accountId);
+    expect([calls['Organizations:ListRoots'], calls['Organizations:ListAccountsForParent'], calls['Organizations:ListOrganizationalUnitsForParent']]).toEqual([1, 3, 3]);
+  });
+
+  it('lists the accounts without OUs, and says why, when the tree cannot be read (injected: moto never denies)', async () => {
+    await createOrganization(seeder, 2);
+    clients = motoClients({
+      attemptHooks: [failWhen((info) => info.operation === 'ListRoots', () => awsError('AccessDeniedException', 400, 'not allowed'))],
+    });
+    const discovery = await listAccounts(clients, DISCOVERY_SESSION, { organizationalUnits: true });
+    expect(discovery.accounts).toHaveLength(3);
+    expect(discovery.accounts.every((a) => a.ou === undefined)).toBe(true);
+    expect(discovery.notes).toEqual([
+      expect.stringMatching(/^cannot tell which organizational unit each account is in \(AccessDeniedException: .*\): .*the report page lists the accounts without their OUs$/),
+    ]);
+  });
+
   it('refuses an OU that is not in the organization with a usage error', async () => {
     // Prepare
     await createOrganization(seeder, 1);

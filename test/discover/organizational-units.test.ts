@@ -45,11 +45,11 @@ describe('listAccounts with organizationalUnits', () => {
       [inWorkloads]: [rootId, workloads],
       [inProd]: [rootId, workloads, prod],
     });
-    // 1 root + 3 OUs: 4 ListAccountsForParent and 4 ListChildren, whatever the number of accounts.
+    // 1 root + 3 OUs: 4 ListAccountsForParent and 4 ListOrganizationalUnitsForParent (which also names them), whatever the number of accounts.
     expect(clients.callCounter.forAccount(DISCOVERY_SESSION.accountId)).toMatchObject({
       'Organizations:ListRoots': 1,
       'Organizations:ListAccountsForParent': 4,
-      'Organizations:ListChildren': 4,
+      'Organizations:ListOrganizationalUnitsForParent': 4,
     });
   });
 

@@ -14,7 +14,7 @@ describe('enabledRegions against moto (no account:ListRegions there)', () => {
   let clients: AwsClients;
   afterEach(() => clients.destroy());
 
-  it('falls back to ec2:DescribeRegions, and goes straight there for the next account', async () => {
+  it('falls back to ec2:DescribeRegions; moto\'s bare 404 says the endpoint has no Account API, so the next account goes straight there', async () => {
     // Prepare
     clients = motoClients();
     // Act
@@ -70,12 +70,20 @@ describe('enabledRegions where account:ListRegions answers', () => {
   let endpoint: string;
   const requests: Record<string, unknown>[] = [];
 
-  // A loopback stand-in for the Account API (moto has none): two pages of regions.
+  // A loopback stand-in for the Account API (moto has none): two pages of regions. It answers
+  // ec2:DescribeRegions too (us-east-1 and eu-west-1), for the accounts that fall back to it.
   beforeAll(async () => {
     server = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       request.on('end', () => {
+        if (request.url !== '/listRegions') {
+          requests.push({ path: request.url, action: new URLSearchParams(body).get('Action') });
+          const item = (name: string) => `<item><regionName>${name}</regionName><regionEndpoint>ec2.${name}.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>`;
+          response.writeHead(200, { 'content-type': 'text/xml' });
+          response.end(`<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><regionInfo>${item('us-east-1')}${item('eu-west-1')}</regionInfo></DescribeRegionsResponse>`);
+          return;
+        }
         const input = JSON.parse(body || '{}') as { NextToken?: string };
         requests.push({ path: request.url, ...input });
         const page = input.NextToken
@@ -87,6 +95,9 @@ describe('enabledRegions where account:ListRegions answers', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  beforeEach(() => {
+    requests.length = 0;
   });
   afterAll(async () => {
     server.closeAllConnections();
@@ -105,6 +116,58 @@ describe('enabledRegions where account:ListRegions answers', () => {
     ]);
     expect(scope).toMatchObject({ source: 'account:ListRegions', regions: ['af-south-1', 'eu-west-1'], notEnabled: ['ap-east-1'] });
     expect(clients.callCounter.forAccount(MEMBER.accountId)).toEqual({ 'Account:ListRegions': 2 });
+    clients.destroy();
+  });
+
+  it('decides the fallback per account: one account refusing ListRegions changes nothing for the others (injected AccessDenied)', async () => {
+    // Prepare: the member's role (or an SCP) denies account:ListRegions; the caller's and a third account's do not.
+    const OTHER = { accountId: '222222222222' };
+    const clients = new AwsClients({
+      endpointUrl: endpoint,
+      credentials: MOTO_CREDENTIALS,
+      attemptHooks: [
+        failWhen(
+          (info) => info.operation === 'ListRegions' && info.accountId === MEMBER.accountId,
+          () => awsError('AccessDeniedException', 403, 'not authorized to perform account:ListRegions'),
+        ),
+      ],
+    });
+    // Act
+    const member = await enabledRegions(clients, MEMBER);
+    const other = await enabledRegions(clients, OTHER);
+    const caller = await enabledRegions(clients, CALLER);
+    const memberAgain = await enabledRegions(clients, MEMBER);
+    // Assess
+    expect(member).toMatchObject({ source: 'ec2:DescribeRegions', regions: ['eu-west-1', 'us-east-1'] });
+    expect(member.readError).toBeUndefined();
+    expect(other).toMatchObject({ source: 'account:ListRegions', regions: ['af-south-1', 'eu-west-1', 'us-east-1'] });
+    expect(caller).toMatchObject({ source: 'account:ListRegions', regions: ['af-south-1', 'eu-west-1', 'us-east-1'] });
+    expect(memberAgain).toMatchObject({ source: 'ec2:DescribeRegions', regions: ['eu-west-1', 'us-east-1'] });
+    expect(clients.callCounter.forAccount(MEMBER.accountId)).toEqual({ 'Account:ListRegions': 1, 'EC2:DescribeRegions': 2 });
+    expect(clients.callCounter.forAccount(OTHER.accountId)).toEqual({ 'Account:ListRegions': 2 });
+    expect(clients.callCounter.forAccount(CALLER.accountId)).toEqual({ 'Account:ListRegions': 2 });
+    clients.destroy();
+  });
+
+  it('tries ListRegions again for an account it throttled: a throttle is no refusal', async () => {
+    // Prepare: ListRegions throttles every attempt for the member (injected), so the SDK gives up after its retries.
+    const clients = new AwsClients({
+      endpointUrl: endpoint,
+      credentials: MOTO_CREDENTIALS,
+      maxAttempts: 1,
+      attemptHooks: [
+        failWhen(
+          (info) => info.operation === 'ListRegions' && info.accountId === MEMBER.accountId && requests.filter((r) => r.action === 'DescribeRegions').length === 0,
+          () => awsError('ThrottlingException', 400, 'Rate exceeded'),
+        ),
+      ],
+    });
+    // Act
+    const first = await enabledRegions(clients, MEMBER);
+    const second = await enabledRegions(clients, MEMBER);
+    // Assess
+    expect(first.source).toBe('ec2:DescribeRegions');
+    expect(second.source).toBe('account:ListRegions');
     clients.destroy();
   });
 });

@@ -7,13 +7,17 @@
 import { DeleteAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteMetricFilterCommand, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsClients } from '../../src/aws/clients';
+import { AccountCredentials } from '../../src/discover/credentials';
+import { SYNTHETIC_ROLE_NAME } from '../../scripts/bench/organization';
 import { checkDefinition } from '../../src/controls';
 import { MOTO_CREDENTIALS } from '../../src/demo/moto';
 import { DEADLINE_UNFINISHED } from '../../src/scan';
+import { CHECK_SLUGS } from '../../src/controls';
+import { hostileFilters } from '../../scripts/bench/hostile-patterns';
 import { motoEndpoint, useMoto } from '../support/moto';
 import { RegionsEnabledNowhereError } from '../../src/evaluate';
 import { AttemptLog, assumeRoleDenied, disabledRegions, serverErrors, slowAccounts, throttlingStorm } from './inject';
-import { expectSoundReport, MAX_ATTEMPTS, scanWith, seedOrganization, verdicts } from './scan-harness';
+import { BENCHMARK, expectSoundReport, MAX_ATTEMPTS, scanWith, seedOrganization, verdicts } from './scan-harness';
 
 describe('runScan under injected faults', () => {
   useMoto();
@@ -163,6 +167,54 @@ describe('runScan under injected faults', () => {
       expect(byCheck.get('iam_policy_changes')?.reason).toMatch(/metric math \('RATE\(changes\)'\)/);
       expect(byCheck.get('vpc_changes')?.status).toBe('PASS');
     }
+    expect(scan.exitCode).toBe(1);
+  });
+
+  it('finishes in time when a member carries hostile filter patterns: that member ERROR with the reason, every other verdict unchanged', async () => {
+    // Prepare: without the organization trail's filters every member relies on its own chain; then
+    // the member with a working chain of its own gets, for every check, its reference narrowed by
+    // a condition whose coverage decision would take minutes to hours without a work budget.
+    const org = await seedOrganization();
+    const clients = new AwsClients({ endpointUrl: motoEndpoint(), credentials: MOTO_CREDENTIALS });
+    const management = { accountId: org.managementAccountId };
+    for (const check of CHECK_SLUGS) {
+      await clients.cloudWatchLogs(management, 'us-east-1').send(new DeleteMetricFilterCommand({ logGroupName: 'aws-organization-trail', filterName: `cis-${check}` }));
+    }
+    const calm = await scanWith([]);
+    const hostile = org.accounts.find((a) => a.kind === 'own-chain')?.accountId as string;
+    const session = await new AccountCredentials(clients, { callerAccountId: org.managementAccountId, roleName: SYNTHETIC_ROLE_NAME, region: 'us-east-1' }).sessionFor(hostile);
+    const logs = clients.cloudWatchLogs(session, 'eu-west-1');
+    for (const { check, pattern } of hostileFilters(BENCHMARK)) {
+      const metric = checkDefinition(check as (typeof CHECK_SLUGS)[number]).metric;
+      // Replaced, not put again: moto would keep both filters.
+      await logs.send(new DeleteMetricFilterCommand({ logGroupName: 'cloudtrail', filterName: `cis-${check}` }));
+      await logs.send(
+        new PutMetricFilterCommand({
+          logGroupName: 'cloudtrail',
+          filterName: `cis-${check}`,
+          filterPattern: pattern,
+          metricTransformations: [{ metricName: metric.name, metricNamespace: metric.namespace, metricValue: '1' }],
+        }),
+      );
+    }
+    clients.destroy();
+    const deadlineMs = 90_000;
+
+    // Act
+    const scan = await scanWith([], { deadline: deadlineMs });
+
+    // Assess
+    expectSoundReport(scan, org);
+    expect(scan.elapsedMs).toBeLessThan(deadlineMs);
+    expect(calm.report.findings.filter((f) => f.accountId === hostile).map((f) => f.status)).toEqual(CHECK_SLUGS.map(() => 'PASS'));
+    const hostileFindings = scan.report.findings.filter((f) => f.accountId === hostile);
+    expect(hostileFindings).toHaveLength(CHECK_SLUGS.length);
+    for (const finding of hostileFindings) {
+      expect(finding).toMatchObject({ status: 'ERROR', brokenLink: 'metricFilter' });
+      expect(finding.reason).toMatch(/cannot verify that filter 'cis-[a-z0-9_]+' .* the pattern is too complex to decide \(it needs more than [\d,]+ steps of work/);
+    }
+    const others = (report: typeof scan.report) => new Map([...verdicts(report)].filter(([key]) => !key.startsWith(`${hostile} `)));
+    expect(others(scan.report)).toEqual(others(calm.report));
     expect(scan.exitCode).toBe(1);
   });
 });

@@ -91,6 +91,12 @@ const SCAN: Case[] = [
   ['--output', scan('--output', dir), /it is a directory/],
   ['--output', scan('--output', '/proc/version'), /cannot write \/proc\/version: no file can be created in \/proc/],
   ['--no-color', scan('--no-color=yes'), /unknown option '--no-color=yes'/],
+  ['--history', scan('--history', join(dir, 'nope')), /history directory .* does not exist/],
+  ['--history', scan('--history', aFile), /is not a directory/],
+  ['--history', scan('--history', ''), /no history directory given/],
+  ['--history', scan('--history', 's3://'), /is not an S3 location/],
+  ['--history', scan('--history', 's3://Not_A_Bucket/x'), /is not an S3 location/],
+  ['--history', scan('--history', dir), /use it with --format html \(not table\)/],
 ];
 
 const EVALUATE: Case[] = [
@@ -106,6 +112,8 @@ const EVALUATE: Case[] = [
   ['--checks', ['evaluate', '--inventory', inventory, '--checks', 'rooot'], /unknown check 'rooot'/],
   ['--format', ['evaluate', '--inventory', inventory, '--format', 'xml'], /Allowed choices/],
   ['--output', ['evaluate', '--inventory', inventory, '--output', missingDir], /does not exist/],
+  ['--history', ['evaluate', '--inventory', inventory, '--format', 'html', '--history', join(dir, 'nope')], /does not exist/],
+  ['--history', ['evaluate', '--inventory', inventory, '--format', 'csv', '--history', dir], /use it with --format html \(not csv\)/],
 ];
 
 const PATTERN: Case[] = [

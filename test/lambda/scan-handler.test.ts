@@ -150,6 +150,43 @@ describe('createScanHandler', () => {
     const messages = lines.map((l) => l.message);
     expect(messages.filter((m) => m === 'account scanned')).toHaveLength(2);
     expect(messages.indexOf('scan finished')).toBeLessThan(messages.indexOf('publishing the report failed: the invocation fails'));
+    expect(lines.filter((l) => l.ScheduledScanCompleted !== undefined)).toEqual([]); // no heartbeat: the Errors alarm speaks
+  });
+
+  describe('the heartbeat the heartbeat alarm watches', () => {
+    const heartbeats = (lines: Record<string, unknown>[]) => lines.filter((l) => l.ScheduledScanCompleted !== undefined);
+    const named = { ...context(60_000), functionName: 'trailwatch-prod-scan' };
+
+    it('beats once when a scheduled scan completes, dimensioned exactly as the alarm expects', async () => {
+      // Act
+      const { lines, error } = await captureStdoutJsonAsync(() => handlerWith(async () => ({ report: scanned, inventories: [] }))(scheduledEvent, named));
+      // Assess
+      expect(error).toBeUndefined();
+      const [beat, ...more] = heartbeats(lines);
+      expect(more).toEqual([]);
+      expect(beat).toMatchObject({ ScheduledScanCompleted: 1, service: 'trailwatch', function: 'trailwatch-prod-scan' });
+      const emf = (beat?._aws ?? {}) as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+      expect(emf.CloudWatchMetrics).toEqual([{ Namespace: 'trailwatch', Dimensions: [['service', 'function']], Metrics: [{ Name: 'ScheduledScanCompleted', Unit: 'Count' }] }]);
+    });
+
+    it('does not beat for a scan by hand, which must not hide a schedule that stopped', async () => {
+      // Act
+      const { lines } = await captureStdoutJsonAsync(() => handlerWith(async () => ({ report: scanned, inventories: [] }))({ checks: ['root_usage'] }, named));
+      // Assess
+      expect(heartbeats(lines)).toEqual([]);
+    });
+
+    it('does not beat when the scheduled scan fails', async () => {
+      // Act
+      const { lines, error } = await captureStdoutJsonAsync(() =>
+        handlerWith(async () => {
+          throw new Error('discovery failed');
+        })(scheduledEvent, named),
+      );
+      // Assess
+      expect(error).toBeInstanceOf(Error);
+      expect(heartbeats(lines)).toEqual([]);
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { compileRegex, regexMatches } from '../../src/pattern/regex';
 import { PatternSyntaxError, matchesEvent, tryParsePattern } from '../../src/pattern';
+import { MATCH_STEPS, Work } from '../../src/pattern/work';
 
 describe('regex values', () => {
   describe('regexMatches', () => {
@@ -21,7 +22,7 @@ describe('regex values', () => {
             expect(error).toBeInstanceOf(PatternSyntaxError);
             return;
           }
-          for (const sample of texts) expect(regexMatches(regex, sample)).toBe(compiled.test(sample));
+          for (const sample of texts) expect(regexMatches(regex, sample, new Work(MATCH_STEPS))).toBe(compiled.test(sample));
         }),
         { numRuns: 3000 },
       );

@@ -298,7 +298,7 @@ describe('applyPlan against moto', () => {
     const first = await applyPlan(plan, { clients, sessionFor: sessions(clients) });
     const second = await applyPlan(plan, { clients, sessionFor: sessions(clients) });
     // Assess
-    const pending = { accountId: OWN, topicArn: `arn:aws:sns:${REGION}:${OWN}:trailwatch-alerts`, protocol: 'email', endpoint: 'ops@example.com', checks: ['root_usage'] };
+    const pending = { accountId: OWN, topicArn: `arn:aws:sns:${REGION}:${OWN}:trailwatch-alerts`, protocol: 'email', endpoint: 'o***@example.com', checks: ['root_usage'] };
     expect(first.pending).toEqual([pending]);
     expect(second.pending).toEqual([pending]);
     expect(second.outcomes.find((o) => o.change.kind === 'subscribe')?.status).toBe('UNCHANGED');

@@ -45,5 +45,9 @@ function describeControl(control: ControlListing): string[] {
     ...alternatives.map((pattern) => `${INDENT}also accepted: ${pattern}`),
     ...(control.printedPattern !== undefined ? [`${INDENT}benchmark text (corrected above): ${control.printedPattern}`] : []),
     ...control.notes.map((note) => `${INDENT}note: ${note}`),
+    ...control.crosswalk
+      .filter((entry) => entry.requirements.length > 0)
+      .map((entry) => `${INDENT}${entry.name}: ${entry.requirements.join(', ')}`),
+    `${INDENT}not mapped: ${control.crosswalk.filter((entry) => entry.requirements.length === 0).map((entry) => entry.name).join(', ')} (sources and reasons: --format json)`,
   ];
 }

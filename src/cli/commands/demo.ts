@@ -66,6 +66,7 @@ export async function runDemo(
       concurrency: 4,
       homeRegion: 'us-east-1',
       clients,
+      ...(options.format === 'html' ? { organizationalUnits: true } : {}),
       ...(options.exceptions ? { exceptions: options.exceptions } : {}),
       ...(env.now ? { now: env.now } : {}),
     });

@@ -1,6 +1,7 @@
 /** `trailwatch evaluate --inventory FILE`: re-evaluate a saved scan offline, with no AWS call. */
 import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
+import { AwsClients } from '../../aws/clients';
 import { readInventoryFile } from '../../collect/inventory-file';
 import { controlsFor, parseCheckSlugs } from '../../controls';
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
@@ -12,7 +13,8 @@ import type { ScanReport } from '../../report/types';
 import { benchmarkOption, parsedBy, required } from '../options';
 import { exitCodeOf, writeReport, type ReportFormat } from '../report-output';
 import type { CliIo, RegisterCommand } from '../types';
-import { addReportOptions } from './scan';
+import { checkHistoryFormat, htmlHistory, type HistoryLocation } from '../history';
+import { addReportOptions, historyOption } from './scan';
 
 interface EvaluateCommandOptions {
   readonly inventory: string;
@@ -21,6 +23,7 @@ interface EvaluateCommandOptions {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly color?: boolean;
+  readonly history?: HistoryLocation;
   readonly exceptions?: ExceptionRules;
 }
 
@@ -31,12 +34,14 @@ export const registerEvaluate: RegisterCommand = (program, cli) => {
     .addOption(required(new Option('-i, --inventory <file>', 'required: the inventory file')))
     .addOption(benchmarkOption())
     .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated').argParser(parsedBy(parseCheckSlugs)))
-    .addOption(exceptionsOption());
-  addReportOptions(command).action((options: EvaluateCommandOptions) => cli.setExitCode(evaluateInventoryFile(options, cli.io)));
+    .addOption(exceptionsOption())
+    .addOption(historyOption());
+  addReportOptions(command).action(async (options: EvaluateCommandOptions) => cli.setExitCode(await evaluateInventoryFile(options, cli.io)));
 };
 
-export function evaluateInventoryFile(options: EvaluateCommandOptions, io: CliIo): 0 | 1 {
+export async function evaluateInventoryFile(options: EvaluateCommandOptions, io: CliIo): Promise<0 | 1> {
   controlsFor(options.benchmark, options.checks);
+  checkHistoryFormat(options);
   let text: string;
   try {
     text = readFileSync(options.inventory, 'utf8');
@@ -52,12 +57,18 @@ export function evaluateInventoryFile(options: EvaluateCommandOptions, io: CliIo
     benchmark: options.benchmark,
     startedAt: collected[0] ?? now,
     finishedAt: collected[collected.length - 1] ?? now,
-    accounts: inventories.map((inventory) => ({
-      accountId: inventory.accountId,
-      status: 'SCANNED',
-      regions: inventory.regions,
-      ...(inventory.regionsNotEnabled?.length ? { regionsNotEnabled: inventory.regionsNotEnabled } : {}),
-    })),
+    accounts: inventories.map((inventory) => {
+      // The inventory keeps each account's units by id (not name): enough to group the HTML page.
+      const units = organization?.accountParents?.[inventory.accountId];
+      const unit = units?.[units.length - 1];
+      return {
+        accountId: inventory.accountId,
+        status: 'SCANNED' as const,
+        regions: inventory.regions,
+        ...(inventory.regionsNotEnabled?.length ? { regionsNotEnabled: inventory.regionsNotEnabled } : {}),
+        ...(units && unit ? { ou: { id: unit, path: units } } : {}),
+      };
+    }),
     findings,
     summary: summarize(findings),
   };
@@ -67,6 +78,8 @@ export function evaluateInventoryFile(options: EvaluateCommandOptions, io: CliIo
         ...(organization?.accountParents ? { accountParents: organization.accountParents } : {}),
       })
     : evaluated;
-  writeReport(report, options, io, undefined, organization?.managementAccountId);
+  // Only --history s3://... makes an AWS call: evaluating stays offline.
+  const html = await htmlHistory(report, options, io, { clients: () => new AwsClients(), region: process.env.AWS_REGION ?? 'us-east-1' });
+  writeReport(report, { ...options, ...(html ? { html } : {}) }, io, undefined, organization?.managementAccountId);
   return exitCodeOf(report);
 }

@@ -2,7 +2,7 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../../errors';
-import { matchesEvent, parsePattern, type Pattern, PatternSyntaxError } from '../../pattern';
+import { matchesEvent, parsePattern, type Pattern, PatternSyntaxError, WorkLimitExceeded } from '../../pattern';
 import { patternOption } from '../options';
 import { describeParseError, writeJson } from '../output';
 import { type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand } from '../types';
@@ -36,19 +36,27 @@ export async function matchEvents(options: MatchOptions, io: CliIo): Promise<Exi
   const file = options.events !== undefined ? await openEvents(options.events) : undefined;
   if (!file && (io.stdin as { isTTY?: boolean }).isTTY) io.stderr.write('reading events from stdin, one per line (end with Ctrl-D)\n');
   const lines = createInterface({ input: file ? file.createReadStream({ encoding: 'utf8' }) : io.stdin, crlfDelay: Infinity });
+  let undecided = 0;
   try {
     for await (const line of lines) {
       if (io.stdout.closed) break;
       if (line.trim() === '') continue;
       // The line as read: a JSON pattern matches it as JSON (never when it is not JSON), a term or
       // space-delimited pattern as the raw text, as CloudWatch Logs does with a log event.
-      writeJson(io.stdout, { match: matchesEvent(pattern, line) });
+      try {
+        writeJson(io.stdout, { match: matchesEvent(pattern, line) });
+      } catch (error) {
+        if (!(error instanceof WorkLimitExceeded)) throw error;
+        // Each event has its own work budget: one that needs more is answered with neither yes nor no.
+        undecided += 1;
+        writeJson(io.stdout, { match: null, undetermined: error.message });
+      }
     }
   } finally {
     lines.close();
     await file?.close();
   }
-  return ExitCode.OK;
+  return undecided > 0 ? ExitCode.NOT_OK : ExitCode.OK;
 }
 
 async function openEvents(path: string) {

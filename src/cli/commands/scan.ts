@@ -5,12 +5,13 @@ import { Option, type Command } from 'commander';
 import { AwsClients } from '../../aws/clients';
 import { assertProfileExists } from '../../aws/profiles';
 import { serializeInventories } from '../../collect/inventory-file';
-import { controlsFor, parseCheckSlugs } from '../../controls';
+import { controlsFor, FRAMEWORK_IDS, frameworkFrom, parseCheckSlugs, type FrameworkId } from '../../controls';
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
 import { UsageError } from '../../errors';
 import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../scan';
 import type { ExceptionRules } from '../../exceptions';
 import { exceptionsOption } from '../exceptions';
+import { checkHistoryFormat, htmlHistory, parseHistoryLocation, type HistoryLocation } from '../history';
 import { benchmarkOption, formatOption, parsedBy } from '../options';
 import { type CliIo, type RegisterCommand } from '../types';
 import { writeReport, writeFileWhole, exitCodeOf, type ReportFormat, REPORT_FORMATS } from '../report-output';
@@ -36,6 +37,12 @@ function listOf(what: string, valid: RegExp, example: string): (value: string, p
     if (bad.length > 0) throw new UsageError(`'${bad.join("', '")}' ${bad.length > 1 ? 'are not' : 'is not'} ${what === 'regions' ? 'a region' : `a valid ${what.replace(/s$/, '')}`} (e.g. ${example})`);
     return [...new Set([...previous, ...items])];
   };
+}
+
+export function parseFramework(value: string): FrameworkId {
+  const framework = frameworkFrom(value);
+  if (!framework) throw new UsageError(`'${value}' is not a framework (one of ${FRAMEWORK_IDS.join(', ')})`);
+  return framework;
 }
 
 export const parseAccountIds = listOf('account IDs', ACCOUNT_ID, '123456789012');
@@ -128,6 +135,16 @@ export interface ScanCommandOptions {
   readonly saveInventory?: string;
   readonly color?: boolean;
   readonly exceptions?: ExceptionRules;
+  readonly framework?: FrameworkId;
+  /** Earlier reports for the HTML page's trend. */
+  readonly history?: HistoryLocation;
+}
+
+/** --history, for scan and evaluate. */
+export function historyOption(): Option {
+  return new Option('--history <dir|s3://bucket/prefix>', "earlier reports for the HTML page's 90-day trend (with --format html)").argParser(
+    parsedBy(parseHistoryLocation),
+  );
 }
 
 /** Adds the report options (format, output, inventory) shared by scan, demo and evaluate. */
@@ -135,7 +152,8 @@ export function addReportOptions(command: Command): Command {
   return command
     .addOption(formatOption(REPORT_FORMATS, 'table'))
     .addOption(new Option('-o, --output <file>', 'write the report to this file (written whole, or not at all)').argParser(parsedBy(parseOutputPath)))
-    .addOption(new Option('--no-color', 'no ANSI colours in the table, even on a terminal'));
+    .addOption(new Option('--no-color', 'no ANSI colours in the table, even on a terminal'))
+    .addOption(new Option('--framework <id>', `also group the table by this framework's requirements: ${FRAMEWORK_IDS.join(', ')}`).argParser(parsedBy(parseFramework)));
 }
 
 /** What to scan and how to reach it: the options `scan` and `remediate` share. */
@@ -167,7 +185,8 @@ export const registerScan: RegisterCommand = (program, cli) => {
   )
     .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (a number and a unit: 90s, 10m, 1h) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
     .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)))
-    .addOption(exceptionsOption());
+    .addOption(exceptionsOption())
+    .addOption(historyOption());
   addReportOptions(command).action(async (options: ScanCommandOptions) => {
     cli.setExitCode(await scanFromTerminal(options, cli.io));
   });
@@ -181,6 +200,7 @@ export async function scanFromTerminal(
 ): Promise<0 | 1> {
   // A check the benchmark lacks is a usage error before any AWS call.
   controlsFor(options.benchmark, options.checks);
+  checkHistoryFormat(options);
   const clients = extra.clients ?? new AwsClients({ endpointUrl: options.endpointUrl, profile: options.profile });
   const progress = io.stderr.isTTY ? progressPrinter(io) : undefined;
   let result: ScanResult;
@@ -191,6 +211,8 @@ export async function scanFromTerminal(
       accounts: options.accounts,
       excludeAccounts: options.excludeAccounts,
       ous: options.ous,
+      // The page groups accounts by OU: read the tree only when it is drawn.
+      ...(options.format === 'html' ? { organizationalUnits: true } : {}),
       regions: options.regions,
       roleName: options.roleName,
       externalId: options.externalId,
@@ -211,7 +233,11 @@ export async function scanFromTerminal(
   if (options.saveInventory) {
     writeFileWhole(options.saveInventory, serializeInventories(result.inventories, result.organization));
   }
-  writeReport(result.report, options, io, extra.title, result.callerAccountId);
+  const html = await htmlHistory(result.report, options, io, {
+    clients: () => new AwsClients({ endpointUrl: options.endpointUrl, profile: options.profile }),
+    region: options.homeRegion,
+  });
+  writeReport(result.report, { ...options, ...(html ? { html } : {}) }, io, extra.title, result.callerAccountId);
   return exitCodeOf(result.report);
 }
 
