@@ -10,6 +10,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -172,12 +173,16 @@ export class AwsClients {
     return this.client(EventBridgeClient, 'EventBridge', session, region);
   }
 
+  sqs(session: AccountSession, region: string): SQSClient {
+    return this.client(SQSClient, 'SQS', session, region);
+  }
+
   lambda(session: AccountSession, region: string): LambdaClient {
     return this.client(LambdaClient, 'Lambda', session, region);
   }
 
-  sqs(session: AccountSession, region: string): SQSClient {
-    return this.client(SQSClient, 'SQS', session, region);
+  kms(session: AccountSession, region: string): KMSClient {
+    return this.client(KMSClient, 'KMS', session, region);
   }
 
   s3(session: AccountSession, region: string): S3Client {
