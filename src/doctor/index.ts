@@ -1,7 +1,8 @@
 /** trailwatch doctor: a deployment's facts read (read.ts), judged (diagnose.ts, pure) and rendered. */
 export { diagnose, schedulePeriodMs } from './diagnose';
-export { deploymentFromSettings, deploymentFromStack, DeploymentNotFoundError, FUNCTION_NAME_OUTPUT } from './deployment';
-export type { StackDeployment } from './deployment';
+export { deploymentFromSettings } from './deployment';
+export { deploymentFromStack, DeploymentNotFoundError, FUNCTION_NAME_OUTPUT } from './stack';
+export type { StackDeployment } from './stack';
 export { readDeploymentFacts } from './read';
 export type { ReadFactsOptions } from './read';
 export { renderDoctorJson, renderDoctorText } from './render';

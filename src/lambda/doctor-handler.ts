@@ -6,7 +6,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { AwsClients } from '../aws/clients';
 import { parseScanEvent, PayloadError, type LambdaSettings } from '../config';
-import { deploymentFromSettings, diagnose, readDeploymentFacts, type DoctorReport } from '../doctor';
+// Module by module, not the index: the CLI's stack reads (doctor/stack.ts) stay out of the function's bundle.
+import { deploymentFromSettings } from '../doctor/deployment';
+import { diagnose } from '../doctor/diagnose';
+import { readDeploymentFacts } from '../doctor/read';
+import type { DoctorReport } from '../doctor/types';
 import { createScanHandler, type LambdaContext, type ScanHandlerDeps, type ScanSummary } from './scan-handler';
 
 export interface DoctorHandlerDeps {

@@ -46,6 +46,18 @@ interface Deployed {
 }
 
 /** The demo organization, the scanner stack with an email subscription and an external ID, the member role's StackSet over one OU. */
+/**
+ * deploy/member-role.yml as AWS deploys it without RollbackPrincipalArn. moto turns
+ * `!Ref AWS::NoValue` inside a list into the role name "None" (AWS drops the entry), so the
+ * read policy's conditional rollback-role entry is taken out here; the rest is the file as shipped.
+ */
+function memberRoleTemplateForMoto(): string {
+  const template = readFileSync(join(ROOT, 'deploy/member-role.yml'), 'utf8');
+  const conditionalEntry = /^ *- !If \[RollbackEnabled, !Ref MemberRollbackRole, !Ref AWS::NoValue\]\n/m;
+  if (!conditionalEntry.test(template)) throw new Error('deploy/member-role.yml changed: revisit memberRoleTemplateForMoto');
+  return template.replace(conditionalEntry, '');
+}
+
 async function deploy(clients: AwsClients): Promise<Deployed> {
   const demo = await seedDemoOrganization(clients);
   const outputs = await deployScannerStack(clients, { notificationEmail: 'secops@example.com' });
@@ -71,7 +83,7 @@ async function deploy(clients: AwsClients): Promise<Deployed> {
   await cloudFormation.send(
     new CreateStackSetCommand({
       StackSetName: 'trailwatch-member-role',
-      TemplateBody: readFileSync(join(ROOT, 'deploy/member-role.yml'), 'utf8'),
+      TemplateBody: memberRoleTemplateForMoto(),
       PermissionModel: 'SERVICE_MANAGED',
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       Capabilities: ['CAPABILITY_NAMED_IAM'],
