@@ -12,6 +12,16 @@ function optionalPartsOf(settings: LambdaSettings): OptionalPart[] {
   const parts: OptionalPart[] = [];
   const reused = settings.remediation?.alertTopicArn;
   if (reused !== undefined) parts.push({ name: 'the remediation alert topic', kind: 'sns-topic', id: reused, setting: 'REMEDIATION_ALERT_TOPIC_ARN' });
+  // Findings are imported into the hub of the function's own account and region.
+  if (settings.securityHub) {
+    parts.push({
+      name: 'the Security Hub hub in',
+      kind: 'security-hub',
+      id: settings.homeRegion,
+      setting: 'SECURITY_HUB',
+      create: `aws securityhub enable-security-hub --region ${settings.homeRegion}`,
+    });
+  }
   return parts;
 }
 

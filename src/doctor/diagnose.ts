@@ -417,7 +417,7 @@ function optionalParts(facts: DoctorFacts, out: Out): void {
       out.problems.push({
         area: DoctorArea.OPTIONAL,
         summary: `${part.name} ${part.id} (switched on by ${part.setting}) does not exist`,
-        todo: `create it, or clear ${part.setting} and redeploy`,
+        todo: part.create ? `${part.create}, or clear ${part.setting} and redeploy` : `create it, or clear ${part.setting} and redeploy`,
       });
     } else {
       out.problems.push({

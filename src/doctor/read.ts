@@ -8,6 +8,7 @@
 import { ListStackInstancesCommand, type StackInstanceSummary } from '@aws-sdk/client-cloudformation';
 import { DescribeRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
+import { DescribeHubCommand } from '@aws-sdk/client-securityhub';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import pLimit from 'p-limit';
 import type { AccountSession, AwsClients } from '../aws/clients';
@@ -189,7 +190,17 @@ async function readQueueDepth(clients: AwsClients, queueUrl: string, region: str
   });
 }
 
-async function partExists(clients: AwsClients, part: OptionalPart, region: string, signal?: AbortSignal): Promise<Read<boolean>> {
+/** Security Hub's answer for an account that has not enabled it in the region. */
+const HUB_NOT_ENABLED = /not subscribed to AWS Security Hub/i;
+
+export async function partExists(clients: AwsClients, part: OptionalPart, region: string, signal?: AbortSignal): Promise<Read<boolean>> {
+  if (part.kind === 'security-hub') {
+    const hub = await attempt(async () => {
+      await clients.securityHub(OWN, part.id).send(new DescribeHubCommand({}), { abortSignal: signal });
+      return true;
+    });
+    return !hub.ok && HUB_NOT_ENABLED.test(hub.message) ? { ok: true, value: false } : hub;
+  }
   const found = await attempt(async () => {
     if (part.kind === 'sns-topic') {
       await clients.sns(OWN, parseArn(part.id)?.region ?? region).send(new GetTopicAttributesCommand({ TopicArn: part.id }), { abortSignal: signal });

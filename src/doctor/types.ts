@@ -11,11 +11,13 @@ export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: 
 export interface OptionalPart {
   /** What it is for a person: "the remediation alert topic". */
   readonly name: string;
-  readonly kind: 'sns-topic' | 'eventbridge-rule';
-  /** Topic ARN or rule name. */
+  readonly kind: 'sns-topic' | 'eventbridge-rule' | 'security-hub';
+  /** Topic ARN, rule name, or the region of the Security Hub hub. */
   readonly id: string;
   /** The setting that switched it on, for the advice: "REMEDIATION_ALERT_TOPIC_ARN". */
   readonly setting: string;
+  /** What creates it, when a command can ("aws securityhub enable-security-hub --region ..."). */
+  readonly create?: string;
 }
 
 /** Where a deployment's parts are: from the function's own environment, or the stack's outputs and the function's configuration. */

@@ -121,18 +121,21 @@ describe('serverless.yml: Security Hub', () => {
     expect(roleGrants({ ExceptionsS3Object: 'bucket/exceptions.yml' }).map((g) => g.action)).toContain('s3:GetObject');
   });
 
-  it("grants exactly the calls src/notify/security-hub.ts makes when on: import under this account's default product, read and triage its hub", () => {
+  it("grants exactly the calls src/notify/security-hub.ts and the doctor make when on: import under this account's default product, check, read and triage its hub", () => {
     expect(securityHubGrants({ SecurityHub: 'true' })).toEqual([
       {
         action: 'securityhub:BatchImportFindings',
         resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
       },
+      { action: 'securityhub:DescribeHub', resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default' } },
       { action: 'securityhub:GetFindings', resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default' } },
       { action: 'securityhub:BatchUpdateFindings', resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default' } },
     ]);
     // Those are the commands the importer sends, no more.
+    // The doctor's DescribeHub (src/doctor/read.ts) checks the hub is enabled before anyone relies on the import.
     const source = readFileSync(join(ROOT, 'src/notify/security-hub.ts'), 'utf8');
-    const sent = [...source.matchAll(/new (\w+)Command\(/g)].map((m) => `securityhub:${m[1]}`);
+    const doctor = readFileSync(join(ROOT, 'src/doctor/read.ts'), 'utf8');
+    const sent = [...source.matchAll(/new (\w+)Command\(/g), ...doctor.matchAll(/new (DescribeHub)Command\(/g)].map((m) => `securityhub:${m[1]}`);
     expect([...new Set(sent)].sort()).toEqual(securityHubGrants({ SecurityHub: 'true' }).map((g) => g.action).sort());
   });
 });

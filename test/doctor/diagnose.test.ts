@@ -216,4 +216,13 @@ describe('Function: diagnose', () => {
     expect(missing.problems[0]?.summary).toBe(`the remediation alert topic ${part.id} (switched on by REMEDIATION_ALERT_TOPIC_ARN) does not exist`);
     expect(present.checks.at(-1)?.text).toBe(`the remediation alert topic ${part.id} exists`);
   });
+
+  it('says how to enable Security Hub when SECURITY_HUB=true and the hub is not enabled', () => {
+    const part = { name: 'the Security Hub hub in', kind: 'security-hub' as const, id: 'us-east-1', setting: 'SECURITY_HUB', create: 'aws securityhub enable-security-hub --region us-east-1' };
+    const report = diagnose(facts({ optionalParts: [{ part, exists: { ok: true, value: false } }] }));
+    expect(report.problems[0]).toMatchObject({
+      summary: 'the Security Hub hub in us-east-1 (switched on by SECURITY_HUB) does not exist',
+      todo: 'aws securityhub enable-security-hub --region us-east-1, or clear SECURITY_HUB and redeploy',
+    });
+  });
 });
