@@ -7,13 +7,14 @@ import { registerDemo } from './commands/demo';
 import { registerEvaluate } from './commands/evaluate';
 import { registerPattern } from './commands/pattern';
 import { registerRemediate } from './commands/remediate';
+import { registerRecheck } from './commands/recheck';
 import { registerScan } from './commands/scan';
 import { nodeSupportNotice, silenceSdkNodeNotice } from './node-notice';
 import { checkRequiredOptions } from './options';
 import { type CliContext, type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand, type TextSink } from './types';
 
 /** Every command, in help order; adding one is adding its register function here. */
-const COMMANDS: readonly RegisterCommand[] = [registerScan, registerEvaluate, registerDemo, registerRemediate, registerControls, registerPattern];
+const COMMANDS: readonly RegisterCommand[] = [registerScan, registerEvaluate, registerDemo, registerRemediate, registerControls, registerPattern, registerRecheck];
 
 export function buildProgram(cli: CliContext): Command {
   const program = new Command('trailwatch')
