@@ -25,7 +25,7 @@ const text = z.string();
 const stringList = z.array(text);
 
 const readErrorSchema = z.looseObject({
-  scope: z.enum(['account', 'regions', 'trails', 'trailStatus', 'eventSelectors', 'metricFilters', 'alarms', 'topic', 'subscriptions']),
+  scope: z.enum(['account', 'regions', 'trails', 'trailStatus', 'eventSelectors', 'metricFilters', 'alarms', 'topic', 'subscriptions', 'resourcePolicy']),
   resource: text.optional(),
   region: text.optional(),
   code: z.enum(['AccessDenied', 'Throttled', 'NotEnabled', 'NotFound', 'Timeout', 'Other']),
@@ -139,6 +139,8 @@ const alarmSchema = z.looseObject({
   treatMissingData: text.optional(),
   actionsEnabled: z.boolean(),
   alarmActions: stringList,
+  stateValue: text.optional(),
+  stateUpdatedTimestamp: text.optional(),
 });
 
 const topicSchema = z.looseObject({
@@ -158,6 +160,15 @@ const topicSchema = z.looseObject({
     .optional(),
 });
 
+const resourcePolicySchema = z.looseObject({
+  arn: text,
+  kind: z.enum(['sqs', 'lambda', 'kms']),
+  exists: z.boolean().optional(),
+  policy: text.optional(),
+  key: z.looseObject({ arn: text, manager: text.optional(), state: text.optional() }).optional(),
+  kmsMasterKeyId: text.optional(),
+});
+
 const accountInventorySchema = z.looseObject({
   formatVersion: z.literal(INVENTORY_FORMAT_VERSION),
   accountId: text,
@@ -168,6 +179,7 @@ const accountInventorySchema = z.looseObject({
   logGroups: z.record(text, logGroupSchema),
   alarms: z.record(text, z.array(alarmSchema)),
   topics: z.record(text, topicSchema),
+  resourcePolicies: z.record(text, resourcePolicySchema).optional(),
   readErrors: z.array(readErrorSchema),
   apiCalls: z.record(text, z.number()).optional(),
 });

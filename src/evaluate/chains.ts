@@ -168,7 +168,7 @@ function chainsOfTrail(candidate: TrailCandidate, account: AccountInventory, con
       continue;
     }
     for (const alarm of search.alarms) {
-      const alarmVerdict = alarmLink(alarm, filter.metric, viewer);
+      const alarmVerdict = alarmLink(alarm, filter.metric, viewer, groupInventory.collectedAt);
       const alarmEvidence = { ...filterEvidence, alarm: alarm.arn };
       const alarmLabels = { ...filterLabels, alarm: alarmText(alarm, viewer, filter.metric.accountId) };
       if (alarmVerdict.topicArns.length === 0) {
@@ -178,7 +178,7 @@ function chainsOfTrail(candidate: TrailCandidate, account: AccountInventory, con
       for (const topicArn of alarmVerdict.topicArns) {
         const topic = topicLink(topicArn, alarm, filter.metric.accountId, ctx, viewer);
         const verdicts = [...prefix, alarmVerdict.verdict, topic.verdict];
-        if (topic.topic?.exists && topic.inventory) verdicts.push(subscriptionVerdict(topic.topic, topic.inventory, viewer));
+        if (topic.topic?.exists && topic.inventory) verdicts.push(subscriptionVerdict(topic.topic, topic.inventory, ctx, viewer));
         chains.push({ ...chain, verdicts, evidence: { ...alarmEvidence, topic: topicArn }, labels: { ...alarmLabels, topic: topicText(topicArn, viewer) } });
       }
     }

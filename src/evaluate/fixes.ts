@@ -1,32 +1,48 @@
-/** The AWS CLI commands a reason offers as its fix. */
+/**
+ * The AWS CLI commands a reason offers as its fix. Names come from member accounts: they are
+ * quoted, given as `--flag=value` when they start with '-', and never offered where the AWS CLI
+ * would read them as a local file (see src/shell.ts).
+ */
+import { arnName, sqsQueueUrl } from '../arn';
 import type { AlarmRecord } from '../collect/inventory';
-import { shellQuote } from './text';
-
-const q = shellQuote;
+import { awsCli, localFile, placeholder } from '../shell';
 
 export function startLogging(trailName: string, homeRegion: string): string {
-  return `aws cloudtrail start-logging --name ${q(trailName)} --region ${homeRegion}`;
+  return awsCli('cloudtrail', 'start-logging', { name: trailName, region: homeRegion });
 }
 
 export function makeMultiRegion(trailName: string, homeRegion: string): string {
-  return `aws cloudtrail update-trail --name ${q(trailName)} --is-multi-region-trail --include-global-service-events --region ${homeRegion}`;
+  return awsCli('cloudtrail', 'update-trail', { name: trailName, 'is-multi-region-trail': true, 'include-global-service-events': true, region: homeRegion });
 }
 
 export function includeGlobalServiceEvents(trailName: string, homeRegion: string): string {
-  return `aws cloudtrail update-trail --name ${q(trailName)} --include-global-service-events --region ${homeRegion}`;
+  return awsCli('cloudtrail', 'update-trail', { name: trailName, 'include-global-service-events': true, region: homeRegion });
 }
 
 export function logAllManagementEvents(trailName: string, homeRegion: string): string {
   const selectors = JSON.stringify([{ ReadWriteType: 'All', IncludeManagementEvents: true }]);
-  return `aws cloudtrail put-event-selectors --trail-name ${q(trailName)} --event-selectors ${q(selectors)} --region ${homeRegion}`;
+  return awsCli('cloudtrail', 'put-event-selectors', { 'trail-name': trailName, 'event-selectors': selectors, region: homeRegion });
 }
 
 export function deliverToCloudWatchLogs(trailName: string, homeRegion: string): string {
-  return `aws cloudtrail update-trail --name ${q(trailName)} --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn> --region ${homeRegion}`;
+  return awsCli('cloudtrail', 'update-trail', {
+    name: trailName,
+    'cloud-watch-logs-log-group-arn': placeholder('log-group-arn'),
+    'cloud-watch-logs-role-arn': placeholder('role-arn'),
+    region: homeRegion,
+  });
 }
 
 export function createTrail(region: string): string {
-  return `aws cloudtrail create-trail --name cis-trail --s3-bucket-name <bucket> --is-multi-region-trail --include-global-service-events --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn> --region ${region}`;
+  return awsCli('cloudtrail', 'create-trail', {
+    name: 'cis-trail',
+    's3-bucket-name': placeholder('bucket'),
+    'is-multi-region-trail': true,
+    'include-global-service-events': true,
+    'cloud-watch-logs-log-group-arn': placeholder('log-group-arn'),
+    'cloud-watch-logs-role-arn': placeholder('role-arn'),
+    region,
+  });
 }
 
 export function putMetricFilter(options: {
@@ -37,11 +53,13 @@ export function putMetricFilter(options: {
   metricNamespace: string;
   region: string;
 }): string {
-  const transformation = `metricName=${options.metricName},metricNamespace=${options.metricNamespace},metricValue=1`;
-  return (
-    `aws logs put-metric-filter --log-group-name ${q(options.logGroupName)} --filter-name ${q(options.filterName)}` +
-    ` --filter-pattern ${q(options.pattern)} --metric-transformations ${q(transformation)} --region ${options.region}`
-  );
+  return awsCli('logs', 'put-metric-filter', {
+    'log-group-name': options.logGroupName,
+    'filter-name': options.filterName,
+    'filter-pattern': options.pattern,
+    'metric-transformations': `metricName=${options.metricName},metricNamespace=${options.metricNamespace},metricValue=1`,
+    region: options.region,
+  });
 }
 
 export function putMetricAlarm(options: {
@@ -54,15 +72,21 @@ export function putMetricAlarm(options: {
   period?: number;
 }): string {
   const dimensions = Object.entries(options.dimensions ?? {});
-  return [
-    `aws cloudwatch put-metric-alarm --alarm-name ${q(options.alarmName)}`,
-    `--metric-name ${q(options.metricName)} --namespace ${q(options.namespace)}`,
-    ...(dimensions.length > 0 ? [`--dimensions ${dimensions.map(([name, value]) => q(`Name=${name},Value=${value}`)).join(' ')}`] : []),
-    `--statistic Sum --period ${options.period ?? 300} --evaluation-periods 1 --datapoints-to-alarm 1`,
-    '--threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --treat-missing-data notBreaching',
-    `--alarm-actions ${options.topicArns.length > 0 ? options.topicArns.map(q).join(' ') : '<sns-topic-arn>'}`,
-    `--region ${options.region}`,
-  ].join(' ');
+  return awsCli('cloudwatch', 'put-metric-alarm', {
+    'alarm-name': options.alarmName,
+    'metric-name': options.metricName,
+    namespace: options.namespace,
+    dimensions: dimensions.length > 0 ? dimensions.map(([name, value]) => `Name=${name},Value=${value}`) : undefined,
+    statistic: 'Sum',
+    period: String(options.period ?? 300),
+    'evaluation-periods': '1',
+    'datapoints-to-alarm': '1',
+    threshold: '1',
+    'comparison-operator': 'GreaterThanOrEqualToThreshold',
+    'treat-missing-data': 'notBreaching',
+    'alarm-actions': options.topicArns.length > 0 ? options.topicArns : placeholder('sns-topic-arn'),
+    region: options.region,
+  });
 }
 
 /** put-metric-alarm for an existing alarm, keeping its name, metric and SNS actions. */
@@ -79,21 +103,57 @@ export function repairAlarm(alarm: AlarmRecord, metric: { name: string; namespac
 }
 
 export function enableAlarmActions(alarmName: string, region: string): string {
-  return `aws cloudwatch enable-alarm-actions --alarm-names ${q(alarmName)} --region ${region}`;
+  return awsCli('cloudwatch', 'enable-alarm-actions', { 'alarm-names': alarmName, region });
 }
 
 export function subscribe(topicArn: string, region: string): string {
-  return `aws sns subscribe --topic-arn ${q(topicArn)} --protocol email --notification-endpoint <address> --region ${region}`;
+  return awsCli('sns', 'subscribe', { 'topic-arn': topicArn, protocol: 'email', 'notification-endpoint': placeholder('address'), region });
 }
 
 export function createTopic(name: string, region: string): string {
-  return `aws sns create-topic --name ${q(name)} --region ${region}`;
+  return awsCli('sns', 'create-topic', { name, region });
 }
 
 export function allowCloudWatchToPublish(topicArn: string, region: string): string {
-  return `aws sns set-topic-attributes --topic-arn ${q(topicArn)} --attribute-name Policy --attribute-value file://policy.json --region ${region}`;
+  return awsCli('sns', 'set-topic-attributes', { 'topic-arn': topicArn, 'attribute-name': 'Policy', 'attribute-value': localFile('policy.json'), region });
 }
 
 export function useCustomerManagedKey(topicArn: string, region: string): string {
-  return `aws sns set-topic-attributes --topic-arn ${q(topicArn)} --attribute-name KmsMasterKeyId --attribute-value <customer-managed-key-arn> --region ${region}`;
+  return awsCli('sns', 'set-topic-attributes', {
+    'topic-arn': topicArn,
+    'attribute-name': 'KmsMasterKeyId',
+    'attribute-value': placeholder('customer-managed-key-arn'),
+    region,
+  });
+}
+
+export function allowSnsToSendToQueue(queueArn: string, region: string): string {
+  return awsCli('sqs', 'set-queue-attributes', { 'queue-url': sqsQueueUrl(queueArn), attributes: localFile('queue-policy.json'), region });
+}
+
+export function allowSnsToInvoke(functionArn: string, topicArn: string, region: string): string {
+  return awsCli('lambda', 'add-permission', {
+    'function-name': functionArn,
+    'statement-id': `sns-${arnName(topicArn)}`,
+    action: 'lambda:InvokeFunction',
+    principal: 'sns.amazonaws.com',
+    'source-arn': topicArn,
+    region,
+  });
+}
+
+export function putKeyPolicy(keyArn: string, region: string): string {
+  return awsCli('kms', 'put-key-policy', { 'key-id': keyArn, 'policy-name': 'default', policy: localFile('key-policy.json'), region });
+}
+
+export function enableKey(keyArn: string, region: string): string {
+  return awsCli('kms', 'enable-key', { 'key-id': keyArn, region });
+}
+
+export function cancelKeyDeletion(keyArn: string, region: string): string {
+  return awsCli('kms', 'cancel-key-deletion', { 'key-id': keyArn, region });
+}
+
+export function resetAlarmState(alarmName: string, region: string): string {
+  return awsCli('cloudwatch', 'set-alarm-state', { 'alarm-name': alarmName, 'state-value': 'OK', 'state-reason': 'reset after checking why it stayed in ALARM', region });
 }

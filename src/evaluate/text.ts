@@ -10,9 +10,7 @@ export function named(kind: string, name: string, where: { region?: string; acco
 }
 
 /** Quotes a value for a POSIX shell, so a fix command can be pasted as it is. */
-export function shellQuote(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote } from '../shell';
 
 /** "a", "a or b", "a, b or c" */
 export function orList(items: readonly string[]): string {

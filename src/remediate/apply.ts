@@ -1,35 +1,32 @@
 /**
  * Applies a remediation plan with real SDK clients. Every step reads what is there before it
- * writes — a repeated put is not idempotent everywhere (moto adds a second filter of the same
- * name) — writes only what differs, tags what it creates `managed-by=trailwatch` and
- * `trailwatch:check=<slug>`, and refuses to touch a resource that carries trailwatch's name
- * without being trailwatch's.
+ * writes and writes only what differs, so a second run changes nothing. It writes only to what
+ * trailwatch made: before any write it checks the target's marks — an alarm's or a topic's
+ * `managed-by=trailwatch` and `trailwatch:check` tags, a filter's `trailwatch-` name and
+ * `trailwatch` namespace — and a look-alike with the name but not the marks is left exactly as it
+ * is and reported for a person. The exceptions are explicit: the topic the operator configured
+ * (--alert-topic) and, with --fix-alarms, re-enabling a person's alarm. Nothing is deleted: a
+ * filter is replaced by PutMetricFilter, which updates a filter of the same name in place.
  */
-import {
-  DescribeAlarmsCommand,
-  EnableAlarmActionsCommand,
-  ListTagsForResourceCommand as ListAlarmTagsCommand,
-  PutMetricAlarmCommand,
-  type MetricAlarm,
-} from '@aws-sdk/client-cloudwatch';
-import {
-  DeleteMetricFilterCommand,
-  DescribeMetricFiltersCommand,
-  PutMetricFilterCommand,
-  type MetricFilter,
-} from '@aws-sdk/client-cloudwatch-logs';
-import {
-  CreateTopicCommand,
-  GetTopicAttributesCommand,
-  ListSubscriptionsByTopicCommand,
-  SetTopicAttributesCommand,
-  SubscribeCommand,
-  type Subscription,
-} from '@aws-sdk/client-sns';
+import { PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { PutMetricFilterCommand, type MetricFilter } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateTopicCommand, SetTopicAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { redactEndpoint } from '../collect/endpoints';
-import { NotTrailwatchsError, RemediationError } from './errors';
-import { ALARM_SETTINGS, METRIC_NAMESPACE, SHARED_CHECK_TAG_VALUE, isManagedByTrailwatch, tagsFor } from './naming';
+import { RemediationError } from './errors';
+import { enableAlarmActions } from './fix-alarms';
+import { lookAlikeAlarm, lookAlikeFilter, lookAlikeTopic } from './manual';
+import { ALARM_SETTINGS, SHARED_CHECK_TAG_VALUE, tagsFor } from './naming';
 import { allowsCloudWatchPublish, withCloudWatchPublish } from './policy';
+import {
+  alarmIsTrailwatchs,
+  describeFiltersNamed,
+  describeMetricAlarm,
+  filterIsTrailwatchs,
+  isNotFound,
+  listTopicSubscriptions,
+  readTopicAttributes,
+  topicIsTrailwatchs,
+} from './reads';
 import { runChanges, type StepContext, type StepResult } from './runner';
 import {
   ChangeStatus,
@@ -38,83 +35,62 @@ import {
   type ApplyResult,
   type Change,
   type CreateTopicChange,
-  type EnableAlarmActionsChange,
   type PutMetricAlarmChange,
   type PutMetricFilterChange,
   type RemediationPlan,
   type SubscribeChange,
+  type TopicOwner,
 } from './types';
 
 const APPLIED = { status: ChangeStatus.APPLIED } as const;
 const UNCHANGED = { status: ChangeStatus.UNCHANGED } as const;
 
-function errorName(error: unknown): string | undefined {
-  return (error as { name?: string } | undefined)?.name;
+/** What one apply run has learnt about its targets' marks, so each is read once. */
+interface RunMarks {
+  /** Topic ARN -> whether trailwatch may write to it. */
+  readonly topics: Map<string, boolean>;
+  /** `account|region|check` of filters left alone: their check's alarm is not made either. */
+  readonly filtersLeftAlone: Set<string>;
 }
 
-function isNotFound(error: unknown): boolean {
-  return ['NotFoundException', 'NotFound', 'ResourceNotFoundException', 'ResourceNotFound'].includes(errorName(error) ?? '');
-}
-
-/** The topic's attributes, or undefined when it does not exist. */
-export async function readTopicAttributes(context: StepContext, region: string, topicArn: string): Promise<Record<string, string> | undefined> {
-  try {
-    const out = await context.clients.sns(context.session, region).send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
-    return out.Attributes ?? {};
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
+/** A topic trailwatch may write to: the configured one, or one carrying trailwatch's tags. */
+async function mayWriteTopic(marks: RunMarks, context: StepContext, region: string, topicArn: string, owner: TopicOwner): Promise<boolean> {
+  if (owner === 'configured') return true;
+  let known = marks.topics.get(topicArn);
+  if (known === undefined) {
+    known = await topicIsTrailwatchs(context, region, topicArn);
+    marks.topics.set(topicArn, known);
   }
+  return known;
 }
 
-export async function listTopicSubscriptions(context: StepContext, region: string, topicArn: string): Promise<Subscription[]> {
-  const sns = context.clients.sns(context.session, region);
-  const all: Subscription[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
-    all.push(...(page.Subscriptions ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return all;
+function topicLeftAlone(change: { accountId: string; region: string; topicArn: string }): StepResult {
+  return {
+    status: ChangeStatus.LEFT_ALONE,
+    detail: `topic '${change.topicArn}' has trailwatch's name but not its tags: left as it is`,
+    manual: lookAlikeTopic(change.accountId, change.region, change.topicArn),
+  };
 }
 
-export async function describeFiltersNamed(context: StepContext, region: string, logGroupName: string, filterName: string): Promise<MetricFilter[]> {
-  const logs = context.clients.cloudWatchLogs(context.session, region);
-  const all: MetricFilter[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await logs.send(new DescribeMetricFiltersCommand({ logGroupName, filterNamePrefix: filterName, nextToken }));
-    all.push(...(page.metricFilters ?? []).filter((f) => f.filterName === filterName && f.logGroupName === logGroupName));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return all;
-}
-
-export async function describeMetricAlarm(context: StepContext, region: string, alarmName: string): Promise<MetricAlarm | undefined> {
-  const out = await context.clients.cloudWatch(context.session, region).send(new DescribeAlarmsCommand({ AlarmNames: [alarmName] }));
-  return (out.MetricAlarms ?? []).find((a) => a.AlarmName === alarmName);
-}
-
-export async function alarmIsTrailwatchs(context: StepContext, region: string, alarmArn: string): Promise<boolean> {
-  const out = await context.clients.cloudWatch(context.session, region).send(new ListAlarmTagsCommand({ ResourceARN: alarmArn }));
-  return isManagedByTrailwatch(out.Tags);
-}
-
-async function createTopic(change: CreateTopicChange, context: StepContext): Promise<StepResult> {
-  if (await readTopicAttributes(context, change.region, change.topicArn)) return { ...UNCHANGED, detail: `${change.topicArn} exists` };
+async function createTopic(change: CreateTopicChange, context: StepContext, marks: RunMarks): Promise<StepResult> {
+  if (await readTopicAttributes(context, change.region, change.topicArn)) {
+    if (!(await mayWriteTopic(marks, context, change.region, change.topicArn, change.topicOwner))) return topicLeftAlone(change);
+    return { ...UNCHANGED, detail: `${change.topicArn} exists` };
+  }
   context.beforeWrite();
   await context.clients
     .sns(context.session, change.region)
     .send(new CreateTopicCommand({ Name: change.topicName, Tags: tagsFor(SHARED_CHECK_TAG_VALUE) }));
+  marks.topics.set(change.topicArn, true);
   return APPLIED;
 }
 
-async function allowCloudWatchPublish(change: AllowCloudWatchPublishChange, context: StepContext): Promise<StepResult> {
+async function allowCloudWatchPublish(change: AllowCloudWatchPublishChange, context: StepContext, marks: RunMarks): Promise<StepResult> {
   const attributes = await readTopicAttributes(context, change.region, change.topicArn);
   if (!attributes) {
     throw new RemediationError(`topic ${change.topicArn} does not exist`, { accountId: change.accountId, region: change.region, resource: change.topicArn });
   }
+  if (!(await mayWriteTopic(marks, context, change.region, change.topicArn, change.topicOwner))) return topicLeftAlone(change);
   if (allowsCloudWatchPublish(attributes.Policy, change.topicArn)) return { ...UNCHANGED, detail: 'its policy already lets CloudWatch publish' };
   context.beforeWrite();
   await context.clients.sns(context.session, change.region).send(
@@ -131,7 +107,11 @@ function isPending(subscriptionArn: string | undefined): boolean {
   return subscriptionArn !== undefined && subscriptionArn.replace(/\s+/g, '').toLowerCase() === 'pendingconfirmation';
 }
 
-async function subscribe(change: SubscribeChange, context: StepContext): Promise<StepResult> {
+async function subscribe(change: SubscribeChange, context: StepContext, marks: RunMarks): Promise<StepResult> {
+  if (!(await readTopicAttributes(context, change.region, change.topicArn))) {
+    throw new RemediationError(`topic ${change.topicArn} does not exist`, { accountId: change.accountId, region: change.region, resource: change.topicArn });
+  }
+  if (!(await mayWriteTopic(marks, context, change.region, change.topicArn, change.topicOwner))) return topicLeftAlone(change);
   const shown = redactEndpoint(change.protocol, change.endpoint);
   const pending = { accountId: change.accountId, topicArn: change.topicArn, protocol: change.protocol, endpoint: shown };
   const existing = (await listTopicSubscriptions(context, change.region, change.topicArn)).find(
@@ -166,12 +146,11 @@ function filterIsAsPlanned(filter: MetricFilter, change: PutMetricFilterChange):
   );
 }
 
-function filterIsTrailwatchs(filter: MetricFilter): boolean {
-  const transformations = filter.metricTransformations ?? [];
-  return transformations.length > 0 && transformations.every((t) => t.metricNamespace === METRIC_NAMESPACE);
+function checkKey(change: { accountId: string; region: string; check: string }): string {
+  return `${change.accountId}|${change.region}|${change.check}`;
 }
 
-async function putMetricFilter(change: PutMetricFilterChange, context: StepContext): Promise<StepResult> {
+async function putMetricFilter(change: PutMetricFilterChange, context: StepContext, marks: RunMarks): Promise<StepResult> {
   const where = { accountId: change.accountId, region: change.region, resource: `${change.logGroupName}/${change.filterName}` };
   let existing: MetricFilter[];
   try {
@@ -183,25 +162,18 @@ async function putMetricFilter(change: PutMetricFilterChange, context: StepConte
     throw error;
   }
   if (existing.some((f) => !filterIsTrailwatchs(f))) {
-    throw new NotTrailwatchsError(
-      `metric filter ${change.filterName} on ${change.logGroupName} was not created by trailwatch (its metric is not in namespace ${METRIC_NAMESPACE}): left alone`,
-      where,
-    );
+    marks.filtersLeftAlone.add(checkKey(change));
+    return {
+      status: ChangeStatus.LEFT_ALONE,
+      detail: `metric filter '${change.filterName}' on '${change.logGroupName}' counts outside namespace ${change.metricNamespace}: not trailwatch's, left as it is`,
+      manual: lookAlikeFilter(change.accountId, change.region, change.logGroupName, change.filterName, change.pattern),
+    };
   }
-  const [only, ...duplicates] = existing;
-  if (only && duplicates.length === 0 && filterIsAsPlanned(only, change)) return UNCHANGED;
-
-  const logs = context.clients.cloudWatchLogs(context.session, change.region);
+  // AWS holds one filter per name; moto 5.2.1 appends a second on a put over an existing name.
+  if (existing.some((f) => filterIsAsPlanned(f, change))) return UNCHANGED;
   context.beforeWrite();
-  // Replacing is delete then put: a put over an existing name is an update in AWS but a duplicate in moto.
-  for (let i = 0; i < existing.length; i += 1) {
-    try {
-      await logs.send(new DeleteMetricFilterCommand({ logGroupName: change.logGroupName, filterName: change.filterName }));
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  }
-  await logs.send(
+  // PutMetricFilter creates the filter or updates the one of that name in place: no delete needed.
+  await context.clients.cloudWatchLogs(context.session, change.region).send(
     new PutMetricFilterCommand({
       logGroupName: change.logGroupName,
       filterName: change.filterName,
@@ -209,7 +181,7 @@ async function putMetricFilter(change: PutMetricFilterChange, context: StepConte
       metricTransformations: [{ metricName: change.metricName, metricNamespace: change.metricNamespace, metricValue: '1' }],
     }),
   );
-  return existing.length > 0 ? { ...APPLIED, detail: 'replaced trailwatch\'s earlier filter' } : APPLIED;
+  return existing.length > 0 ? { ...APPLIED, detail: "replaced trailwatch's earlier filter" } : APPLIED;
 }
 
 function alarmIsAsPlanned(alarm: MetricAlarm, change: PutMetricAlarmChange): boolean {
@@ -229,18 +201,24 @@ function alarmIsAsPlanned(alarm: MetricAlarm, change: PutMetricAlarmChange): boo
   );
 }
 
-async function putMetricAlarm(change: PutMetricAlarmChange, context: StepContext): Promise<StepResult> {
-  const existing = await describeMetricAlarm(context, change.region, change.alarmName);
-  if (existing) {
-    if (!existing.AlarmArn || !(await alarmIsTrailwatchs(context, change.region, existing.AlarmArn))) {
-      throw new NotTrailwatchsError(`alarm ${change.alarmName} exists and was not created by trailwatch (no managed-by=trailwatch tag): left alone`, {
-        accountId: change.accountId,
-        region: change.region,
-        resource: existing.AlarmArn ?? change.alarmName,
-      });
-    }
-    if (alarmIsAsPlanned(existing, change)) return UNCHANGED;
+async function putMetricAlarm(change: PutMetricAlarmChange, context: StepContext, marks: RunMarks): Promise<StepResult> {
+  if (marks.filtersLeftAlone.has(checkKey(change))) {
+    return { status: ChangeStatus.LEFT_ALONE, detail: `its filter '${change.alarmName}' is not trailwatch's: no alarm for a metric nothing counts` };
   }
+  const existing = await describeMetricAlarm(context, change.region, change.alarmName);
+  if (existing && !(existing.AlarmArn && (await alarmIsTrailwatchs(context, change.region, existing.AlarmArn)))) {
+    const arn = existing.AlarmArn ?? change.alarmName;
+    return {
+      status: ChangeStatus.LEFT_ALONE,
+      detail: `alarm '${change.alarmName}' exists without trailwatch's tags: left as it is`,
+      manual: lookAlikeAlarm(change.accountId, change.region, change.alarmName, arn, change.check),
+    };
+  }
+  // An alarm notifying a look-alike topic would hand trailwatch's alerts to whoever owns it.
+  if (!(await mayWriteTopic(marks, context, change.region, change.topicArn, change.topicOwner))) {
+    return { status: ChangeStatus.LEFT_ALONE, detail: `its topic '${change.topicArn}' is not trailwatch's (see "to do by hand")` };
+  }
+  if (existing && alarmIsAsPlanned(existing, change)) return UNCHANGED;
   context.beforeWrite();
   await context.clients.cloudWatch(context.session, change.region).send(
     new PutMetricAlarmCommand({
@@ -261,32 +239,21 @@ async function putMetricAlarm(change: PutMetricAlarmChange, context: StepContext
       Tags: tagsFor(change.check),
     }),
   );
-  return existing ? { ...APPLIED, detail: 'updated trailwatch\'s earlier alarm' } : APPLIED;
+  return existing ? { ...APPLIED, detail: "updated trailwatch's earlier alarm" } : APPLIED;
 }
 
-async function enableAlarmActions(change: EnableAlarmActionsChange, context: StepContext): Promise<StepResult> {
-  const alarm = await describeMetricAlarm(context, change.region, change.alarmName);
-  if (!alarm) {
-    throw new RemediationError(`alarm ${change.alarmName} no longer exists`, { accountId: change.accountId, region: change.region, resource: change.alarmArn });
-  }
-  if (alarm.ActionsEnabled) return { ...UNCHANGED, detail: 'its actions are enabled' };
-  context.beforeWrite();
-  await context.clients.cloudWatch(context.session, change.region).send(new EnableAlarmActionsCommand({ AlarmNames: [change.alarmName] }));
-  return APPLIED;
-}
-
-function applyChange(change: Change, context: StepContext): Promise<StepResult> {
+function applyChange(change: Change, context: StepContext, marks: RunMarks): Promise<StepResult> {
   switch (change.kind) {
     case 'createTopic':
-      return createTopic(change, context);
+      return createTopic(change, context, marks);
     case 'allowCloudWatchPublish':
-      return allowCloudWatchPublish(change, context);
+      return allowCloudWatchPublish(change, context, marks);
     case 'subscribe':
-      return subscribe(change, context);
+      return subscribe(change, context, marks);
     case 'putMetricFilter':
-      return putMetricFilter(change, context);
+      return putMetricFilter(change, context, marks);
     case 'putMetricAlarm':
-      return putMetricAlarm(change, context);
+      return putMetricAlarm(change, context, marks);
     case 'enableAlarmActions':
       return enableAlarmActions(change, context);
   }
@@ -294,8 +261,10 @@ function applyChange(change: Change, context: StepContext): Promise<StepResult> 
 
 /**
  * Makes the plan's changes, in order, account by account. Returns what was done, what was already
- * so, what failed and what was not attempted; a second run of the same plan writes nothing more.
+ * so, what was left alone (look-alikes, as manual items), what failed and what was not attempted;
+ * a second run of the same plan writes nothing more.
  */
 export function applyPlan(plan: Pick<RemediationPlan, 'changes'>, options: ApplyOptions): Promise<ApplyResult> {
-  return runChanges(plan.changes, options, applyChange);
+  const marks: RunMarks = { topics: new Map(), filtersLeftAlone: new Set() };
+  return runChanges(plan.changes, options, (change, context) => applyChange(change, context, marks));
 }

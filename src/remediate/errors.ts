@@ -10,6 +10,3 @@ export class RemediationError extends TrailwatchError {
     super(message, options);
   }
 }
-
-/** A resource with trailwatch's name that trailwatch did not create: it is left alone. */
-export class NotTrailwatchsError extends RemediationError {}

@@ -27,7 +27,7 @@ export {
   alarmNameFor,
   filterNameFor,
 } from './naming';
-export { RemediationError, NotTrailwatchsError } from './errors';
+export { RemediationError } from './errors';
 export { ChangeStatus, SUBSCRIPTION_PROTOCOLS } from './types';
 export type {
   AlertSubscription,

@@ -4,9 +4,12 @@
  * what it pays for it): a scanner should not decide that alone.
  */
 import type { AccountInventory, TrailRecord } from '../collect/inventory';
+import type { CheckSlug } from '../controls/types';
 import type { Finding } from '../evaluate/types';
 import { parseArn, parseLogGroupArn } from '../arn';
-import { awsCli } from './shell';
+import { awsCli, shellQuote } from '../shell';
+import { CHECK_TAG_KEY, MANAGED_BY_TAG, METRIC_NAMESPACE, SHARED_CHECK_TAG_VALUE } from './naming';
+import type { ManualItem } from './types';
 
 export interface ManualSteps {
   readonly accountId: string;
@@ -140,11 +143,11 @@ export function trailSteps(finding: Finding, inventory: AccountInventory | undef
         : `Record read and write management events, keeping any data-event selectors you have (the command replaces them all): ${awsCli('cloudtrail', 'put-event-selectors', { region, 'trail-name': trail.arn, 'event-selectors': MANAGEMENT_EVENTS_SELECTOR })}`,
     );
   }
-  const excluded = excludedSources(trail);
-  if (excluded.length > 0) {
-    problems.push(`excludes events from ${excluded.join(', ')}`);
+  const excluded = excludedSources(trail).map((source) => `'${source}'`).join(', ');
+  if (excluded !== '') {
+    problems.push(`excludes events from ${excluded}`);
     steps.push(
-      `Stop excluding ${excluded.join(', ')} by setting the selectors again without ExcludeManagementEventSources: ${awsCli('cloudtrail', 'put-event-selectors', { region, 'trail-name': trail.arn, 'event-selectors': MANAGEMENT_EVENTS_SELECTOR })}`,
+      `Stop excluding ${excluded} by setting the selectors again without ExcludeManagementEventSources: ${awsCli('cloudtrail', 'put-event-selectors', { region, 'trail-name': trail.arn, 'event-selectors': MANAGEMENT_EVENTS_SELECTOR })}`,
     );
   }
   if (!trail.cloudWatchLogsLogGroupArn) {
@@ -183,7 +186,7 @@ export function logGroupSteps(finding: Finding, inventory: AccountInventory | un
   const steps: string[] = [];
   if (deliveryError) {
     steps.push(
-      `CloudTrail reports '${deliveryError}' delivering to ${logGroup.name}. Check the role's trust (cloudtrail.amazonaws.com) and policy: ${awsCli('iam', 'get-role', { 'role-name': roleName ?? '<cloudtrail-logs-role>' })}`,
+      `CloudTrail reports '${deliveryError}' delivering to '${logGroup.name}'. Check the role's trust (cloudtrail.amazonaws.com) and policy: ${awsCli('iam', 'get-role', { 'role-name': roleName ?? '<cloudtrail-logs-role>' })}`,
       `Let the role write to the log group: ${awsCli('iam', 'put-role-policy', {
         'role-name': roleName ?? '<cloudtrail-logs-role>',
         'policy-name': 'cloudtrail-to-cloudwatch-logs',
@@ -202,7 +205,61 @@ export function logGroupSteps(finding: Finding, inventory: AccountInventory | un
   return {
     accountId: trail.ownerAccountId,
     region,
-    title: `trail '${name}' does not get its events into log group ${logGroup.name}: ${finding.reason}`,
+    title: `trail '${name}' does not get its events into log group '${logGroup.name}': ${finding.reason}`,
     steps,
+  };
+}
+
+/** A resource with trailwatch's name that trailwatch did not make, for a person to decide about. */
+export type LookAlike = Omit<ManualItem, 'checks' | 'forAccounts'>;
+
+const TAGS_TEXT = `${MANAGED_BY_TAG.key}=${MANAGED_BY_TAG.value} and ${CHECK_TAG_KEY}`;
+
+export function lookAlikeTopic(accountId: string, region: string, topicArn: string): LookAlike {
+  return {
+    id: `${accountId}:${region}:look-alike:topic:${topicArn}`,
+    accountId,
+    region,
+    link: 'topic',
+    title: `topic '${topicArn}' has trailwatch's name but not its tags (${TAGS_TEXT}): trailwatch leaves its policy and subscriptions as they are and puts no alarm on it`,
+    steps: [
+      `If it is not meant for trailwatch, rename or remove it, then run \`trailwatch remediate\` again; to have trailwatch's alarms notify it as it is, name it: \`trailwatch remediate --apply --alert-topic ${shellQuote(topicArn)}\`.`,
+      `If trailwatch made it before it tagged what it makes, tag it: ${awsCli('sns', 'tag-resource', {
+        region,
+        'resource-arn': topicArn,
+        tags: [`Key=${MANAGED_BY_TAG.key},Value=${MANAGED_BY_TAG.value}`, `Key=${CHECK_TAG_KEY},Value=${SHARED_CHECK_TAG_VALUE}`],
+      })}`,
+    ],
+  };
+}
+
+export function lookAlikeAlarm(accountId: string, region: string, alarmName: string, alarmArn: string, check: CheckSlug): LookAlike {
+  return {
+    id: `${accountId}:${region}:look-alike:alarm:${alarmName}`,
+    accountId,
+    region,
+    link: 'alarm',
+    title: `alarm '${alarmName}' (${region}) has trailwatch's name but not its tags (${TAGS_TEXT}): trailwatch leaves it as it is`,
+    steps: [
+      `If it is not meant for trailwatch, rename or remove it (${awsCli('cloudwatch', 'delete-alarms', { region, 'alarm-names': alarmName })}), then run \`trailwatch remediate\` again.`,
+      `If trailwatch made it before it tagged what it makes, tag it: ${awsCli('cloudwatch', 'tag-resource', {
+        region,
+        'resource-arn': alarmArn,
+        tags: [`Key=${MANAGED_BY_TAG.key},Value=${MANAGED_BY_TAG.value}`, `Key=${CHECK_TAG_KEY},Value=${check}`],
+      })}`,
+    ],
+  };
+}
+
+export function lookAlikeFilter(accountId: string, region: string, logGroupName: string, filterName: string, referencePattern: string): LookAlike {
+  return {
+    id: `${accountId}:${region}:filter-conflict:${logGroupName}:${filterName}`,
+    accountId,
+    region,
+    link: 'metricFilter',
+    title: `log group '${logGroupName}' has a metric filter named '${filterName}' that trailwatch did not create (its metric is not in namespace ${METRIC_NAMESPACE}): trailwatch leaves it alone`,
+    steps: [
+      `Rename or remove that filter if it is not wanted, then run \`trailwatch remediate --plan\` again; or repair it so it covers the reference pattern: ${referencePattern}`,
+    ],
   };
 }

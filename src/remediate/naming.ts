@@ -37,6 +37,14 @@ export function isManagedByTrailwatch(tags: readonly { Key?: string; Value?: str
   return list.some((tag) => tag.Key === MANAGED_BY_TAG.key && tag.Value === MANAGED_BY_TAG.value) && list.some((tag) => tag.Key === CHECK_TAG_KEY && !!tag.Value);
 }
 
+/**
+ * Filters carry no tags: a filter is trailwatch's when it has trailwatch's name and counts only
+ * into trailwatch's namespace.
+ */
+export function isTrailwatchFilter(name: string | undefined, namespaces: readonly (string | undefined)[]): boolean {
+  return (name ?? '').startsWith(NAME_PREFIX) && namespaces.length > 0 && namespaces.every((namespace) => namespace === METRIC_NAMESPACE);
+}
+
 /** The alarm trailwatch puts on its metric: one event in five minutes raises it. */
 export const ALARM_SETTINGS = {
   statistic: 'Sum',

@@ -17,7 +17,7 @@ import { isSubscriptionTo, redactEndpoint } from '../collect/endpoints';
 import { CHECK_SLUGS, DEFAULT_BENCHMARK, type CheckSlug } from '../controls/types';
 import type { Finding } from '../evaluate/types';
 import { parseArn, parseLogGroupArn, topicArn as topicArnOf, type LogGroupLocation } from '../arn';
-import { logGroupSteps, trailSteps } from './manual';
+import { logGroupSteps, lookAlikeFilter, trailSteps } from './manual';
 import {
   ALARM_SETTINGS,
   CHECK_TAG_KEY,
@@ -28,11 +28,12 @@ import {
   SHARED_CHECK_TAG_VALUE,
   alarmNameFor,
   filterNameFor,
+  isTrailwatchFilter,
 } from './naming';
 import { validateAlertSubscription, validateTopicArn, validateTopicName } from './options';
 import { allowsCloudWatchPublish, withCloudWatchPublish } from './policy';
 import { catalogueReferences } from './references';
-import { awsCli } from './shell';
+import { awsCli, shellQuote } from '../shell';
 import type {
   AlertSubscription,
   Change,
@@ -42,6 +43,7 @@ import type {
   RemediationOptions,
   RemediationPlan,
   SkippedFinding,
+  TopicOwner,
 } from './types';
 
 const PENDING = 'PendingConfirmation';
@@ -100,9 +102,8 @@ function filterIsAsPlanned(filter: MetricFilterRecord, reference: CheckReference
   );
 }
 
-/** A filter with trailwatch's name is trailwatch's when it counts into trailwatch's namespace (filters carry no tags). */
-export function filterIsTrailwatchs(filter: MetricFilterRecord): boolean {
-  return filter.transformations.length > 0 && filter.transformations.every((t) => t.metricNamespace === METRIC_NAMESPACE);
+function filterIsTrailwatchs(filter: MetricFilterRecord): boolean {
+  return isTrailwatchFilter(filter.name, filter.transformations.map((t) => t.metricNamespace));
 }
 
 function alarmIsAsPlanned(alarm: AlarmRecord, reference: CheckReference, topicArn: string): boolean {
@@ -167,7 +168,13 @@ function subscriptionNotes(subscription: AlertSubscription, topicArn: string): s
       return [`the queue's policy must let sns.amazonaws.com send messages from ${topicArn} (aws:SourceArn)`];
     case 'lambda':
       return [
-        `the function needs a resource policy letting sns.amazonaws.com invoke it: aws lambda add-permission --function-name ${subscription.endpoint} --statement-id trailwatch-alerts --action lambda:InvokeFunction --principal sns.amazonaws.com --source-arn ${topicArn}`,
+        `the function needs a resource policy letting sns.amazonaws.com invoke it: ${awsCli('lambda', 'add-permission', {
+          'function-name': subscription.endpoint,
+          'statement-id': 'trailwatch-alerts',
+          action: 'lambda:InvokeFunction',
+          principal: 'sns.amazonaws.com',
+          'source-arn': topicArn,
+        })}`,
       ];
     case 'https':
       return [`${redactEndpoint('https', subscription.endpoint)} must confirm the subscription by visiting the SubscribeURL SNS posts to it`];
@@ -220,11 +227,13 @@ export function planRemediation(
     pending.set(key, existing);
   };
 
-  /** The alert topic of an account and region, with the changes that make it deliver; returns its ARN. */
-  const ensureTopic = (target: Target, check: CheckSlug, forAccount: string): string => {
+  /** The alert topic of an account and region, with the changes that make it deliver; returns its ARN and whose it is. */
+  const ensureTopic = (target: Target, check: CheckSlug, forAccount: string): { arn: string; owner: TopicOwner } => {
     const { accountId, region, partition } = target.logGroup;
     const reuse = alertTopicArn !== undefined && parseArn(alertTopicArn)?.accountId === accountId && parseArn(alertTopicArn)?.region === region;
     const arn = reuse && alertTopicArn ? alertTopicArn : topicArnOf(partition, region, accountId, topicName);
+    // apply writes to trailwatch's own topic only while it carries trailwatch's tags; the configured one as configured.
+    const topicOwner: TopicOwner = reuse ? 'configured' : 'trailwatch';
     const setup = topics.get(arn) ?? { topicArn: arn, record: target.inventory?.topics[arn] };
     topics.set(arn, setup);
     const record = setup.record?.exists ? setup.record : undefined;
@@ -240,6 +249,7 @@ export function planRemediation(
           id: `${accountId}:${region}:createTopic:${name}`,
           topicName: name,
           topicArn: arn,
+          topicOwner,
           notes: [],
           summary: reuse && setup.record === undefined
             ? `create SNS topic ${name} (the configured alert topic) unless it exists`
@@ -261,6 +271,7 @@ export function planRemediation(
           kind: 'allowCloudWatchPublish',
           id: `${accountId}:${region}:allowCloudWatchPublish:${arn}`,
           topicArn: arn,
+          topicOwner,
           summary: `let CloudWatch alarms of ${accountId} publish to ${arn} (a policy statement trailwatch adds)`,
           cli: awsCli('sns', 'set-topic-attributes', {
             region,
@@ -290,6 +301,7 @@ export function planRemediation(
           kind: 'subscribe',
           id: `${accountId}:${region}:subscribe:${arn}:${subscription.protocol}:${shown}`,
           topicArn: arn,
+          topicOwner,
           protocol: subscription.protocol,
           endpoint: subscription.endpoint,
           summary: `subscribe ${subscription.protocol} ${shown} to ${arn}`,
@@ -307,7 +319,7 @@ export function planRemediation(
       if (subscription.protocol === 'email' || subscription.protocol === 'https') {
         addPending(accountId, arn, subscription.protocol, shown, check);
       }
-      return arn;
+      return { arn, owner: topicOwner };
     }
     const confirmed = (subscriptions ?? []).filter((s) => s.subscriptionArn !== PENDING);
     const waiting = (subscriptions ?? []).filter((s) => s.subscriptionArn === PENDING);
@@ -329,7 +341,7 @@ export function planRemediation(
         forAccount,
       );
     }
-    return arn;
+    return { arn, owner: topicOwner };
   };
 
   /** trailwatch's own chain for one check on the target's log group. */
@@ -337,28 +349,16 @@ export function planRemediation(
     const { check } = finding;
     const { accountId, region, name: logGroupName, arn: logGroupArn } = target.logGroup;
     const filterName = filterNameFor(check);
-    const existingFilter = target.inventory?.logGroups[logGroupArn]?.metricFilters?.find((f) => f.name === filterName);
-    if (existingFilter && !filterIsTrailwatchs(existingFilter)) {
-      addManual(
-        {
-          id: `${accountId}:${region}:filter-conflict:${logGroupName}:${filterName}`,
-          accountId,
-          region,
-          link: 'metricFilter',
-          title: `log group ${logGroupName} has a metric filter named ${filterName} that trailwatch did not create (its metric is not in namespace ${METRIC_NAMESPACE}): trailwatch leaves it alone`,
-          steps: [
-            `Rename or remove that filter if it is not wanted, then run \`trailwatch remediate --plan\` again; or repair it so it covers the reference pattern: ${reference.pattern}`,
-          ],
-        },
-        check,
-        finding.accountId,
-      );
+    const existingFilters = target.inventory?.logGroups[logGroupArn]?.metricFilters?.filter((f) => f.name === filterName) ?? [];
+    if (existingFilters.some((f) => !filterIsTrailwatchs(f))) {
+      addManual(lookAlikeFilter(accountId, region, logGroupName, filterName, reference.pattern), check, finding.accountId);
       return;
     }
 
-    const topicArn = ensureTopic(target, check, finding.accountId);
+    const { arn: topicArn, owner: topicOwner } = ensureTopic(target, check, finding.accountId);
     const base = { accountId, region, check, checks: [], forAccounts: [] };
-    if (!existingFilter || !filterIsAsPlanned(existingFilter, reference)) {
+    // AWS holds one filter per name (moto may hold several after a replace): any as planned will do.
+    if (!existingFilters.some((f) => filterIsAsPlanned(f, reference))) {
       addChange(
         {
           ...base,
@@ -370,7 +370,7 @@ export function planRemediation(
           pattern: reference.pattern,
           metricName: reference.metricName,
           metricNamespace: METRIC_NAMESPACE,
-          summary: `${existingFilter ? 'replace' : 'add'} metric filter ${filterName} on ${logGroupName} (trail '${target.trail.name}') counting ${METRIC_NAMESPACE}/${reference.metricName}`,
+          summary: `${existingFilters.length > 0 ? 'replace' : 'add'} metric filter ${filterName} on log group '${logGroupName}' (trail '${target.trail.name}') counting ${METRIC_NAMESPACE}/${reference.metricName}`,
           cli: awsCli('logs', 'put-metric-filter', {
             region,
             'log-group-name': logGroupName,
@@ -398,6 +398,7 @@ export function planRemediation(
           metricName: reference.metricName,
           metricNamespace: METRIC_NAMESPACE,
           topicArn,
+          topicOwner,
           summary: `${existingAlarm ? 'update' : 'add'} alarm ${alarmName} on ${METRIC_NAMESPACE}/${reference.metricName} (Sum >= 1 in 300 s) notifying ${topicArn}`,
           cli: awsCli('cloudwatch', 'put-metric-alarm', {
             region,
@@ -479,9 +480,9 @@ export function planRemediation(
           forAccounts: [],
           alarmName: alarm.name,
           alarmArn: alarm.arn,
-          summary: `re-enable the actions of alarm ${alarm.name} (--fix-alarms; the alarm is otherwise left as it is)`,
+          summary: `re-enable the actions of alarm '${alarm.name}' (--fix-alarms; the alarm is otherwise left as it is)`,
           cli: awsCli('cloudwatch', 'enable-alarm-actions', { region: alarm.region, 'alarm-names': alarm.name }),
-          notes: [`the re-scan tells whether ${alarm.name}'s topic delivers; if not, the next plan adds trailwatch's own chain`],
+          notes: [`the re-scan tells whether the topic of '${alarm.name}' delivers; if not, the next plan adds trailwatch's own chain`],
         },
         check,
         accountId,
@@ -495,14 +496,15 @@ export function planRemediation(
       continue;
     }
     const alarmNote = disabled
-      ? `alarm ${alarm.name} has its actions disabled; trailwatch leaves it as it is and adds its own (--fix-alarms re-enables it instead)`
+      ? `alarm '${alarm.name}' has its actions disabled; trailwatch leaves it as it is and adds its own (--fix-alarms re-enables it instead)`
       : undefined;
     planChain(finding, target, reference, alarmNote);
     const theirTopic = finding.evidence.topic;
     if (finding.brokenLink === 'subscription' && theirTopic && !theirTopic.includes(`:${NAME_PREFIX}`)) {
       // One subscription on their topic would do, but SNS subscriptions carry no tags: rollback could not tell it was trailwatch's.
       const where = target.logGroup;
-      const note = `topic ${theirTopic} already has alarms but nobody confirmed: subscribing to it yourself (aws sns subscribe --topic-arn ${theirTopic} --protocol email --notification-endpoint <you@example.com>) or reusing it with --alert-topic ${theirTopic} would replace trailwatch's own chain`;
+      const subscribeYourself = awsCli('sns', 'subscribe', { 'topic-arn': theirTopic, protocol: 'email', 'notification-endpoint': '<you@example.com>' });
+      const note = `topic '${theirTopic}' already has alarms but nobody confirmed: subscribing to it yourself (${subscribeYourself}) or reusing it with --alert-topic ${shellQuote(theirTopic)} would replace trailwatch's own chain`;
       const host = [...changes.values()].find((c) => c.accountId === where.accountId && c.region === where.region && (c.kind === 'createTopic' || c.kind === 'putMetricAlarm'));
       if (host?.notes && !host.notes.includes(note)) host.notes.push(note);
     }

@@ -1,9 +1,25 @@
-/** Plans and their outcomes for people (a table), machines (JSON) and shells (AWS CLI commands). */
+/**
+ * Plans and their outcomes for people (a table), machines (JSON) and shells (AWS CLI commands).
+ * Names in them come from member accounts: every line for people and every comment of a script
+ * has its control characters escaped (src/shell.ts `printable`), so a name can neither end a
+ * comment and become a command nor drive a terminal; commands quote each value.
+ */
+import { isCommand, printable } from '../shell';
 import type { FindingChange, RemediationRunResult } from './run';
 import type { ApplyResult, Change, ChangeOutcome, ManualItem, PendingSubscription, RemediationPlan, RollbackChange, RollbackPlan } from './types';
 
 export const PLAN_FORMATS = ['table', 'json', 'cli'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
+
+/** Lines for a person: one line each, whatever the names in them hold. */
+function text(lines: readonly string[]): string {
+  return lines.map(printable).join('\n');
+}
+
+/** A script comment: one line, whatever it quotes. */
+function comment(line: string): string {
+  return `# ${printable(line)}`;
+}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -21,7 +37,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 function manualLines(manual: readonly ManualItem[]): string[] {
   if (manual.length === 0) return [];
-  const lines = ['', `To do by hand (${manual.length}): trailwatch does not change trails or create log groups`];
+  const lines = ['', `To do by hand (${manual.length}): trailwatch does not change trails, create log groups or touch what it did not make`];
   for (const item of manual) {
     lines.push(`  - account ${item.accountId}${item.region ? ` ${item.region}` : ''} [${checksLabel(item.checks)}]: ${item.title}`);
     item.steps.forEach((step, i) => lines.push(`      ${i + 1}. ${step}`));
@@ -62,17 +78,21 @@ function planTable(plan: RemediationPlan): string {
     lines.push('', 'Left as they are:', ...plan.skipped.map((s) => `  - account ${s.accountId} ${s.check}: ${s.reason}`));
   }
   if (plan.changes.length === 0 && plan.manual.length === 0) lines.push('', 'Nothing to change.');
-  return lines.join('\n');
+  return text(lines);
 }
 
+/**
+ * The changes as a POSIX shell script: a comment per change, then its command (values quoted, so
+ * one may span lines inside its quotes); a change no command can make safely stays a comment.
+ */
 function cliScript(changes: readonly (Change | RollbackChange)[], header: string, manual: readonly ManualItem[] = []): string {
-  const lines = ['#!/bin/sh', `# ${header}`, '# Run each account\'s block with credentials for that account (e.g. AWS_PROFILE).', 'set -eu'];
+  const lines = ['#!/bin/sh', comment(header), comment("Run each account's block with credentials for that account (e.g. AWS_PROFILE)."), 'set -eu'];
   for (const [accountId, own] of groupBy(changes, (c) => c.accountId)) {
-    lines.push('', `# --- account ${accountId}`);
-    for (const change of own) lines.push(`# ${change.summary}`, change.cli);
+    lines.push('', comment(`--- account ${accountId}`));
+    for (const change of own) lines.push(comment(change.summary), isCommand(change.cli) ? change.cli : comment(change.cli));
   }
   for (const item of manual) {
-    lines.push('', `# BY HAND, account ${item.accountId}: ${item.title}`, ...item.steps.map((step) => `#   ${step}`));
+    lines.push('', comment(`BY HAND, account ${item.accountId}: ${item.title}`), ...item.steps.map((step) => comment(`  ${step}`)));
   }
   return lines.join('\n');
 }
@@ -96,14 +116,15 @@ function outcomeLines(outcomes: readonly ChangeOutcome<Change | RollbackChange>[
 }
 
 function resultHeader(result: ApplyResult<Change | RollbackChange>, verb: string): string {
-  const unchanged = result.outcomes.length - result.applied - result.failed - result.notAttempted;
-  const head = `${verb}: ${result.applied} done, ${unchanged} already so, ${result.failed} failed, ${result.notAttempted} not attempted`;
-  return result.complete ? head : `${head} — run it again to finish what was not done`;
+  const unchanged = result.outcomes.length - result.applied - result.failed - result.notAttempted - result.leftAlone;
+  const leftAlone = result.leftAlone > 0 ? `, ${result.leftAlone} left alone (not trailwatch's: see to do by hand)` : '';
+  const head = `${verb}: ${result.applied} done, ${unchanged} already so, ${result.failed} failed, ${result.notAttempted} not attempted${leftAlone}`;
+  return result.failed + result.notAttempted > 0 ? `${head} — run it again to finish what was not done` : head;
 }
 
 export function renderApplyResult(result: ApplyResult, format: Exclude<PlanFormat, 'cli'>): string {
   if (format === 'json') return JSON.stringify(result, null, 2);
-  return [resultHeader(result, 'Remediation'), ...outcomeLines(result.outcomes), ...pendingLines(result.pending)].join('\n');
+  return text([resultHeader(result, 'Remediation'), ...outcomeLines(result.outcomes), ...pendingLines(result.pending), ...manualLines(result.manual)]);
 }
 
 export function renderRollbackPlan(plan: RollbackPlan, format: PlanFormat): string {
@@ -120,26 +141,30 @@ export function renderRollbackPlan(plan: RollbackPlan, format: PlanFormat): stri
         lines.push(...plan.errors.map((e) => `  - account ${e.accountId}${e.region ? ` ${e.region}` : ''}: ${e.message}`));
       }
       lines.push(...plan.notes.map((note) => `Note: ${note}`));
-      return lines.join('\n');
+      return text(lines);
     }
   }
 }
 
 export function renderRollbackResult(result: ApplyResult<RollbackChange>, format: Exclude<PlanFormat, 'cli'>): string {
   if (format === 'json') return JSON.stringify(result, null, 2);
-  return [resultHeader(result, 'Rollback'), ...outcomeLines(result.outcomes)].join('\n');
+  return text([resultHeader(result, 'Rollback'), ...outcomeLines(result.outcomes)]);
 }
 
 /** Before -> after for each finding the re-scan looked at again. */
 export function renderFindingChanges(changes: readonly FindingChange[]): string {
-  if (changes.length === 0) return 'Re-scan: no failing finding in the touched accounts.';
+  return text(findingChangeLines(changes));
+}
+
+function findingChangeLines(changes: readonly FindingChange[]): string[] {
+  if (changes.length === 0) return ['Re-scan: no failing finding in the touched accounts.'];
   const fixed = changes.filter((c) => c.after === 'PASS').length;
   const lines = [`Re-scan: ${fixed} of ${changes.length} failing ${changes.length === 1 ? 'finding' : 'findings'} now pass`];
   const width = Math.max(...changes.map((c) => c.check.length));
   for (const c of changes) {
     lines.push(`  ${c.accountId} ${c.check.padEnd(width)}  ${c.before} -> ${c.after}${c.reason ? `  (${c.reason})` : ''}`);
   }
-  return lines.join('\n');
+  return lines;
 }
 
 /**
@@ -157,7 +182,7 @@ export function renderRemediationSection(run: RemediationRunResult): string {
   }
   const lines = ['REMEDIATION (REMEDIATE=apply)', '', resultHeader(applied, 'Changes'), ...outcomeLines(applied.outcomes.filter((o) => o.status !== 'UNCHANGED'))];
   lines.push(...pendingLines(applied.pending));
-  if (run.changes) lines.push('', renderFindingChanges(run.changes));
-  lines.push(...manualLines(plan.manual));
-  return lines.join('\n');
+  if (run.changes) lines.push('', ...findingChangeLines(run.changes));
+  lines.push(...manualLines([...plan.manual, ...applied.manual]));
+  return text(lines);
 }

@@ -1,35 +1,36 @@
 /**
  * The backout: finds what trailwatch created — alarms and topics by their `managed-by=trailwatch`
  * tag and `trailwatch-` name, metric filters (which carry no tags) by their `trailwatch-` name
- * and trailwatch's metric namespace, and its own topic-policy statement by its Sid — and removes
- * exactly that. Nothing else is ever deleted.
+ * and trailwatch's metric namespace — and removes exactly that, re-checking those marks right
+ * before each delete. Its topic-policy statement (by Sid) is taken out of the configured alert
+ * topic only: a topic without trailwatch's tags is never written to. Nothing else is touched.
  */
-import {
-  DeleteAlarmsCommand,
-  DescribeAlarmsCommand,
-  type MetricAlarm,
-} from '@aws-sdk/client-cloudwatch';
-import { DeleteMetricFilterCommand, DescribeMetricFiltersCommand, type MetricFilter } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  DeleteTopicCommand,
-  ListTagsForResourceCommand as ListTopicTagsCommand,
-  ListTopicsCommand,
-  SetTopicAttributesCommand,
-} from '@aws-sdk/client-sns';
+import { DeleteAlarmsCommand, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { DeleteMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DeleteTopicCommand, ListTopicsCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import type { AccountInventory } from '../collect/inventory';
-import { alarmIsTrailwatchs, describeFiltersNamed, describeMetricAlarm, readTopicAttributes } from './apply';
 import { parseArn, parseLogGroupArn } from '../arn';
-import { NotTrailwatchsError } from './errors';
-import { METRIC_NAMESPACE, NAME_PREFIX, isManagedByTrailwatch } from './naming';
+import { awsCli } from '../shell';
+import { NAME_PREFIX } from './naming';
 import { hasTrailwatchStatement, withoutTrailwatchStatement } from './policy';
+import {
+  alarmIsTrailwatchs,
+  describeFilters,
+  describeFiltersNamed,
+  describeMetricAlarm,
+  filterIsTrailwatchs,
+  readTopicAttributes,
+  topicIsTrailwatchs,
+} from './reads';
 import { runChanges, type StepContext, type StepResult } from './runner';
-import { awsCli } from './shell';
 import { ChangeStatus, type ApplyOptions, type ApplyResult, type RollbackChange, type RollbackPlan, type RollbackScope } from './types';
 
 const KIND_ORDER: Record<RollbackChange['kind'], number> = { deleteAlarm: 0, deleteMetricFilter: 1, removePolicyStatement: 2, deleteTopic: 3 };
 
 const SUBSCRIPTIONS_NOTE =
   'subscriptions trailwatch added to a topic it did not create are left in place: SNS subscriptions carry no tags, so trailwatch cannot tell them from yours';
+const POLICY_NOTE =
+  "trailwatch's CloudWatch-publish statement is taken out of a topic it did not create only when that topic is given with --alert-topic";
 
 /** Where to look, from a scan's inventories: every in-scope region, and the log groups the trails deliver to. */
 export function rollbackScopes(inventories: readonly AccountInventory[], options: { alertTopicArn?: string } = {}): RollbackScope[] {
@@ -64,18 +65,6 @@ export function rollbackScopes(inventories: readonly AccountInventory[], options
   }));
 }
 
-async function pagedFilters(context: StepContext, region: string, logGroupName: string): Promise<MetricFilter[]> {
-  const logs = context.clients.cloudWatchLogs(context.session, region);
-  const all: MetricFilter[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await logs.send(new DescribeMetricFiltersCommand({ logGroupName, filterNamePrefix: NAME_PREFIX, nextToken }));
-    all.push(...(page.metricFilters ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return all;
-}
-
 async function pagedAlarms(context: StepContext, region: string): Promise<MetricAlarm[]> {
   const cloudWatch = context.clients.cloudWatch(context.session, region);
   const all: MetricAlarm[] = [];
@@ -98,20 +87,6 @@ async function pagedTopicArns(context: StepContext, region: string): Promise<str
     NextToken = page.NextToken;
   } while (NextToken);
   return all;
-}
-
-async function topicIsTrailwatchs(context: StepContext, region: string, topicArn: string): Promise<boolean> {
-  const out = await context.clients.sns(context.session, region).send(new ListTopicTagsCommand({ ResourceArn: topicArn }));
-  return isManagedByTrailwatch(out.Tags);
-}
-
-function isTrailwatchFilter(filter: MetricFilter): boolean {
-  const transformations = filter.metricTransformations ?? [];
-  return (
-    (filter.filterName ?? '').startsWith(NAME_PREFIX) &&
-    transformations.length > 0 &&
-    transformations.every((t) => t.metricNamespace === METRIC_NAMESPACE)
-  );
 }
 
 function messageOf(error: unknown): string {
@@ -138,14 +113,11 @@ export async function planRollback(scopes: readonly RollbackScope[], options: Pi
       errors.push({ accountId, message: `no credentials: ${messageOf(error)}` });
       continue;
     }
-    /** Topics trailwatch's alarms notify, and the configured one: they may carry its policy statement. */
-    const notifiedTopics = new Set(scope.topicArns ?? []);
 
     for (const region of scope.regions) {
       try {
         for (const alarm of await pagedAlarms(context, region)) {
           if (!alarm.AlarmArn || !alarm.AlarmName || !(await alarmIsTrailwatchs(context, region, alarm.AlarmArn))) continue;
-          for (const action of alarm.AlarmActions ?? []) if (parseArn(action)?.service === 'sns') notifiedTopics.add(action);
           add({
             kind: 'deleteAlarm',
             id: `${accountId}:${region}:deleteAlarm:${alarm.AlarmName}`,
@@ -153,7 +125,7 @@ export async function planRollback(scopes: readonly RollbackScope[], options: Pi
             region,
             alarmName: alarm.AlarmName,
             alarmArn: alarm.AlarmArn,
-            summary: `delete alarm ${alarm.AlarmName}`,
+            summary: `delete alarm '${alarm.AlarmName}'`,
             cli: awsCli('cloudwatch', 'delete-alarms', { region, 'alarm-names': alarm.AlarmName }),
           });
         }
@@ -164,8 +136,8 @@ export async function planRollback(scopes: readonly RollbackScope[], options: Pi
 
     for (const group of scope.logGroups) {
       try {
-        for (const filter of await pagedFilters(context, group.region, group.name)) {
-          if (!isTrailwatchFilter(filter) || !filter.filterName) continue;
+        for (const filter of await describeFilters(context, group.region, group.name, NAME_PREFIX)) {
+          if (!filterIsTrailwatchs(filter) || !filter.filterName) continue;
           add({
             kind: 'deleteMetricFilter',
             id: `${accountId}:${group.region}:deleteMetricFilter:${group.name}:${filter.filterName}`,
@@ -173,7 +145,7 @@ export async function planRollback(scopes: readonly RollbackScope[], options: Pi
             region: group.region,
             logGroupName: group.name,
             filterName: filter.filterName,
-            summary: `delete metric filter ${filter.filterName} from ${group.name}`,
+            summary: `delete metric filter '${filter.filterName}' from log group '${group.name}'`,
             cli: awsCli('logs', 'delete-metric-filter', { region: group.region, 'log-group-name': group.name, 'filter-name': filter.filterName }),
           });
         }
@@ -204,7 +176,8 @@ export async function planRollback(scopes: readonly RollbackScope[], options: Pi
       }
     }
 
-    for (const arn of notifiedTopics) {
+    // Only the configured topic: trailwatch writes no policy of a topic it did not make unless told to.
+    for (const arn of scope.topicArns ?? []) {
       const where = parseArn(arn);
       if (ownTopics.has(arn) || !where || where.accountId !== accountId) continue;
       try {
@@ -231,20 +204,19 @@ export async function planRollback(scopes: readonly RollbackScope[], options: Pi
   }
 
   changes.sort((a, b) => a.accountId.localeCompare(b.accountId) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.id.localeCompare(b.id));
-  return { changes, errors, notes: [SUBSCRIPTIONS_NOTE] };
+  return { changes, errors, notes: [SUBSCRIPTIONS_NOTE, POLICY_NOTE] };
 }
 
 const APPLIED = { status: ChangeStatus.APPLIED } as const;
 const GONE = { status: ChangeStatus.UNCHANGED, detail: 'already gone' } as const;
 
 async function removeOne(change: RollbackChange, context: StepContext): Promise<StepResult> {
-  const where = { accountId: change.accountId, region: change.region };
   switch (change.kind) {
     case 'deleteAlarm': {
       const alarm = await describeMetricAlarm(context, change.region, change.alarmName);
       if (!alarm?.AlarmArn) return GONE;
       if (!(await alarmIsTrailwatchs(context, change.region, alarm.AlarmArn))) {
-        throw new NotTrailwatchsError(`alarm ${change.alarmName} is no longer tagged managed-by=trailwatch: left alone`, { ...where, resource: alarm.AlarmArn });
+        return { status: ChangeStatus.LEFT_ALONE, detail: `alarm '${change.alarmName}' no longer carries trailwatch's tags: left as it is` };
       }
       context.beforeWrite();
       await context.clients.cloudWatch(context.session, change.region).send(new DeleteAlarmsCommand({ AlarmNames: [change.alarmName] }));
@@ -253,8 +225,8 @@ async function removeOne(change: RollbackChange, context: StepContext): Promise<
     case 'deleteMetricFilter': {
       const filters = await describeFiltersNamed(context, change.region, change.logGroupName, change.filterName);
       if (filters.length === 0) return GONE;
-      if (!filters.every(isTrailwatchFilter)) {
-        throw new NotTrailwatchsError(`metric filter ${change.filterName} on ${change.logGroupName} is not trailwatch's: left alone`, where);
+      if (!filters.every(filterIsTrailwatchs)) {
+        return { status: ChangeStatus.LEFT_ALONE, detail: `metric filter '${change.filterName}' on '${change.logGroupName}' is not trailwatch's: left as it is` };
       }
       context.beforeWrite();
       const logs = context.clients.cloudWatchLogs(context.session, change.region);
@@ -276,7 +248,7 @@ async function removeOne(change: RollbackChange, context: StepContext): Promise<
     case 'deleteTopic': {
       if (!(await readTopicAttributes(context, change.region, change.topicArn))) return GONE;
       if (!(await topicIsTrailwatchs(context, change.region, change.topicArn))) {
-        throw new NotTrailwatchsError(`topic ${change.topicArn} is no longer tagged managed-by=trailwatch: left alone`, { ...where, resource: change.topicArn });
+        return { status: ChangeStatus.LEFT_ALONE, detail: `topic '${change.topicArn}' no longer carries trailwatch's tags: left as it is` };
       }
       context.beforeWrite();
       await context.clients.sns(context.session, change.region).send(new DeleteTopicCommand({ TopicArn: change.topicArn }));

@@ -1,12 +1,13 @@
 /**
  * Runs a list of changes account by account, in order: each change reads before it writes, a
  * run writes at most `maxChanges` times, and the first failure in an account stops that account
- * (the others go on). What was not done is reported as such; since every step reads first, the
+ * (the others go on). A change whose target is a look-alike is left alone, reported for a person,
+ * and does not stop the account. What was not done is reported as such; since every step reads first, the
  * next run picks up exactly where this one stopped.
  */
 import type { AccountSession, AwsClients } from '../aws/clients';
 import { TrailwatchError } from '../errors';
-import { ChangeStatus, type ApplyOptions, type ApplyResult, type ChangeOutcome, type PendingSubscription } from './types';
+import { ChangeStatus, type ApplyOptions, type ApplyResult, type ChangeOutcome, type ManualItem, type PendingSubscription } from './types';
 
 export interface StepContext {
   readonly clients: AwsClients;
@@ -15,11 +16,18 @@ export interface StepContext {
   readonly beforeWrite: () => void;
 }
 
-export interface StepResult {
-  readonly status: typeof ChangeStatus.APPLIED | typeof ChangeStatus.UNCHANGED;
-  readonly detail?: string;
-  readonly pending?: Omit<PendingSubscription, 'checks'>;
-}
+export type StepResult =
+  | {
+      readonly status: typeof ChangeStatus.APPLIED | typeof ChangeStatus.UNCHANGED;
+      readonly detail?: string;
+      readonly pending?: Omit<PendingSubscription, 'checks'>;
+    }
+  | {
+      readonly status: typeof ChangeStatus.LEFT_ALONE;
+      readonly detail: string;
+      /** The look-alike, for a person; absent when the change only depends on one already reported. */
+      readonly manual?: Omit<ManualItem, 'checks' | 'forAccounts'>;
+    };
 
 /** Thrown by `beforeWrite` when the run may write no more. */
 class WriteBoundReached extends TrailwatchError {}
@@ -28,6 +36,7 @@ interface Located {
   readonly id: string;
   readonly accountId: string;
   readonly checks?: readonly string[];
+  readonly forAccounts?: readonly string[];
 }
 
 function messageOf(error: unknown): string {
@@ -46,6 +55,7 @@ export async function runChanges<C extends Located>(
   const { clients, maxChanges, signal } = options;
   const outcomes: ChangeOutcome<C>[] = [];
   const pending = new Map<string, PendingSubscription>();
+  const manual = new Map<string, ManualItem>();
   let writes = 0;
 
   const record = (outcome: ChangeOutcome<C>) => {
@@ -83,7 +93,14 @@ export async function runChanges<C extends Located>(
       try {
         const result = await step(change, { clients, session, beforeWrite });
         record({ change, status: result.status, ...(result.detail ? { detail: result.detail } : {}) });
-        if (result.pending) {
+        if (result.status === ChangeStatus.LEFT_ALONE) {
+          if (result.manual) {
+            const item = manual.get(result.manual.id) ?? { ...result.manual, checks: [], forAccounts: [] };
+            for (const check of change.checks ?? []) if (!item.checks.includes(check as never)) item.checks.push(check as never);
+            for (const account of change.forAccounts ?? [change.accountId]) if (!item.forAccounts.includes(account)) item.forAccounts.push(account);
+            manual.set(item.id, item);
+          }
+        } else if (result.pending) {
           const key = `${result.pending.topicArn}|${result.pending.protocol}|${result.pending.endpoint}`;
           const entry = pending.get(key) ?? { ...result.pending, checks: [] };
           for (const check of change.checks ?? []) if (!entry.checks.includes(check as never)) entry.checks.push(check as never);
@@ -106,7 +123,9 @@ export async function runChanges<C extends Located>(
     applied: count(ChangeStatus.APPLIED),
     failed: count(ChangeStatus.FAILED),
     notAttempted: count(ChangeStatus.NOT_ATTEMPTED),
+    leftAlone: count(ChangeStatus.LEFT_ALONE),
     complete: outcomes.every((o) => o.status === ChangeStatus.APPLIED || o.status === ChangeStatus.UNCHANGED),
     pending: [...pending.values()],
+    manual: [...manual.values()],
   };
 }

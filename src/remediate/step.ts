@@ -48,7 +48,7 @@ function remediationOf(run: RemediationRunResult, mode: 'plan' | 'apply'): Repor
     mode,
     planned: run.plan.changes.length,
     ...(run.applied ? { applied: run.applied.applied, failed: run.applied.failed, notAttempted: run.applied.notAttempted } : {}),
-    manual: run.plan.manual.length,
+    manual: run.plan.manual.length + (run.applied?.manual.length ?? 0),
     ...(run.changes ? { findingChanges: run.changes.map(({ accountId, check, before, after }) => ({ accountId, check, before, after })) } : {}),
     text: renderRemediationSection(run),
   };

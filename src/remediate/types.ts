@@ -64,20 +64,29 @@ interface ChangeBase {
   readonly notes?: string[];
 }
 
+/**
+ * Whose topic a change writes to: trailwatch's own (written only while it carries trailwatch's
+ * tags) or the one the operator configured (--alert-topic, written as configured).
+ */
+export type TopicOwner = 'trailwatch' | 'configured';
+
 export interface CreateTopicChange extends ChangeBase {
   readonly kind: 'createTopic';
   readonly topicName: string;
   readonly topicArn: string;
+  readonly topicOwner: TopicOwner;
 }
 
 export interface AllowCloudWatchPublishChange extends ChangeBase {
   readonly kind: 'allowCloudWatchPublish';
   readonly topicArn: string;
+  readonly topicOwner: TopicOwner;
 }
 
 export interface SubscribeChange extends ChangeBase {
   readonly kind: 'subscribe';
   readonly topicArn: string;
+  readonly topicOwner: TopicOwner;
   readonly protocol: SubscriptionProtocol;
   readonly endpoint: string;
 }
@@ -101,6 +110,7 @@ export interface PutMetricAlarmChange extends ChangeBase {
   readonly metricName: string;
   readonly metricNamespace: string;
   readonly topicArn: string;
+  readonly topicOwner: TopicOwner;
 }
 
 export interface EnableAlarmActionsChange extends ChangeBase {
@@ -170,6 +180,11 @@ export const ChangeStatus = {
   FAILED: 'FAILED',
   /** Not tried: an earlier change of its account failed, or the run's bound was reached. */
   NOT_ATTEMPTED: 'NOT_ATTEMPTED',
+  /**
+   * Not made on purpose: its target carries trailwatch's name but not its marks (a look-alike), or
+   * depends on one. The look-alike becomes a manual item; nothing is written to it.
+   */
+  LEFT_ALONE: 'LEFT_ALONE',
 } as const;
 export type ChangeStatusValue = (typeof ChangeStatus)[keyof typeof ChangeStatus];
 
@@ -186,9 +201,12 @@ export interface ApplyResult<C = Change> {
   readonly applied: number;
   readonly failed: number;
   readonly notAttempted: number;
+  readonly leftAlone: number;
   /** True when every change is APPLIED or UNCHANGED. */
   readonly complete: boolean;
   readonly pending: PendingSubscription[];
+  /** What the run found for a person to decide: the look-alikes it left alone. */
+  readonly manual: ManualItem[];
 }
 
 export interface ApplyOptions {

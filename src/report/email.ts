@@ -3,8 +3,8 @@
  * with the previous report) in, text out, cut to a size budget when one is given.
  *
  * Order is importance: what changed, the summary by check, the failing accounts grouped by check
- * with the reason and the fix, accounts that could not be scanned, then (verbose) every passing
- * finding. When the text must be cut, it is cut from the end and says how much was left out.
+ * with the reason and the fix, accounts that could not be scanned, then the passing findings that
+ * carry warnings (verbose: every passing finding). When the text must be cut, it is cut from the end and says how much was left out.
  */
 import type { CheckSlug } from '../controls/types';
 import type { Finding, StatusValue } from '../evaluate/types';
@@ -140,6 +140,15 @@ function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
     blocks.push({ lines: ['ACCOUNTS NOT SCANNED'], findings: 0 });
     for (const account of unscanned) {
       blocks.push({ lines: [`  ${accountLabel(account.accountId, report)}: ${account.error ?? 'no reason given'}`], findings: 0 });
+    }
+  }
+  // Verbose lists every passing finding below, notes included; info still names those with warnings.
+  const warned = report.findings.filter((f) => f.status === 'PASS' && (f.warnings ?? []).length > 0);
+  if (options.level === EmailLevel.INFO && warned.length > 0) {
+    blocks.push({ lines: ['PASSING, WITH WARNINGS'], findings: 0 });
+    for (const [check, findings] of groupByCheck(warned)) {
+      blocks.push({ lines: [checkHeading(check, findings, options.titles, 'passing')], findings: 0 });
+      for (const finding of findings) blocks.push({ lines: findingLines(finding, report), findings: 1 });
     }
   }
   if (options.level === EmailLevel.VERBOSE) {

@@ -29,6 +29,10 @@ const COLLECTOR_READS = [
   'cloudwatch:DescribeAlarms',
   'sns:GetTopicAttributes',
   'sns:ListSubscriptionsByTopic',
+  'sqs:GetQueueAttributes',
+  'lambda:GetPolicy',
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
   'account:ListRegions',
   'ec2:DescribeRegions',
 ].sort();
@@ -37,7 +41,7 @@ describe('serverless.yml', () => {
   const service = yamlFile('serverless.yml') as {
     provider: { runtime: string; architecture: string; iam: { role: { statements: Statement[] } } };
     params: { default: Record<string, unknown> };
-    functions: { scan: { handler: string; events: { schedule: { rate: string } }[]; destinations: { onFailure: { type: string } } } };
+    functions: { scan: { handler: string; reservedConcurrency: number; events: { schedule: { rate: string } }[]; destinations: { onFailure: { type: string } } } };
     package: { patterns: string[] };
   };
   const statements = service.provider.iam.role.statements;
@@ -53,15 +57,17 @@ describe('serverless.yml', () => {
     expect(service.functions.scan.destinations.onFailure.type).toBe('sqs');
   });
 
+  it('runs one scan at a time: a manual invoke cannot overlap the scheduled one', () => {
+    expect(service.functions.scan.reservedConcurrency).toBe(1);
+  });
+
   it('grants exactly the reads the collector makes', () => {
     expect(actions(bySid('ReadMonitoringChain')).sort()).toEqual(COLLECTOR_READS);
     expect(actions(bySid('DiscoverOrganization')).sort()).toEqual([
       'organizations:DescribeOrganization',
       'organizations:ListAccounts',
       'organizations:ListAccountsForParent',
-      'organizations:ListChildren',
       'organizations:ListOrganizationalUnitsForParent',
-      'organizations:ListParents',
       'organizations:ListRoots',
     ]);
   });
@@ -76,10 +82,14 @@ describe('serverless.yml', () => {
     expect(BENCHMARK_IDS).toContain(service.params.default.benchmark);
   });
 
-  it('assumes the member role by its name only', () => {
-    expect(bySid('AssumeMemberRole')).toMatchObject({
+  it('assumes the member role by its name only, and only in an account of its own organization', () => {
+    expect(bySid('AssumeMemberRole')).toEqual({
+      Sid: 'AssumeMemberRole',
+      Effect: 'Allow',
       Action: 'sts:AssumeRole',
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${param:memberRoleName}' },
+      // The policy variable ${aws:PrincipalOrgID}, joined so the Framework leaves it to IAM.
+      Condition: { StringEquals: { 'aws:ResourceOrgID': { 'Fn::Join': ['', ['$', '{aws:PrincipalOrgID}']] } } },
     });
   });
 
@@ -258,7 +268,10 @@ describe('serverless.yml: the findings topic and the report bucket', () => {
 
 describe('deploy/member-role.yml', () => {
   const template = yamlFile('deploy/member-role.yml') as {
-    Resources: { MemberReadRole: { Properties: { AssumeRolePolicyDocument: { Statement: Statement[] }; Policies: { PolicyDocument: { Statement: Statement[] } }[] } } };
+    Resources: {
+      MemberReadRole: { Properties: { AssumeRolePolicyDocument: { Statement: Statement[] }; Policies?: unknown } };
+      MemberReadPolicy: { Properties: { PolicyDocument: { Statement: Statement[] } } };
+    };
   };
   const role = template.Resources.MemberReadRole.Properties;
 
@@ -275,8 +288,9 @@ describe('deploy/member-role.yml', () => {
   });
 
   it('grants exactly the reads the collector makes, and nothing else', () => {
-    const granted = role.Policies.flatMap((p) => p.PolicyDocument.Statement.flatMap(actions)).sort();
+    const granted = template.Resources.MemberReadPolicy.Properties.PolicyDocument.Statement.flatMap(actions).sort();
 
+    expect(role.Policies).toBeUndefined();
     expect(granted).toEqual(COLLECTOR_READS);
   });
 

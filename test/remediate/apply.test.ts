@@ -13,9 +13,9 @@ import {
   rollbackScopes,
   type RemediationOptions,
 } from '../../src/remediate';
-import { SCANNER_READS_USED, iamActionFor, remediationActions } from '../../src/remediate/permissions';
+import { REUSED_TOPIC_ACTIONS, SCANNER_READS_USED, iamActionFor, remediationActions } from '../../src/remediate/permissions';
 import { motoClients, useMoto } from '../support/moto';
-import { MANAGEMENT, MEMBER, OWN, alarm, finding, inventory, references, trail } from './fixtures';
+import { MANAGEMENT, MEMBER, OWN, alarm, finding, inventory, references, topic, trail } from './fixtures';
 import { createLogGroup, emulateEnableAlarmActions, readState, seedUserChain, sessions } from './support';
 
 const REGION = 'us-east-1';
@@ -113,7 +113,9 @@ describe('applyPlan against moto', () => {
     const result = await applyPlan(plan, { clients, sessionFor });
     // Assess
     const refused = result.outcomes.find((o) => o.change.kind === 'putMetricAlarm' && o.change.alarmName === 'trailwatch-iam_policy_changes');
-    expect(refused).toMatchObject({ status: 'FAILED', detail: expect.stringContaining('not created by trailwatch') });
+    expect(refused).toMatchObject({ status: 'LEFT_ALONE', detail: expect.stringContaining("without trailwatch's tags") });
+    expect(result.manual.map((m) => m.title)).toEqual([expect.stringContaining("alarm 'trailwatch-iam_policy_changes' (us-east-1) has trailwatch's name but not its tags")]);
+    expect(result.outcomes.filter((o) => o.status === 'FAILED')).toEqual([]);
     const after = await readState(clients, own, REGION);
     const untouched = (s: typeof before) => ({
       filter: s.filters.find((f) => f.filterName === 'root-usage'),
@@ -308,6 +310,115 @@ describe('applyPlan against moto', () => {
   });
 });
 
+describe('applyPlan against moto: only what trailwatch made', () => {
+  useMoto();
+
+  /** An untagged topic and alarm with trailwatch's names, as a person (or an attacker) might make them. */
+  async function seedLookAlikes(clients: ReturnType<typeof motoClients>, own: { accountId: string }) {
+    const { CreateTopicCommand, SetTopicAttributesCommand, SubscribeCommand } = await import('@aws-sdk/client-sns');
+    const { PutMetricAlarmCommand } = await import('@aws-sdk/client-cloudwatch');
+    const sns = clients.sns(own, REGION);
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'trailwatch-alerts' }))).TopicArn!;
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'OwnerOnly', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWN}:root` }, Action: 'sns:Publish', Resource: topicArn }],
+    });
+    await sns.send(new SetTopicAttributesCommand({ TopicArn: topicArn, AttributeName: 'Policy', AttributeValue: policy }));
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'email', Endpoint: 'someone-else@example.net' }));
+    await clients.cloudWatch(own, REGION).send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'trailwatch-root_usage',
+        MetricName: 'Theirs',
+        Namespace: 'Theirs',
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 2,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [`arn:aws:sns:${REGION}:${OWN}:elsewhere`],
+      }),
+    );
+    return { topicArn, policy };
+  }
+
+  /** The look-alikes as they are: policy, subscriptions and tags of the topic, the whole alarm. */
+  async function lookAlikes(clients: ReturnType<typeof motoClients>, own: { accountId: string }) {
+    const state = await readState(clients, own, REGION);
+    const { StateUpdatedTimestamp: _updated, ...alarmConfig } = state.alarms.find((a) => a.AlarmName === 'trailwatch-root_usage')!;
+    return { topic: state.topics.find((t) => t.arn.endsWith(':trailwatch-alerts')), alarm: alarmConfig };
+  }
+
+  it.each([
+    ['the scan saw the topic', true],
+    ['the topic appeared after the scan', false],
+  ])('leaves an untagged trailwatch-alerts topic and trailwatch-root_usage alarm exactly as they were, apply and rollback (%s)', async (_when, seen) => {
+    // Prepare
+    const clients = motoClients();
+    const sessionFor = sessions(clients);
+    const own = { accountId: OWN };
+    await createLogGroup(clients, own, REGION);
+    const { topicArn, policy } = await seedLookAlikes(clients, own);
+    const before = await lookAlikes(clients, own);
+    const findings = (['root_usage', 'iam_policy_changes'] as CheckSlug[]).map((check) => finding(OWN, check, 'metricFilter'));
+    const plan = planRemediation(findings, [inventory(OWN, seen ? { topics: [topic(topicArn, { policy })] } : {})], options);
+    const setup = { ...clients.callCounter.forAccount(OWN) };
+    // Act
+    const applied = await applyPlan(plan, { clients, sessionFor });
+    const afterApply = await lookAlikes(clients, own);
+    const rollback = await planRollback(rollbackScopes([inventory(OWN)]), { clients, sessionFor });
+    const rolledBack = await applyRollback(rollback, { clients, sessionFor });
+    const afterRollback = await lookAlikes(clients, own);
+    // Assess
+    expect(afterApply).toEqual(before);
+    expect(afterRollback).toEqual(before);
+    expect(before.topic?.subscriptions).toEqual([{ protocol: 'email', endpoint: 'someone-else@example.net' }]);
+    expect(before.topic?.tags).toEqual({});
+    const calls = clients.callCounter.forAccount(OWN);
+    const made = (operation: string) => (calls[operation] ?? 0) - (setup[operation] ?? 0);
+    expect(['SNS:CreateTopic', 'SNS:SetTopicAttributes', 'SNS:Subscribe', 'CloudWatch:PutMetricAlarm', 'SNS:DeleteTopic', 'CloudWatch:DeleteAlarms'].map(made)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(applied.outcomes.filter((o) => o.change.kind !== 'putMetricFilter').map((o) => o.status)).toEqual(
+      applied.outcomes.filter((o) => o.change.kind !== 'putMetricFilter').map(() => 'LEFT_ALONE'),
+    );
+    expect(applied.failed).toBe(0);
+    expect(applied.complete).toBe(false);
+    expect(applied.manual.map((m) => m.link).sort()).toEqual(['alarm', 'topic']);
+    expect(applied.manual.find((m) => m.link === 'topic')?.title).toContain(`topic '${topicArn}' has trailwatch's name but not its tags`);
+    expect(renderApplyResult(applied, 'table')).toContain('To do by hand (2)');
+    // Rollback removes trailwatch's own filters and nothing of the look-alikes.
+    expect(rollback.changes.map((c) => c.kind)).toEqual(['deleteMetricFilter', 'deleteMetricFilter']);
+    expect(rolledBack.complete).toBe(true);
+    clients.destroy();
+  });
+
+  it('replaces its earlier filter with a put and no delete (AWS updates a filter of the same name; moto 5.2.1 appends a second)', async () => {
+    // Prepare
+    const clients = motoClients();
+    const sessionFor = sessions(clients);
+    const own = { accountId: OWN };
+    await createLogGroup(clients, own, REGION);
+    const { PutMetricFilterCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+    const stale = { name: 'trailwatch-root_usage', logGroupName: 'cloudtrail', pattern: '{ $.userIdentity.type = "Root" }', transformations: [{ metricName: 'RootUsage', metricNamespace: 'trailwatch', metricValue: '1' }] };
+    await clients.cloudWatchLogs(own, REGION).send(
+      new PutMetricFilterCommand({ logGroupName: 'cloudtrail', filterName: stale.name, filterPattern: stale.pattern, metricTransformations: stale.transformations }),
+    );
+    const plan = failingPlan(['root_usage']);
+    const inventoryWithStale = inventory(OWN, { filters: [stale] });
+    const replan = planRemediation([finding(OWN, 'root_usage', 'metricFilter')], [inventoryWithStale], options);
+    // Act
+    const first = await applyPlan(replan, { clients, sessionFor });
+    const second = await applyPlan(plan, { clients, sessionFor });
+    // Assess
+    expect(replan.changes.find((c) => c.kind === 'putMetricFilter')?.summary).toMatch(/^replace metric filter trailwatch-root_usage/);
+    expect(first.outcomes.find((o) => o.change.kind === 'putMetricFilter')).toMatchObject({ status: 'APPLIED', detail: "replaced trailwatch's earlier filter" });
+    expect(clients.callCounter.forAccount(OWN)['CloudWatchLogs:DeleteMetricFilter']).toBeUndefined();
+    expect(second.outcomes.find((o) => o.change.kind === 'putMetricFilter')?.status).toBe('UNCHANGED');
+    const named = (await readState(clients, own, REGION)).filters.filter((f) => f.filterName === 'trailwatch-root_usage');
+    // moto keeps both: its put_metric_filter appends. AWS would hold only the new one.
+    expect(named.map((f) => f.filterPattern)).toEqual([stale.pattern, references('root_usage')!.pattern]);
+    clients.destroy();
+  });
+});
+
 describe('rollback against moto', () => {
   useMoto();
 
@@ -399,30 +510,45 @@ describe('rollback against moto', () => {
     clients.destroy();
   });
 
-  it('calls nothing but the IAM actions it declares for the deployment templates', async () => {
+  it('calls, in each mode, only the IAM actions permissions.ts declares for it, and every one of them', async () => {
     // Prepare
     const clients = motoClients();
     const sessionFor = sessions(clients);
     const own = { accountId: OWN };
     await createLogGroup(clients, own, REGION);
     const configured = await seedUserChain(clients, own, REGION, '{ $.userIdentity.type = "Root" }');
-    const setupCalls = { ...clients.callCounter.forAccount(OWN) };
-    // Act: the full life: apply to a new and a reused topic, then roll back
+    const { PutMetricFilterCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+    await clients.cloudWatchLogs(own, REGION).send(
+      new PutMetricFilterCommand({
+        logGroupName: 'cloudtrail',
+        filterName: 'trailwatch-root_usage',
+        filterPattern: 'stale',
+        metricTransformations: [{ metricName: 'RootUsage', metricNamespace: 'trailwatch', metricValue: '1' }],
+      }),
+    );
+    const usedSince = (before: Record<string, number>) =>
+      Object.entries(clients.callCounter.forAccount(OWN))
+        .filter(([key, n]) => n > (before[key] ?? 0))
+        .map(([key]) => iamActionFor(key.split(':')[0] ?? '', key.split(':')[1] ?? ''))
+        .sort();
+    const declared = (use: 'apply' | 'rollback') => [...remediationActions(use), ...REUSED_TOPIC_ACTIONS[use], ...SCANNER_READS_USED];
+    const setup = { ...clients.callCounter.forAccount(OWN) };
+    // Act: apply to a new topic (replacing a stale filter of trailwatch's), again (now reading the marks of what
+    // exists), and to a reused topic; then roll back
+    await applyPlan(failingPlan(['root_usage']), { clients, sessionFor });
     await applyPlan(failingPlan(['root_usage']), { clients, sessionFor });
     await applyPlan(failingPlan(['iam_policy_changes'], { alertTopicArn: configured }), { clients, sessionFor });
+    const afterApply = { ...clients.callCounter.forAccount(OWN) };
+    const applyUsed = usedSince(setup);
     await applyRollback(await planRollback(rollbackScopes([inventory(OWN)], { alertTopicArn: configured }), { clients, sessionFor }), { clients, sessionFor });
+    const rollbackUsed = usedSince(afterApply);
     // Assess
-    const used = Object.entries(clients.callCounter.forAccount(OWN))
-      .filter(([key, n]) => n > (setupCalls[key] ?? 0))
-      .map(([key]) => {
-        const [service = '', operation = ''] = key.split(':');
-        return iamActionFor(service, operation);
-      });
-    expect(used.length).toBeGreaterThan(10);
-    const declared: string[] = [...remediationActions(), ...SCANNER_READS_USED];
-    expect(used.filter((action) => !declared.includes(action))).toEqual([]);
-    // Every declared action is one apply or rollback really makes.
-    expect(remediationActions().filter((action) => !used.includes(action) && action !== 'cloudwatch:EnableAlarmActions' && !action.endsWith(':TagResource'))).toEqual([]);
+    expect(applyUsed.filter((action) => !declared('apply').includes(action))).toEqual([]);
+    expect(rollbackUsed.filter((action) => !declared('rollback').includes(action))).toEqual([]);
+    expect(applyUsed).not.toContain('logs:DeleteMetricFilter');
+    // Every declared action is one the mode really makes (tags on creation ride on CreateTopic and PutMetricAlarm).
+    expect(remediationActions('apply').filter((action) => !applyUsed.includes(action) && !action.endsWith(':TagResource'))).toEqual([]);
+    expect(remediationActions('rollback').filter((action) => !rollbackUsed.includes(action))).toEqual([]);
     clients.destroy();
   });
 });

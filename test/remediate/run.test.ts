@@ -99,14 +99,17 @@ describe('renderRemediationSection', () => {
       applied: 1,
       failed: 1,
       notAttempted: rest.length,
+      leftAlone: 0,
       complete: false,
       pending: [],
+      manual: [],
     };
     // Act
     const text = renderRemediationSection({ plan, applied, changes: [{ accountId: OWN, check: 'root_usage', before: 'FAIL', after: 'FAIL', reason: 'no filter' }] });
     // Assess
     expect(text).toContain(`Changes: 1 done, 0 already so, 1 failed, ${rest.length} not attempted — run it again`);
     expect(text).toContain('AccessDenied: not authorized');
-    expect(text).toContain('root_usage  FAIL -> FAIL  (no filter)');
+    expect(text.split('\n')).toContain(`  ${OWN} root_usage  FAIL -> FAIL  (no filter)`);
+    expect(text).not.toContain('\\n');
   });
 });
