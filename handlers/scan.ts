@@ -1,12 +1,14 @@
 /**
- * Lambda entry point for the scheduled scan and for scans on demand. The environment is read
- * once, at cold start: a wrong one fails the function before any event, naming every wrong variable.
+ * Lambda entry point for the scheduled scan, scans on demand and `{"doctor": true}`. The
+ * environment is read once, at cold start: a wrong one fails the function before any event,
+ * naming every wrong variable.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { AwsClients } from '../src/aws/clients';
 import { loadLambdaSettings, type LambdaSettings } from '../src/config';
 import { runScan } from '../src/scan';
-import { createScanHandler } from '../src/lambda';
+import { bucketRunRecorder, createHandler } from '../src/lambda';
 
 const logger = new Logger({ serviceName: 'trailwatch' });
 const metrics = new Metrics({ namespace: 'trailwatch', serviceName: 'trailwatch' });
@@ -20,4 +22,15 @@ function settingsAtColdStart(): LambdaSettings {
   }
 }
 
-export const handler = createScanHandler({ settings: settingsAtColdStart(), logger, metrics, runScan });
+const settings = settingsAtColdStart();
+const clients = () => new AwsClients(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {});
+const recordRun = bucketRunRecorder(settings, clients, logger);
+
+export const handler = createHandler({
+  settings,
+  logger,
+  metrics,
+  runScan,
+  ...(recordRun ? { recordRun } : {}),
+  ...(process.env.AWS_LAMBDA_FUNCTION_NAME ? { functionName: process.env.AWS_LAMBDA_FUNCTION_NAME } : {}),
+});

@@ -20,8 +20,8 @@ import type { NotifySettings, PublishResult } from './notify/types';
 import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
 import { readAccount } from './collect';
-import { AccountCredentials, DISCOVERY_SESSION, listAccounts } from './discover';
-import { evaluateWithinDeadline, summarize } from './evaluate';
+import { AccountCredentials, DISCOVERY_SESSION, listAccounts, refuseUnknownRegions } from './discover';
+import { evaluateWithinDeadline, regionsEnabledNowhere, RegionsEnabledNowhereError, summarize } from './evaluate';
 
 export interface ScanProgress {
   readonly kind: 'discovered' | 'account-started' | 'account-finished' | 'account-skipped';
@@ -269,7 +269,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
         ...(name ? { name } : {}),
         status: 'SCANNED',
         regions: outcome.value.regions,
-        ...(notEnabled.length ? { notes: [`regions not enabled, skipped: ${notEnabled.join(', ')}`] } : {}),
+        ...(notEnabled.length ? { regionsNotEnabled: notEnabled, notes: [`asked for but not enabled, not scanned: ${notEnabled.join(', ')}`] } : {}),
         apiCalls,
         ...(ou ? { ou } : {}),
       });
@@ -278,6 +278,10 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
       accounts.push({ accountId: outcome.accountId, ...(name ? { name } : {}), status: 'ERROR', error: outcome.error, apiCalls, ...(ou ? { ou } : {}) });
     }
   }
+
+  // A region no account has enabled was a wrong scope from the start: a usage error, not a smaller report.
+  const enabledNowhere = regionsEnabledNowhere(options.regions, collected);
+  if (enabledNowhere.length > 0) throw new RegionsEnabledNowhereError(enabledNowhere, collected.length);
 
   const inventories = await addResourcePolicies(await addTopicsOwnedElsewhere(collected, options, steps), options, steps);
 
@@ -404,6 +408,8 @@ export function awsScanSteps(): ScanSteps {
         region: options.homeRegion,
         signal: options.signal,
       });
+      // A typo in the regions is refused before any account is read.
+      if (options.regions) await refuseUnknownRegions(options.clients, DISCOVERY_SESSION, options.regions, options.homeRegion, options.signal);
       credentials = new AccountCredentials(options.clients, {
         callerAccountId: found.callerAccountId,
         roleName: options.roleName,

@@ -259,6 +259,11 @@ export function parseInventoryFile(fileText: string): AccountInventory[] {
   return readInventoryFile(fileText).inventories;
 }
 
+/** A report has findings and a summary, and no inventories: the likeliest wrong file to be given. */
+function isScanReport(data: unknown): boolean {
+  return data !== null && typeof data === 'object' && !Array.isArray(data) && 'findings' in data && 'summary' in data && !('inventories' in data);
+}
+
 /** Like parseInventoryFile, with the organization the file was saved with. */
 export function readInventoryFile(fileText: string): InventoryFile {
   let data: unknown;
@@ -266,6 +271,9 @@ export function readInventoryFile(fileText: string): InventoryFile {
     data = JSON.parse(fileText);
   } catch (error) {
     throw new InventoryFileError(`the inventory file is not JSON: ${(error as Error).message}`, undefined, { cause: error });
+  }
+  if (isScanReport(data)) {
+    throw new InventoryFileError('this is a scan report (scan --format json), not an inventory: save an inventory with trailwatch scan --save-inventory FILE');
   }
   const wrapped = Array.isArray(data)
     ? { formatVersion: INVENTORY_FORMAT_VERSION, inventories: data }

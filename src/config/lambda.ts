@@ -70,7 +70,7 @@ function commaList<T extends z.ZodType<unknown, string>>(item: T, what: string) 
 // ---------------------------------------------------------------------------------------------
 // Payload
 
-export const PAYLOAD_FIELDS = ['benchmark', 'checks', 'accounts', 'regions', 'notify'] as const;
+export const PAYLOAD_FIELDS = ['benchmark', 'checks', 'accounts', 'regions', 'notify', 'doctor'] as const;
 
 const payloadSchema = z.strictObject(
   {
@@ -79,6 +79,8 @@ const payloadSchema = z.strictObject(
     accounts: listOf(accountId, 'accounts').optional(),
     regions: listOf(region, 'regions').optional(),
     notify: z.boolean({ error: (issue) => `expected true or false, got ${quoted(issue.input)}` }).optional(),
+    // `trailwatch doctor`: check the deployment, scan nothing; alone, so a typo never scans.
+    doctor: z.literal(true, { error: (issue) => `expected true, got ${quoted(issue.input)}` }).optional(),
   },
   { error: (issue) => (issue.code === 'invalid_type' ? `expected an object with ${PAYLOAD_FIELDS.join(', ')}` : undefined) },
 );
@@ -91,6 +93,8 @@ export interface ScanPayload {
   readonly regions?: string[];
   /** false: scan, return the summary, publish nothing. */
   readonly notify?: boolean;
+  /** true: check the deployment (trailwatch doctor) instead of scanning; no other field. */
+  readonly doctor?: true;
 }
 
 /** What started this invocation. */
@@ -123,6 +127,10 @@ export function parseScanEvent(event: unknown): { payload: ScanPayload; trigger:
   const parsed = payloadSchema.safeParse(event ?? {});
   if (!parsed.success) throw new PayloadError(fieldIssues(parsed.error, PAYLOAD_FIELDS));
   const payload = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as ScanPayload;
+  const others = Object.keys(payload).filter((field) => field !== 'doctor');
+  if (payload.doctor && others.length > 0) {
+    throw new PayloadError(others.map((field) => ({ field, message: 'the doctor checks the deployment and scans nothing: send {"doctor": true} alone' })));
+  }
   return { payload, trigger: { kind: 'manual' } };
 }
 
@@ -152,6 +160,9 @@ export const ENVIRONMENT_VARIABLES = [
   'REMEDIATION_ALERT_TOPIC_ARN',
   'REMEDIATION_MAX_CHANGES',
   'REMEDIATION_FIX_ALARMS',
+  'SCHEDULE_RULE_NAME',
+  'MEMBER_STACK_SET_NAME',
+  'FAILURE_QUEUE_URL',
   'EXCEPTIONS_S3_OBJECT',
   'EXCEPTIONS_SSM_PARAMETER',
 ] as const;
@@ -212,6 +223,10 @@ const environmentSchema = z.object({
     .optional(),
   REMEDIATION_MAX_CHANGES: integer(1, 10000).default(100),
   REMEDIATION_FIX_ALARMS: oneOf(['true', 'false']).default('false'),
+  // Where the deployment's other parts are, for the doctor.
+  SCHEDULE_RULE_NAME: z.string().regex(/^[\w.-]{1,64}$/, { error: (issue) => `${quoted(issue.input)} is not an EventBridge rule name` }).optional(),
+  MEMBER_STACK_SET_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: (issue) => `${quoted(issue.input)} is not a StackSet name` }).optional(),
+  FAILURE_QUEUE_URL: z.url({ error: (issue) => `${quoted(issue.input)} is not an SQS queue URL` }).optional(),
   EXCEPTIONS_S3_OBJECT: z
     .string()
     .regex(S3_OBJECT, { error: (issue) => `${quoted(issue.input)} is not bucket/key (e.g. my-bucket/trailwatch/exceptions.yml)` })
@@ -240,6 +255,8 @@ export interface LambdaSettings {
   readonly notify: NotifySettings;
   /** REMEDIATE=plan|apply and how: who the alert topic notifies, the bound per run; absent when REMEDIATE=off. */
   readonly remediation?: RemediationSettings;
+  /** Where the deployment's other parts are (trailwatch doctor); absent names are not checked. */
+  readonly deployment?: { readonly scheduleRuleName?: string; readonly memberStackSetName?: string; readonly failureQueueUrl?: string };
   /** Where the exceptions file is (read at every invocation); none when absent. */
   readonly exceptions?: ExceptionsLocation;
 }
@@ -309,6 +326,15 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
             ...(e.REMEDIATION_ALERT_TOPIC_ARN ? { alertTopicArn: e.REMEDIATION_ALERT_TOPIC_ARN } : {}),
             maxChanges: e.REMEDIATION_MAX_CHANGES,
             fixAlarms: e.REMEDIATION_FIX_ALARMS === 'true',
+          },
+        }
+      : {}),
+    ...(e.SCHEDULE_RULE_NAME || e.MEMBER_STACK_SET_NAME || e.FAILURE_QUEUE_URL
+      ? {
+          deployment: {
+            ...(e.SCHEDULE_RULE_NAME ? { scheduleRuleName: e.SCHEDULE_RULE_NAME } : {}),
+            ...(e.MEMBER_STACK_SET_NAME ? { memberStackSetName: e.MEMBER_STACK_SET_NAME } : {}),
+            ...(e.FAILURE_QUEUE_URL ? { failureQueueUrl: e.FAILURE_QUEUE_URL } : {}),
           },
         }
       : {}),

@@ -51,13 +51,20 @@ export function putMetricFilter(options: {
   pattern: string;
   metricName: string;
   metricNamespace: string;
+  /** The filter's own dimensions, kept so an alarm on them still finds the metric. */
+  dimensions?: Readonly<Record<string, string>>;
   region: string;
 }): string {
+  const dimensions = Object.entries(options.dimensions ?? {});
+  const transformation =
+    dimensions.length === 0
+      ? `metricName=${options.metricName},metricNamespace=${options.metricNamespace},metricValue=1`
+      : JSON.stringify([{ metricName: options.metricName, metricNamespace: options.metricNamespace, metricValue: '1', dimensions: Object.fromEntries(dimensions) }]);
   return awsCli('logs', 'put-metric-filter', {
     'log-group-name': options.logGroupName,
     'filter-name': options.filterName,
     'filter-pattern': options.pattern,
-    'metric-transformations': `metricName=${options.metricName},metricNamespace=${options.metricNamespace},metricValue=1`,
+    'metric-transformations': transformation,
     region: options.region,
   });
 }
