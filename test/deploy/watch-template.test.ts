@@ -63,7 +63,20 @@ describe('serverless.yml: the watch', () => {
     });
     const read = resources.WatchQueueReadPolicy?.Properties as { Roles: unknown; PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } };
     expect(read.Roles).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
-    expect(read.PolicyDocument.Statement).toEqual([expect.objectContaining({ Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: { 'Fn::GetAtt': ['WatchQueue', 'Arn'] } })]);
+    expect(read.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: { 'Fn::GetAtt': ['WatchQueue', 'Arn'] } }),
+      expect.objectContaining({ Action: 'events:DescribeRule', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/trailwatch-${sls:stage}-watch/trailwatch-${sls:stage}-watch' } }),
+    ]);
+  });
+
+  it('tells trailwatch doctor, through the scan function, where the watch rule, bus and queue are (unset with the watch off)', () => {
+    expect((service.functions.scan as unknown as { environment: Record<string, unknown> }).environment).toEqual({
+      WATCH_RULE_NAME: { 'Fn::If': ['WatchOn', 'trailwatch-${sls:stage}-watch', ''] },
+      WATCH_BUS_NAME: { 'Fn::If': ['WatchOn', 'trailwatch-${sls:stage}-watch', ''] },
+      WATCH_QUEUE_URL: { 'Fn::If': ['WatchOn', { Ref: 'WatchQueue' }, ''] },
+    });
+    expect(resources.WatchRule?.Properties.Name).toBe('trailwatch-${sls:stage}-watch');
+    expect(resources.WatchBus?.Properties.Name).toBe('trailwatch-${sls:stage}-watch');
   });
 });
 
