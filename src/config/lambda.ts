@@ -4,7 +4,7 @@
  * Every wrong field is named; unknown payload fields are refused, so a typo never scans more.
  */
 import { z } from 'zod';
-import { resolveBenchmark } from '../controls';
+import { FRAMEWORK_IDS, frameworkFrom, resolveBenchmark } from '../controls';
 import { CHECK_SLUGS, DEFAULT_BENCHMARK, type BenchmarkId, type CheckSlug } from '../controls/types';
 import { NOTIFICATION_LEVELS, NOTIFY_WHEN_VALUES, type NotifySettings } from '../notify/types';
 import { parseAlertSubscription } from '../remediate/options';
@@ -163,9 +163,14 @@ export const ENVIRONMENT_VARIABLES = [
   'SCHEDULE_RULE_NAME',
   'MEMBER_STACK_SET_NAME',
   'FAILURE_QUEUE_URL',
+  'WATCH_RULE_NAME',
+  'WATCH_BUS_NAME',
+  'WATCH_QUEUE_URL',
   'EXCEPTIONS_S3_OBJECT',
   'EXCEPTIONS_SSM_PARAMETER',
   'SECURITY_HUB',
+  'FRAMEWORK',
+  'CHAT_TOPIC_ARN',
 ] as const;
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -228,6 +233,10 @@ const environmentSchema = z.object({
   SCHEDULE_RULE_NAME: z.string().regex(/^[\w.-]{1,64}$/, { error: (issue) => `${quoted(issue.input)} is not an EventBridge rule name` }).optional(),
   MEMBER_STACK_SET_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: (issue) => `${quoted(issue.input)} is not a StackSet name` }).optional(),
   FAILURE_QUEUE_URL: z.url({ error: (issue) => `${quoted(issue.input)} is not an SQS queue URL` }).optional(),
+  // The watch's parts (set only with the watch on), for the doctor.
+  WATCH_RULE_NAME: z.string().regex(/^[\w.-]{1,64}$/, { error: (issue) => `${quoted(issue.input)} is not an EventBridge rule name` }).optional(),
+  WATCH_BUS_NAME: z.string().regex(/^[\w.-]{1,256}$/, { error: (issue) => `${quoted(issue.input)} is not an EventBridge bus name` }).optional(),
+  WATCH_QUEUE_URL: z.url({ error: (issue) => `${quoted(issue.input)} is not an SQS queue URL` }).optional(),
   EXCEPTIONS_S3_OBJECT: z
     .string()
     .regex(S3_OBJECT, { error: (issue) => `${quoted(issue.input)} is not bucket/key (e.g. my-bucket/trailwatch/exceptions.yml)` })
@@ -237,6 +246,14 @@ const environmentSchema = z.object({
     .regex(SSM_PARAMETER, { error: (issue) => `${quoted(issue.input)} is not an SSM parameter name starting with / (e.g. /trailwatch/exceptions)` })
     .optional(),
   SECURITY_HUB: oneOf(['true', 'false']).default('false'),
+  FRAMEWORK: z
+    .string()
+    .transform((text, ctx) => frameworkFrom(text) ?? (ctx.addIssue({ code: 'custom', message: `${quoted(text)} is not a framework (one of ${FRAMEWORK_IDS.join(', ')})` }), z.NEVER))
+    .optional(),
+  CHAT_TOPIC_ARN: z
+    .string()
+    .regex(TOPIC_ARN, { error: (issue) => `${quoted(issue.input)} is not an SNS topic ARN` })
+    .optional(),
 });
 
 /** The function's configuration, from its environment. */
@@ -258,7 +275,13 @@ export interface LambdaSettings {
   /** REMEDIATE=plan|apply and how: who the alert topic notifies, the bound per run; absent when REMEDIATE=off. */
   readonly remediation?: RemediationSettings;
   /** Where the deployment's other parts are (trailwatch doctor); absent names are not checked. */
-  readonly deployment?: { readonly scheduleRuleName?: string; readonly memberStackSetName?: string; readonly failureQueueUrl?: string };
+  readonly deployment?: {
+    readonly scheduleRuleName?: string;
+    readonly memberStackSetName?: string;
+    readonly failureQueueUrl?: string;
+    /** The watch's rule on its bus, and its queue (README "Continuous watch"). */
+    readonly watch?: { readonly ruleName: string; readonly busName: string; readonly queueUrl?: string };
+  };
   /** Where the exceptions file is (read at every invocation); none when absent. */
   readonly exceptions?: ExceptionsLocation;
   /** SECURITY_HUB=true: import the findings into Security Hub in this account and the home region. */
@@ -321,6 +344,8 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
       level: e.NOTIFICATION_LEVEL,
       ...(e.REPORT_BUCKET ? { reportBucket: e.REPORT_BUCKET } : {}),
       ...(e.REPORT_PREFIX ? { reportPrefix: e.REPORT_PREFIX.endsWith('/') ? e.REPORT_PREFIX : `${e.REPORT_PREFIX}/` } : {}),
+      ...(e.FRAMEWORK ? { framework: e.FRAMEWORK } : {}),
+      ...(e.CHAT_TOPIC_ARN ? { chatTopicArn: e.CHAT_TOPIC_ARN } : {}),
     },
     ...(e.REMEDIATE !== 'off'
       ? {
@@ -333,12 +358,13 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
           },
         }
       : {}),
-    ...(e.SCHEDULE_RULE_NAME || e.MEMBER_STACK_SET_NAME || e.FAILURE_QUEUE_URL
+    ...(e.SCHEDULE_RULE_NAME || e.MEMBER_STACK_SET_NAME || e.FAILURE_QUEUE_URL || e.WATCH_RULE_NAME
       ? {
           deployment: {
             ...(e.SCHEDULE_RULE_NAME ? { scheduleRuleName: e.SCHEDULE_RULE_NAME } : {}),
             ...(e.MEMBER_STACK_SET_NAME ? { memberStackSetName: e.MEMBER_STACK_SET_NAME } : {}),
             ...(e.FAILURE_QUEUE_URL ? { failureQueueUrl: e.FAILURE_QUEUE_URL } : {}),
+            ...(e.WATCH_RULE_NAME && e.WATCH_BUS_NAME ? { watch: { ruleName: e.WATCH_RULE_NAME, busName: e.WATCH_BUS_NAME, ...(e.WATCH_QUEUE_URL ? { queueUrl: e.WATCH_QUEUE_URL } : {}) } } : {}),
           },
         }
       : {}),

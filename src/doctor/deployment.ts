@@ -22,6 +22,12 @@ function optionalPartsOf(settings: LambdaSettings): OptionalPart[] {
       create: `aws securityhub enable-security-hub --region ${settings.homeRegion}`,
     });
   }
+  // The watch's rule is looked up on its bus: a missing bus shows as a missing rule.
+  const watch = settings.deployment?.watch;
+  if (watch) {
+    parts.push({ name: `the watch's rule (on bus ${watch.busName})`, kind: 'eventbridge-rule', id: watch.ruleName, eventBusName: watch.busName, setting: 'the watch parameter (WATCH_RULE_NAME)' });
+    if (watch.queueUrl) parts.push({ name: "the watch's queue", kind: 'sqs-queue', id: watch.queueUrl, setting: 'the watch parameter (WATCH_QUEUE_URL)' });
+  }
   return parts;
 }
 
