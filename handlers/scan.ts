@@ -1,12 +1,12 @@
 /**
- * Lambda entry point for the scheduled scan and for scans on demand. The environment is read
+ * Lambda entry point for the scheduled scan, for scans on demand and for decisions on kept plans. The environment is read
  * once, at cold start: a wrong one fails the function before any event, naming every wrong variable.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { loadLambdaSettings, type LambdaSettings } from '../src/config';
 import { runScan } from '../src/scan';
-import { createScanHandler } from '../src/lambda';
+import { createDecisionHandler, createScanHandler, isDecisionEvent } from '../src/lambda';
 
 const logger = new Logger({ serviceName: 'trailwatch' });
 const metrics = new Metrics({ namespace: 'trailwatch', serviceName: 'trailwatch' });
@@ -20,4 +20,9 @@ function settingsAtColdStart(): LambdaSettings {
   }
 }
 
-export const handler = createScanHandler({ settings: settingsAtColdStart(), logger, metrics, runScan });
+const settings = settingsAtColdStart();
+const scan = createScanHandler({ settings, logger, metrics, runScan });
+// REMEDIATE=approve: {"approve": "PLAN_ID"} / {"reject": "PLAN_ID"} decide a kept plan instead of scanning.
+const decide = createDecisionHandler({ settings, logger, metrics, runScan });
+
+export const handler = (event: unknown, context: Parameters<typeof scan>[1]) => (isDecisionEvent(event) ? decide(event, context) : scan(event, context));

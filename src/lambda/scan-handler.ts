@@ -8,13 +8,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { AwsClients } from '../aws/clients';
-import { parseScanEvent, type LambdaSettings, type ScanPayload } from '../config';
+import { parseScanEvent, PayloadError, type LambdaSettings, type ScanPayload } from '../config';
 import { TrailwatchError } from '../errors';
 import { logReport, publishCheckMetrics, publishHeartbeat, PublishError, type PublishResult } from '../notify';
 import { remediationStep } from '../remediate/step';
 import type { ScanReport } from '../report/types';
 import type { ScanOptions, ScanResult } from '../scan';
 import type { ExceptionRules } from '../exceptions';
+import { planStoreOf } from '../remediate/plan-store';
 import { readExceptions } from './exceptions-source';
 
 /** The whole report is returned when its JSON is at most this large; the summary alone otherwise. */
@@ -88,6 +89,16 @@ export function buildScanOptions(
   };
 }
 
+/** REMEDIATE=approve: where the step keeps plans and what it writes into the instructions. */
+function approvalDeps(settings: LambdaSettings, payload: ScanPayload, clients: AwsClients, functionName: string | undefined) {
+  if (settings.remediation?.mode !== 'approve') return {};
+  const plans = planStoreOf(clients, settings.notify);
+  const checks = payload.checks ?? settings.checks;
+  const regions = payload.regions ?? settings.regions;
+  const name = functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
+  return { ...(plans ? { plans } : {}), ...(name ? { functionName: name } : {}), scope: { ...(checks ? { checks } : {}), ...(regions ? { regions } : {}) } };
+}
+
 export function invocationSummary(result: ScanResult, notified: boolean): ScanSummary {
   const { report } = result;
   const reportJson = JSON.stringify(report);
@@ -139,6 +150,7 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
       throw error;
     }
     const { payload, trigger } = parsed;
+    if (payload.approve || payload.reject) throw new PayloadError([{ field: payload.approve ? 'approve' : 'reject', message: 'a decision goes to the decision handler, never to a scan' }]);
     logger.info('scan starting', { trigger, payload });
 
     const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
@@ -163,9 +175,10 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
       }
     }
     const notify = payload.notify === false ? undefined : { ...settings.notify, onNote: (note: string) => logger.warn(note) };
-    // REMEDIATE=plan|apply: runs on the evaluated scan before it is published; the re-scan publishes nothing.
+    // REMEDIATE=plan|apply|approve: runs on the evaluated scan before it is published; the re-scan publishes nothing.
     const remediate = settings.remediation
       ? remediationStep(settings.remediation, {
+          ...approvalDeps(settings, payload, clients, context.functionName),
           clients,
           roleName: settings.roleName,
           ...(settings.externalId ? { externalId: settings.externalId } : {}),
