@@ -75,8 +75,19 @@ async function putJson(store: PlanStore, key: string, value: unknown, onlyIfAbse
   return s3Uri(store.bucket, key);
 }
 
+/** Keeps a plan; never overwrites one (the same id is the same plan: same second, same hash). */
 export async function putPlanRecord(store: PlanStore, record: PlanRecord): Promise<string> {
-  return putJson(store, planKey(store.prefix, record.planId), record, true);
+  try {
+    return await putJson(store, planKey(store.prefix, record.planId), record, true);
+  } catch (error) {
+    if (isPreconditionFailed(error)) return s3Uri(store.bucket, planKey(store.prefix, record.planId));
+    throw error;
+  }
+}
+
+function isPreconditionFailed(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return (error as { name?: string }).name === 'PreconditionFailed' || status === 412 || status === 409;
 }
 
 /** The stored plan; throws ApprovalError when there is none or it is not one. */
@@ -104,8 +115,7 @@ export async function claimDecision(store: PlanStore, decision: PlanDecision): P
     await putJson(store, decisionKey(store.prefix, decision.planId), decision, true);
     return true;
   } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if ((error as { name?: string }).name === 'PreconditionFailed' || status === 412 || status === 409) return false;
+    if (isPreconditionFailed(error)) return false;
     throw error;
   }
 }
