@@ -141,7 +141,12 @@ export function planDifferences(
   for (const [id, change] of before) {
     const now = after.get(id);
     if (!now) lines.push(`no longer needed: ${change.summary}`);
-    else if (canonicalJson(now) !== canonicalJson(change)) lines.push(`changed: ${change.summary} -> ${now.summary}`);
+    else if (canonicalJson(now) !== canonicalJson(change)) {
+      const fields = [...new Set([...Object.keys(change), ...Object.keys(now)])]
+        .filter((k) => canonicalJson((change as unknown as Record<string, unknown>)[k]) !== canonicalJson((now as unknown as Record<string, unknown>)[k]))
+        .sort();
+      lines.push(`changed: ${change.summary} (${fields.join(', ')} differ)`);
+    }
   }
   const key = (f: AnsweredFinding) => `${f.accountId}|${f.check}`;
   const was = new Map(approved.findings.map((f) => [key(f), f]));
