@@ -145,7 +145,7 @@ export function planDifferences(
       const fields = [...new Set([...Object.keys(change), ...Object.keys(now)])]
         .filter((k) => canonicalJson((change as unknown as Record<string, unknown>)[k]) !== canonicalJson((now as unknown as Record<string, unknown>)[k]))
         .sort();
-      lines.push(`changed: ${change.summary} (${fields.join(', ')} differ)`);
+      lines.push(`changed: ${change.summary} (differs in ${fields.join(", ")})`);
     }
   }
   const key = (f: AnsweredFinding) => `${f.accountId}|${f.check}`;

@@ -74,7 +74,7 @@ describe('planDifferences', () => {
     expect(planDifferences(approved, approved)).toEqual([]);
     expect(planDifferences(approved, fresh)).toEqual([
       'new change: add metric filter trailwatch-root_usage',
-      'changed: add metric filter trailwatch-root_usage (pattern differ)',
+      'changed: add metric filter trailwatch-root_usage (differs in pattern)',
       'no longer needed: add metric filter trailwatch-iam_policy_changes',
       'finding changed: 111111111111 root_usage FAIL (broken link: metricFilter) -> FAIL (broken link: alarm)',
       'newly failing: 333333333333 root_usage FAIL (broken link: metricFilter)',
