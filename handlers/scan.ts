@@ -1,12 +1,14 @@
 /**
- * Lambda entry point for the scheduled scan, for scans on demand and for decisions on kept plans. The environment is read
- * once, at cold start: a wrong one fails the function before any event, naming every wrong variable.
+ * Lambda entry point for the scheduled scan, scans on demand, `{"doctor": true}` and decisions on
+ * kept plans (`{"approve"|"reject": PLAN_ID}`). The environment is read once, at cold start: a
+ * wrong one fails the function before any event, naming every wrong variable.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { AwsClients } from '../src/aws/clients';
 import { loadLambdaSettings, type LambdaSettings } from '../src/config';
 import { runScan } from '../src/scan';
-import { createDecisionHandler, createScanHandler, isDecisionEvent } from '../src/lambda';
+import { bucketRunRecorder, createHandler } from '../src/lambda';
 
 const logger = new Logger({ serviceName: 'trailwatch' });
 const metrics = new Metrics({ namespace: 'trailwatch', serviceName: 'trailwatch' });
@@ -21,8 +23,14 @@ function settingsAtColdStart(): LambdaSettings {
 }
 
 const settings = settingsAtColdStart();
-const scan = createScanHandler({ settings, logger, metrics, runScan });
-// REMEDIATE=approve: {"approve": "PLAN_ID"} / {"reject": "PLAN_ID"} decide a kept plan instead of scanning.
-const decide = createDecisionHandler({ settings, logger, metrics, runScan });
+const clients = () => new AwsClients(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {});
+const recordRun = bucketRunRecorder(settings, clients, logger);
 
-export const handler = (event: unknown, context: Parameters<typeof scan>[1]) => (isDecisionEvent(event) ? decide(event, context) : scan(event, context));
+export const handler = createHandler({
+  settings,
+  logger,
+  metrics,
+  runScan,
+  ...(recordRun ? { recordRun } : {}),
+  ...(process.env.AWS_LAMBDA_FUNCTION_NAME ? { functionName: process.env.AWS_LAMBDA_FUNCTION_NAME } : {}),
+});

@@ -76,3 +76,27 @@ export function arnName(arn: string): string {
   const slash = parsed.resource.lastIndexOf('/');
   return slash >= 0 ? parsed.resource.slice(slash + 1) : parsed.resource;
 }
+
+/**
+ * A KMS key as an ARN, whichever way it was given (`KmsMasterKeyId` takes a key ID, a key ARN,
+ * an alias name or an alias ARN): IDs and alias names belong to the account and region of the
+ * resource that names them. Undefined for text that is none of these.
+ */
+export function kmsKeyArn(keyId: string, ownerArn: string): string | undefined {
+  if (keyId.startsWith('arn:')) {
+    const key = parseArn(keyId);
+    return key?.service === 'kms' && /^(key|alias)\/./.test(key.resource) ? keyId : undefined;
+  }
+  const owner = parseArn(ownerArn);
+  if (!owner || !/^(alias\/)?[\w/:+=,.@-]+$/.test(keyId)) return undefined;
+  const resource = keyId.startsWith('alias/') ? keyId : `key/${keyId}`;
+  return `arn:${owner.partition}:kms:${owner.region}:${owner.accountId}:${resource}`;
+}
+
+/** The URL of an SQS queue from its ARN (`arn:aws:sqs:REGION:ACCOUNT:NAME`), as AWS writes it. */
+export function sqsQueueUrl(queueArn: string): string {
+  const queue = parseArn(queueArn);
+  if (!queue) return queueArn;
+  const domain = queue.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sqs.${queue.region}.${domain}/${queue.accountId}/${queue.resource}`;
+}

@@ -1,14 +1,16 @@
 /**
  * The one orchestrator: discover -> collect (bounded concurrency, deadline aware) -> read topics
- * owned by other scanned accounts -> evaluate -> report -> remediate (when asked; before notify,
- * so the email carries the plan or what was repaired) -> notify. The CLI and the Lambda handlers
+ * owned by other scanned accounts -> read the queues, functions and keys those topics depend on
+ * -> evaluate -> report -> remediate (when asked; before notify, so the email carries the plan or
+ * what was repaired) -> notify. The CLI and the Lambda handlers
  * both call `runScan`; neither re-implements any of it.
  */
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { AwsClients } from './aws/clients';
-import type { AccountInventory, OrganizationContext, ReadError, TopicRecord } from './collect/inventory';
+import type { AccountInventory, OrganizationContext, ReadError, ResourcePolicyRecord, TopicRecord } from './collect/inventory';
 import { readTopics, topicsOwnedElsewhere, withTopics, type TopicToRead } from './collect/cross-account-topics';
+import { readResourcePolicies, resourcePoliciesWanted, withResourcePolicies, type ResourceToRead } from './collect/resource-policies';
 import type { BenchmarkId, CheckSlug } from './controls/types';
 import type { Finding } from './evaluate/types';
 import { exceptReport } from './exceptions/apply';
@@ -18,8 +20,8 @@ import type { NotifySettings, PublishResult } from './notify/types';
 import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
 import { readAccount } from './collect';
-import { AccountCredentials, DISCOVERY_SESSION, listAccounts } from './discover';
-import { evaluateWithinDeadline, summarize } from './evaluate';
+import { AccountCredentials, DISCOVERY_SESSION, listAccounts, refuseUnknownRegions } from './discover';
+import { evaluateWithinDeadline, regionsEnabledNowhere, RegionsEnabledNowhereError, summarize } from './evaluate';
 
 export interface ScanProgress {
   readonly kind: 'discovered' | 'account-started' | 'account-finished' | 'account-skipped';
@@ -114,6 +116,13 @@ export interface ScanSteps {
     options: ScanOptions,
     signal: AbortSignal,
   ): Promise<{ topics: TopicRecord[]; readErrors: ReadError[] }>;
+  /** Reads the queues, functions and keys of an account that the scan's topics depend on (optional last pass). */
+  readResourcePolicies?(
+    accountId: string,
+    resources: readonly ResourceToRead[],
+    options: ScanOptions,
+    signal: AbortSignal,
+  ): Promise<{ records: ResourcePolicyRecord[]; readErrors: ReadError[] }>;
   evaluate(
     inventories: AccountInventory[],
     context: {
@@ -260,7 +269,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
         ...(name ? { name } : {}),
         status: 'SCANNED',
         regions: outcome.value.regions,
-        ...(notEnabled.length ? { notes: [`regions not enabled, skipped: ${notEnabled.join(', ')}`] } : {}),
+        ...(notEnabled.length ? { regionsNotEnabled: notEnabled, notes: [`asked for but not enabled, not scanned: ${notEnabled.join(', ')}`] } : {}),
         apiCalls,
         ...(ou ? { ou } : {}),
       });
@@ -270,7 +279,11 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     }
   }
 
-  const inventories = await addTopicsOwnedElsewhere(collected, options, steps);
+  // A region no account has enabled was a wrong scope from the start: a usage error, not a smaller report.
+  const enabledNowhere = regionsEnabledNowhere(options.regions, collected);
+  if (enabledNowhere.length > 0) throw new RegionsEnabledNowhereError(enabledNowhere, collected.length);
+
+  const inventories = await addResourcePolicies(await addTopicsOwnedElsewhere(collected, options, steps), options, steps);
 
   const evaluationDeadline = options.evaluationDeadline ?? (options.deadline === undefined ? undefined : Math.max(options.deadline, Date.now() + EVALUATION_GRACE_MS));
   const findings = await steps.evaluate(inventories, {
@@ -316,29 +329,66 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
 }
 
 /**
- * The second pass: topics that one account's alarms notify in another scanned account, read with
- * the owner's credentials and added to the owner's inventory. A failure becomes a read error
- * there, so the findings that need the topic say ERROR and why.
+ * Reads, per owner account and with its credentials, what the scan's inventories need from it,
+ * and adds it to the owner's inventory. An owner whose read fails gets a read error (`scope`) per
+ * item there, so the findings that need one say ERROR and why.
  */
-async function addTopicsOwnedElsewhere(inventories: AccountInventory[], options: ScanOptions, steps: ScanSteps): Promise<AccountInventory[]> {
-  const readTopicsOf = steps.readTopics;
-  const wanted = topicsOwnedElsewhere(inventories);
-  if (!readTopicsOf || wanted.size === 0) return inventories;
-  const outcomes = await collectWithinDeadline(
-    [...wanted.keys()],
-    (accountId, signal) => readTopicsOf(accountId, wanted.get(accountId) ?? [], options, signal),
-    { concurrency: options.concurrency, deadline: options.deadline, signal: options.signal },
-  );
+async function readFromOwners<Item extends { readonly arn: string; readonly region: string }, Read>(
+  inventories: AccountInventory[],
+  wanted: Map<string, Item[]>,
+  options: ScanOptions,
+  how: {
+    readonly read: (accountId: string, items: readonly Item[], signal: AbortSignal) => Promise<Read>;
+    readonly add: (inventory: AccountInventory, read: Read | { readonly failed: ReadError[] }) => AccountInventory;
+    readonly scope: ReadError['scope'];
+  },
+): Promise<AccountInventory[]> {
+  if (wanted.size === 0) return inventories;
+  const outcomes = await collectWithinDeadline([...wanted.keys()], (accountId, signal) => how.read(accountId, wanted.get(accountId) ?? [], signal), {
+    concurrency: options.concurrency,
+    deadline: options.deadline,
+    signal: options.signal,
+  });
   const byAccount = new Map(outcomes.map((outcome) => [outcome.accountId, outcome]));
   return inventories.map((inventory) => {
     const outcome = byAccount.get(inventory.accountId);
     if (!outcome) return inventory;
-    if (outcome.kind === 'collected') return withTopics(inventory, outcome.value);
-    const readErrors = (wanted.get(inventory.accountId) ?? []).map(
-      (topic): ReadError => ({ scope: 'topic', resource: topic.arn, region: topic.region, code: 'Other', message: outcome.error }),
+    if (outcome.kind === 'collected') return how.add(inventory, outcome.value);
+    const failed = (wanted.get(inventory.accountId) ?? []).map(
+      (item): ReadError => ({ scope: how.scope, resource: item.arn, region: item.region, code: 'Other', message: outcome.error }),
     );
-    return withTopics(inventory, { topics: [], readErrors });
+    return how.add(inventory, { failed });
   });
+}
+
+/** The second pass: topics that one account's alarms notify in another scanned account. */
+async function addTopicsOwnedElsewhere(inventories: AccountInventory[], options: ScanOptions, steps: ScanSteps): Promise<AccountInventory[]> {
+  const readTopicsOf = steps.readTopics;
+  if (!readTopicsOf) return inventories;
+  return readFromOwners(inventories, topicsOwnedElsewhere(inventories), options, {
+    read: (accountId, topics, signal) => readTopicsOf(accountId, topics, options, signal),
+    add: (inventory, read) => withTopics(inventory, 'failed' in read ? { topics: [], readErrors: read.failed } : read),
+    scope: 'topic',
+  });
+}
+
+/**
+ * The last pass: the queues and functions the topics deliver to and the keys they (and those
+ * queues) are encrypted with, read once each with their owner's credentials when the owner is in
+ * the scan. Queues name their keys, so a second round reads those; there is no third.
+ */
+async function addResourcePolicies(inventories: AccountInventory[], options: ScanOptions, steps: ScanSteps): Promise<AccountInventory[]> {
+  const readOf = steps.readResourcePolicies;
+  if (!readOf) return inventories;
+  let current = inventories;
+  for (let round = 0; round < 2; round += 1) {
+    current = await readFromOwners(current, resourcePoliciesWanted(current), options, {
+      read: (accountId, resources, signal) => readOf(accountId, resources, options, signal),
+      add: (inventory, read) => withResourcePolicies(inventory, 'failed' in read ? { records: [], readErrors: read.failed } : read),
+      scope: 'resourcePolicy',
+    });
+  }
+  return current;
 }
 
 function namesOus(exceptions: ExceptionRules | undefined): boolean {
@@ -358,6 +408,8 @@ export function awsScanSteps(): ScanSteps {
         region: options.homeRegion,
         signal: options.signal,
       });
+      // A typo in the regions is refused before any account is read.
+      if (options.regions) await refuseUnknownRegions(options.clients, DISCOVERY_SESSION, options.regions, options.homeRegion, options.signal);
       credentials = new AccountCredentials(options.clients, {
         callerAccountId: found.callerAccountId,
         roleName: options.roleName,
@@ -395,6 +447,15 @@ export function awsScanSteps(): ScanSteps {
       if (!credentials) throw new TrailwatchError('readTopics ran before discover');
       const session = await credentials.sessionFor(accountId, signal);
       return readTopics(options.clients, session, topics, signal);
+    },
+    async readResourcePolicies(accountId, resources, options, signal) {
+      if (!credentials) throw new TrailwatchError('readResourcePolicies ran before discover');
+      const session = await credentials.sessionFor(accountId, signal);
+      try {
+        return await readResourcePolicies(options.clients, session, resources, signal);
+      } finally {
+        options.clients.releaseAccount(accountId);
+      }
     },
     evaluate: (inventories, context) =>
       evaluateWithinDeadline(inventories, {

@@ -1,5 +1,6 @@
 import { CallCounter, AwsClients } from '../src/aws/clients';
 import type { AccountInventory } from '../src/collect/inventory';
+import { RegionsEnabledNowhereError } from '../src/evaluate';
 import type { Finding } from '../src/evaluate/types';
 import {
   collectWithinDeadline,
@@ -90,6 +91,42 @@ describe('runScan', () => {
     expect(byId['222222222222']?.error).toBe(DEADLINE_UNFINISHED);
     expect(report.accounts.filter((a) => a.status === 'ERROR')).toHaveLength(3);
     expect(report.findings).toHaveLength(4);
+  });
+});
+
+describe('runScan: regions asked for but not enabled', () => {
+  const scoped = (notEnabled: Record<string, string[]>): ScanSteps => ({
+    ...fakeSteps(Object.keys(notEnabled), async () => undefined),
+    collect: async (account) => ({
+      ...inventoryOf(account.accountId),
+      regions: ['us-east-1', 'eu-west-1'].filter((r) => !(notEnabled[account.accountId] ?? []).includes(r)),
+      ...(notEnabled[account.accountId]?.length ? { regionsNotEnabled: notEnabled[account.accountId] } : {}),
+    }),
+  });
+
+  it('names the regions an account has not enabled on its account result', async () => {
+    // Act
+    const { report } = await runScan(options({ regions: ['us-east-1', 'eu-west-1'] }), scoped({ '111111111111': [], '222222222222': ['eu-west-1'] }));
+    // Assess
+    expect(report.accounts.find((a) => a.accountId === '222222222222')).toMatchObject({
+      status: 'SCANNED',
+      regions: ['us-east-1'],
+      regionsNotEnabled: ['eu-west-1'],
+      notes: ['asked for but not enabled, not scanned: eu-west-1'],
+    });
+    expect(report.accounts.find((a) => a.accountId === '111111111111')).not.toHaveProperty('regionsNotEnabled');
+  });
+
+  it('refuses a region no account has enabled, before evaluating or publishing anything', async () => {
+    // Prepare
+    const steps = scoped({ '111111111111': ['eu-west-1'], '222222222222': ['eu-west-1'] });
+    const evaluated = jest.fn(steps.evaluate);
+    // Act
+    const scan = runScan(options({ regions: ['us-east-1', 'eu-west-1'] }), { ...steps, evaluate: evaluated });
+    // Assess
+    await expect(scan).rejects.toThrow(RegionsEnabledNowhereError);
+    await expect(scan).rejects.toThrow('region eu-west-1 is enabled in none of the 2 accounts scanned');
+    expect(evaluated).not.toHaveBeenCalled();
   });
 });
 

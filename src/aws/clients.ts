@@ -4,13 +4,18 @@
  * faults are set in one place.
  */
 import { AccountClient } from '@aws-sdk/client-account';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -157,6 +162,27 @@ export class AwsClients {
 
   ec2(session: AccountSession, region: string): EC2Client {
     return this.client(EC2Client, 'EC2', session, region);
+  }
+
+  // The deployment's own parts, for `trailwatch doctor`.
+  cloudFormation(session: AccountSession, region: string): CloudFormationClient {
+    return this.client(CloudFormationClient, 'CloudFormation', session, region);
+  }
+
+  eventBridge(session: AccountSession, region: string): EventBridgeClient {
+    return this.client(EventBridgeClient, 'EventBridge', session, region);
+  }
+
+  sqs(session: AccountSession, region: string): SQSClient {
+    return this.client(SQSClient, 'SQS', session, region);
+  }
+
+  lambda(session: AccountSession, region: string): LambdaClient {
+    return this.client(LambdaClient, 'Lambda', session, region);
+  }
+
+  kms(session: AccountSession, region: string): KMSClient {
+    return this.client(KMSClient, 'KMS', session, region);
   }
 
   s3(session: AccountSession, region: string): S3Client {

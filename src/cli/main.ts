@@ -4,6 +4,7 @@ import { version } from '../../package.json';
 import { TrailwatchError } from '../errors';
 import { registerControls } from './commands/controls';
 import { registerDemo } from './commands/demo';
+import { registerDoctor } from './commands/doctor';
 import { registerEvaluate } from './commands/evaluate';
 import { registerPattern } from './commands/pattern';
 import { registerRemediate } from './commands/remediate';
@@ -13,9 +14,9 @@ import { checkRequiredOptions } from './options';
 import { type CliContext, type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand, type TextSink } from './types';
 
 /** Every command, in help order; adding one is adding its register function here. */
-const COMMANDS: readonly RegisterCommand[] = [registerScan, registerEvaluate, registerDemo, registerRemediate, registerControls, registerPattern];
+const COMMANDS: readonly RegisterCommand[] = [registerScan, registerEvaluate, registerDemo, registerRemediate, registerDoctor, registerControls, registerPattern];
 
-export function buildProgram(cli: CliContext): Command {
+export function buildProgram(cli: CliContext, onAction: (command: Command) => void = () => undefined): Command {
   const program = new Command('trailwatch')
     .description('Checks that the CIS AWS Foundations Benchmark monitoring controls really work across an AWS organization')
     .version(version, '-V, --version')
@@ -25,6 +26,7 @@ export function buildProgram(cli: CliContext): Command {
       writeErr: (text) => cli.io.stderr.write(text),
     })
     .hook('preAction', (_program, action) => {
+      onAction(action);
       checkRequiredOptions(action);
       // --verbose: the one place the Node.js notice is said (the SDK's own is off, see main()).
       const notice = action.opts().verbose === true ? nodeSupportNotice() : undefined;
@@ -41,14 +43,16 @@ export function buildProgram(cli: CliContext): Command {
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: ExitCodeValue = ExitCode.OK;
   const cli: CliContext = { io, setExitCode: (code) => (exitCode = code) };
+  // The command whose action runs, so its usage errors name its help page as commander's do.
+  let active = 'trailwatch';
   try {
-    await buildProgram(cli).parseAsync([...argv], { from: 'user' });
+    await buildProgram(cli, (command) => (active = commandPath(command))).parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
     // Commander has already said what was wrong (or printed the help or version asked for).
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     if (error instanceof TrailwatchError) {
-      io.stderr.write(`trailwatch: ${error.message}\n`);
+      io.stderr.write(`${active}: ${error.message} (see '${active} --help')\n`);
       return ExitCode.USAGE;
     }
     io.stderr.write(`trailwatch: unexpected error (a bug, please report it): ${(error as Error)?.stack ?? String(error)}\n`);

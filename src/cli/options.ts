@@ -50,6 +50,16 @@ export function patternOption(): Option {
   return required(new Option('-p, --pattern <pattern>', 'required: a CloudWatch Logs filter pattern (quote it for the shell)'));
 }
 
+/** The human-readable format is `table` in scan's family and `text` elsewhere: every command takes either name. */
+const HUMAN_FORMATS = ['table', 'text'] as const;
+
 export function formatOption<const F extends string>(formats: readonly F[], fallback: F): Option {
-  return new Option('-f, --format <format>', 'output format').choices(formats).default(fallback);
+  const human = formats.find((format) => (HUMAN_FORMATS as readonly string[]).includes(format));
+  const alias = human === undefined ? undefined : HUMAN_FORMATS.find((name) => name !== human);
+  const option = new Option('-f, --format <format>', `output format${alias ? ` ('${alias}' is '${human}')` : ''}`).choices(formats).default(fallback);
+  return option.argParser((value: string) => {
+    if ((formats as readonly string[]).includes(value)) return value as F;
+    if (alias !== undefined && value === alias) return human as F;
+    throw new InvalidArgumentError(`Allowed choices are ${formats.join(', ')}${alias ? ` (or ${alias} for ${human})` : ''}.`);
+  });
 }

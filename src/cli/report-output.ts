@@ -76,11 +76,13 @@ export function writeFileWhole(path: string, text: string): void {
 
 /**
  * 0 when every finding passes or is excepted, 1 when any FAIL or ERROR no exception covers
- * (DESIGN.md "Interfaces"). An account that could not be scanned counts unless an exception
- * covers every one of its findings.
+ * (DESIGN.md "Interfaces"), or when a region asked for was not scanned in some account (the
+ * scope was smaller than asked). An account that could not be scanned counts unless an
+ * exception covers every one of its findings.
  */
 export function exitCodeOf(report: ScanReport): 0 | 1 {
   if (report.summary.fail > 0 || report.summary.error > 0) return 1;
+  if (report.accounts.some((account) => account.regionsNotEnabled?.length)) return 1;
   const unexcused = report.accounts.some((account) => {
     if (account.status !== 'ERROR') return false;
     const findings = report.findings.filter((f) => f.accountId === account.accountId);

@@ -51,6 +51,8 @@ function alarmRecord(a: MetricAlarm, region: string): AlarmRecord {
     treatMissingData: a.TreatMissingData,
     actionsEnabled: a.ActionsEnabled !== false,
     alarmActions: a.AlarmActions ?? [],
+    stateValue: a.StateValue,
+    stateUpdatedTimestamp: a.StateUpdatedTimestamp?.toISOString(),
   });
 }
 

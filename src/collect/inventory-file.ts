@@ -25,7 +25,7 @@ const text = z.string();
 const stringList = z.array(text);
 
 const readErrorSchema = z.looseObject({
-  scope: z.enum(['account', 'regions', 'trails', 'trailStatus', 'eventSelectors', 'metricFilters', 'alarms', 'topic', 'subscriptions']),
+  scope: z.enum(['account', 'regions', 'trails', 'trailStatus', 'eventSelectors', 'metricFilters', 'alarms', 'topic', 'subscriptions', 'resourcePolicy']),
   resource: text.optional(),
   region: text.optional(),
   code: z.enum(['AccessDenied', 'Throttled', 'NotEnabled', 'NotFound', 'Timeout', 'Other']),
@@ -139,6 +139,8 @@ const alarmSchema = z.looseObject({
   treatMissingData: text.optional(),
   actionsEnabled: z.boolean(),
   alarmActions: stringList,
+  stateValue: text.optional(),
+  stateUpdatedTimestamp: text.optional(),
 });
 
 const topicSchema = z.looseObject({
@@ -158,6 +160,15 @@ const topicSchema = z.looseObject({
     .optional(),
 });
 
+const resourcePolicySchema = z.looseObject({
+  arn: text,
+  kind: z.enum(['sqs', 'lambda', 'kms']),
+  exists: z.boolean().optional(),
+  policy: text.optional(),
+  key: z.looseObject({ arn: text, manager: text.optional(), state: text.optional() }).optional(),
+  kmsMasterKeyId: text.optional(),
+});
+
 const accountInventorySchema = z.looseObject({
   formatVersion: z.literal(INVENTORY_FORMAT_VERSION),
   accountId: text,
@@ -168,6 +179,7 @@ const accountInventorySchema = z.looseObject({
   logGroups: z.record(text, logGroupSchema),
   alarms: z.record(text, z.array(alarmSchema)),
   topics: z.record(text, topicSchema),
+  resourcePolicies: z.record(text, resourcePolicySchema).optional(),
   readErrors: z.array(readErrorSchema),
   apiCalls: z.record(text, z.number()).optional(),
 });
@@ -247,6 +259,11 @@ export function parseInventoryFile(fileText: string): AccountInventory[] {
   return readInventoryFile(fileText).inventories;
 }
 
+/** A report has findings and a summary, and no inventories: the likeliest wrong file to be given. */
+function isScanReport(data: unknown): boolean {
+  return data !== null && typeof data === 'object' && !Array.isArray(data) && 'findings' in data && 'summary' in data && !('inventories' in data);
+}
+
 /** Like parseInventoryFile, with the organization the file was saved with. */
 export function readInventoryFile(fileText: string): InventoryFile {
   let data: unknown;
@@ -254,6 +271,9 @@ export function readInventoryFile(fileText: string): InventoryFile {
     data = JSON.parse(fileText);
   } catch (error) {
     throw new InventoryFileError(`the inventory file is not JSON: ${(error as Error).message}`, undefined, { cause: error });
+  }
+  if (isScanReport(data)) {
+    throw new InventoryFileError('this is a scan report (scan --format json), not an inventory: save an inventory with trailwatch scan --save-inventory FILE');
   }
   const wrapped = Array.isArray(data)
     ? { formatVersion: INVENTORY_FORMAT_VERSION, inventories: data }

@@ -21,7 +21,8 @@ export interface ReadError {
     | 'metricFilters'
     | 'alarms'
     | 'topic'
-    | 'subscriptions';
+    | 'subscriptions'
+    | 'resourcePolicy';
   /** The resource it concerned: a trail, log group or topic ARN, or a region name. */
   readonly resource?: string;
   readonly region?: string;
@@ -142,6 +143,10 @@ export interface AlarmRecord {
   readonly treatMissingData?: string;
   readonly actionsEnabled: boolean;
   readonly alarmActions: string[];
+  /** OK, ALARM or INSUFFICIENT_DATA when read: an alarm notifies only when its state changes. */
+  readonly stateValue?: string;
+  /** When the state last changed (ISO 8601). */
+  readonly stateUpdatedTimestamp?: string;
 }
 
 export interface SubscriptionRecord {
@@ -168,6 +173,26 @@ export interface TopicRecord {
   readonly subscriptions?: SubscriptionRecord[];
 }
 
+export type ResourcePolicyKind = 'sqs' | 'lambda' | 'kms';
+
+/**
+ * A queue or function a topic's confirmed subscription delivers to, or a KMS key a topic or such
+ * a queue is encrypted with, read for its resource policy.
+ */
+export interface ResourcePolicyRecord {
+  /** As the chain names it: the subscription endpoint, or the key as an ARN (a key or an alias). */
+  readonly arn: string;
+  readonly kind: ResourcePolicyKind;
+  /** False when AWS said it does not exist; absent when the read cannot tell (GetPolicy answers alike for no function and no policy). */
+  readonly exists?: boolean;
+  /** The resource policy as JSON text; absent when it has none. */
+  readonly policy?: string;
+  /** KMS: the key the ARN names (an alias resolved), who manages it (CUSTOMER or AWS) and its state. */
+  readonly key?: { readonly arn: string; readonly manager?: string; readonly state?: string };
+  /** SQS: the queue's KMS key, when it is encrypted with one (SSE-KMS). */
+  readonly kmsMasterKeyId?: string;
+}
+
 export interface AccountInventory {
   readonly formatVersion: typeof INVENTORY_FORMAT_VERSION;
   readonly accountId: string;
@@ -184,6 +209,8 @@ export interface AccountInventory {
   readonly alarms: Record<string, AlarmRecord[]>;
   /** Topics the alarms notify that live in this account, by ARN. */
   readonly topics: Record<string, TopicRecord>;
+  /** Queues, functions and keys of this account that the scan's topics depend on, by ARN. */
+  readonly resourcePolicies?: Record<string, ResourcePolicyRecord>;
   readonly readErrors: ReadError[];
   /** API calls made to collect this inventory, by "service:Operation". */
   readonly apiCalls?: Record<string, number>;

@@ -71,7 +71,7 @@ function commaList<T extends z.ZodType<unknown, string>>(item: T, what: string) 
 // ---------------------------------------------------------------------------------------------
 // Payload
 
-export const PAYLOAD_FIELDS = ['benchmark', 'checks', 'accounts', 'regions', 'notify', 'approve', 'reject'] as const;
+export const PAYLOAD_FIELDS = ['benchmark', 'checks', 'accounts', 'regions', 'notify', 'doctor', 'approve', 'reject'] as const;
 
 const planId = z.string({ error: (issue) => `${quoted(issue.input)} is not a plan id` }).regex(PLAN_ID, {
   error: (issue) => `${quoted(issue.input)} is not a plan id (p-<yyyymmddThhmmssZ>-<12 hex digits>, as the findings email gives it)`,
@@ -84,6 +84,8 @@ const payloadSchema = z.strictObject(
     accounts: listOf(accountId, 'accounts').optional(),
     regions: listOf(region, 'regions').optional(),
     notify: z.boolean({ error: (issue) => `expected true or false, got ${quoted(issue.input)}` }).optional(),
+    // `trailwatch doctor`: check the deployment, scan nothing; alone, so a typo never scans.
+    doctor: z.literal(true, { error: (issue) => `expected true, got ${quoted(issue.input)}` }).optional(),
     // REMEDIATE=approve: decide a kept plan instead of scanning.
     approve: planId.optional(),
     reject: planId.optional(),
@@ -107,6 +109,8 @@ export interface ScanPayload {
   readonly regions?: string[];
   /** false: scan, return the summary, publish nothing. */
   readonly notify?: boolean;
+  /** true: check the deployment (trailwatch doctor) instead of scanning; no other field. */
+  readonly doctor?: true;
   /** REMEDIATE=approve: approve (apply once) or reject the kept plan with this id; nothing else is scanned. */
   readonly approve?: string;
   readonly reject?: string;
@@ -142,6 +146,10 @@ export function parseScanEvent(event: unknown): { payload: ScanPayload; trigger:
   const parsed = payloadSchema.safeParse(event ?? {});
   if (!parsed.success) throw new PayloadError(fieldIssues(parsed.error, PAYLOAD_FIELDS));
   const payload = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as ScanPayload;
+  const others = Object.keys(payload).filter((field) => field !== 'doctor');
+  if (payload.doctor && others.length > 0) {
+    throw new PayloadError(others.map((field) => ({ field, message: 'the doctor checks the deployment and scans nothing: send {"doctor": true} alone' })));
+  }
   return { payload, trigger: { kind: 'manual' } };
 }
 
@@ -172,6 +180,9 @@ export const ENVIRONMENT_VARIABLES = [
   'REMEDIATION_MAX_CHANGES',
   'REMEDIATION_FIX_ALARMS',
   'REMEDIATION_APPROVAL_HOURS',
+  'SCHEDULE_RULE_NAME',
+  'MEMBER_STACK_SET_NAME',
+  'FAILURE_QUEUE_URL',
   'EXCEPTIONS_S3_OBJECT',
   'EXCEPTIONS_SSM_PARAMETER',
 ] as const;
@@ -233,6 +244,10 @@ const environmentSchema = z.object({
   REMEDIATION_MAX_CHANGES: integer(1, 10000).default(100),
   REMEDIATION_FIX_ALARMS: oneOf(['true', 'false']).default('false'),
   REMEDIATION_APPROVAL_HOURS: integer(1, 720).default(DEFAULT_APPROVAL_HOURS),
+  // Where the deployment's other parts are, for the doctor.
+  SCHEDULE_RULE_NAME: z.string().regex(/^[\w.-]{1,64}$/, { error: (issue) => `${quoted(issue.input)} is not an EventBridge rule name` }).optional(),
+  MEMBER_STACK_SET_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: (issue) => `${quoted(issue.input)} is not a StackSet name` }).optional(),
+  FAILURE_QUEUE_URL: z.url({ error: (issue) => `${quoted(issue.input)} is not an SQS queue URL` }).optional(),
   EXCEPTIONS_S3_OBJECT: z
     .string()
     .regex(S3_OBJECT, { error: (issue) => `${quoted(issue.input)} is not bucket/key (e.g. my-bucket/trailwatch/exceptions.yml)` })
@@ -261,6 +276,8 @@ export interface LambdaSettings {
   readonly notify: NotifySettings;
   /** REMEDIATE=plan|apply|approve and how: who the alert topic notifies, the bound per run; absent when REMEDIATE=off. */
   readonly remediation?: RemediationSettings;
+  /** Where the deployment's other parts are (trailwatch doctor); absent names are not checked. */
+  readonly deployment?: { readonly scheduleRuleName?: string; readonly memberStackSetName?: string; readonly failureQueueUrl?: string };
   /** Where the exceptions file is (read at every invocation); none when absent. */
   readonly exceptions?: ExceptionsLocation;
 }
@@ -334,6 +351,15 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
             maxChanges: e.REMEDIATION_MAX_CHANGES,
             fixAlarms: e.REMEDIATION_FIX_ALARMS === 'true',
             ...(e.REMEDIATE === 'approve' ? { approvalHours: e.REMEDIATION_APPROVAL_HOURS } : {}),
+          },
+        }
+      : {}),
+    ...(e.SCHEDULE_RULE_NAME || e.MEMBER_STACK_SET_NAME || e.FAILURE_QUEUE_URL
+      ? {
+          deployment: {
+            ...(e.SCHEDULE_RULE_NAME ? { scheduleRuleName: e.SCHEDULE_RULE_NAME } : {}),
+            ...(e.MEMBER_STACK_SET_NAME ? { memberStackSetName: e.MEMBER_STACK_SET_NAME } : {}),
+            ...(e.FAILURE_QUEUE_URL ? { failureQueueUrl: e.FAILURE_QUEUE_URL } : {}),
           },
         }
       : {}),

@@ -10,6 +10,7 @@ import {
   CreateAccountCommand,
   CreateOrganizationalUnitCommand,
   CreateOrganizationCommand,
+  DescribeAccountCommand,
   ListRootsCommand,
   MoveAccountCommand,
 } from '@aws-sdk/client-organizations';
@@ -136,6 +137,11 @@ function memberVerdicts(
   return verdicts;
 }
 
+async function accountName(clients: AwsClients, management: AccountSession, accountId: string, fallback: string): Promise<string> {
+  const { Account } = await clients.organizations(management).send(new DescribeAccountCommand({ AccountId: accountId }));
+  return Account?.Name || fallback;
+}
+
 async function createAccount(clients: AwsClients, management: AccountSession, name: string): Promise<string> {
   const { CreateAccountStatus } = await clients
     .organizations(management)
@@ -205,13 +211,16 @@ export async function seedDemoOrganization(clients: AwsClients, options: DemoOrg
   }
   accounts.push({
     accountId: managementAccountId,
-    name: 'management',
+    // The name Organizations gives it (moto: "master"), so the demo's legend and its report agree.
+    name: await accountName(clients, management, managementAccountId, 'management'),
     scenario: 'management',
-    description: organizationTrail
-      ? delegated.length > 0
-        ? 'organization trail whose central chain monitors every check but the network ones, plus a trail of its own for those'
-        : 'organization trail (multi-region, logging) into a log group with a complete chain for every check'
-      : 'multi-region trail into a log group with a complete chain for every check',
+    description: `the management account: ${
+      organizationTrail
+        ? delegated.length > 0
+          ? 'organization trail whose central chain monitors every check but the network ones, plus a trail of its own for those'
+          : 'organization trail (multi-region, logging) into a log group with a complete chain for every check'
+        : 'multi-region trail into a log group with a complete chain for every check'
+    }`,
     scanned: true,
     expected: allChecks(PASS),
     trail: managementTrail,

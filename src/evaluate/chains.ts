@@ -11,6 +11,7 @@ import { describeReadError, findReadError, type EvaluationContext } from './cont
 import { alarmLink, alarmsOnMetric, alarmText } from './links/alarm';
 import { logGroupLink } from './links/log-group';
 import { filterLinks, filterText, missingFilter } from './links/metric-filter';
+import { nearestFilterLink } from './links/nearest-filter';
 import { subscriptionVerdict, topicLink, topicText } from './links/topic';
 import { trailName, trailVerdict } from './links/trail';
 import { reaches, type Unit } from './regions';
@@ -147,9 +148,12 @@ function chainsOfTrail(candidate: TrailCandidate, account: AccountInventory, con
   const groupInventory = logGroup.inventory;
 
   const filters = group.metricFilters.flatMap((filter) => filterLinks(filter, group, control, ctx, viewer));
-  const meant = filters.filter((filter) => filter.verdict.outcome !== 'fail' || filter.relevance >= 0.5);
+  let meant = filters.filter((filter) => filter.verdict.outcome !== 'fail' || filter.relevance >= 0.5);
   if (meant.length === 0) {
-    return [{ ...base, relevance: 0, verdicts: [trailLink, logGroup.verdict, missingFilter(group, control, viewer)], evidence, labels }];
+    // None is meant for the check: name the one catching most of its events, and fix that one.
+    const nearest = nearestFilterLink(filters, group, control, ctx, viewer);
+    if (!nearest) return [{ ...base, relevance: 0, verdicts: [trailLink, logGroup.verdict, missingFilter(group, control, viewer)], evidence, labels }];
+    meant = nearest;
   }
 
   const chains: Chain[] = [];
@@ -168,7 +172,7 @@ function chainsOfTrail(candidate: TrailCandidate, account: AccountInventory, con
       continue;
     }
     for (const alarm of search.alarms) {
-      const alarmVerdict = alarmLink(alarm, filter.metric, viewer);
+      const alarmVerdict = alarmLink(alarm, filter.metric, viewer, groupInventory.collectedAt);
       const alarmEvidence = { ...filterEvidence, alarm: alarm.arn };
       const alarmLabels = { ...filterLabels, alarm: alarmText(alarm, viewer, filter.metric.accountId) };
       if (alarmVerdict.topicArns.length === 0) {
@@ -178,7 +182,7 @@ function chainsOfTrail(candidate: TrailCandidate, account: AccountInventory, con
       for (const topicArn of alarmVerdict.topicArns) {
         const topic = topicLink(topicArn, alarm, filter.metric.accountId, ctx, viewer);
         const verdicts = [...prefix, alarmVerdict.verdict, topic.verdict];
-        if (topic.topic?.exists && topic.inventory) verdicts.push(subscriptionVerdict(topic.topic, topic.inventory, viewer));
+        if (topic.topic?.exists && topic.inventory) verdicts.push(subscriptionVerdict(topic.topic, topic.inventory, ctx, viewer));
         chains.push({ ...chain, verdicts, evidence: { ...alarmEvidence, topic: topicArn }, labels: { ...alarmLabels, topic: topicText(topicArn, viewer) } });
       }
     }

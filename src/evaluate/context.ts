@@ -3,7 +3,7 @@
  * (organization trails, cross-account topics), accounts whose scan failed, read errors, and a
  * memo of pattern coverage (the costly part, shared by every account and check).
  */
-import type { AccountInventory, OrganizationContext, ReadError, TopicRecord } from '../collect/inventory';
+import type { AccountInventory, OrganizationContext, ReadError, ResourcePolicyRecord, TopicRecord } from '../collect/inventory';
 import { controlsFor } from '../controls';
 import type { BenchmarkControl } from '../controls/types';
 import { covers, parsePattern, PatternSyntaxError, type CoverageResult, type Pattern } from '../pattern';
@@ -29,6 +29,16 @@ export type ParsedCandidate = { readonly ok: true; readonly pattern: Pattern } |
 export type TopicLookup =
   | { readonly found: true; readonly topic: TopicRecord; readonly inventory: AccountInventory }
   | { readonly found: false; readonly reason: string };
+
+/**
+ * A queue, function or key a topic depends on: read (found), in an account outside the scan
+ * (outside: it could not be checked, which a finding may pass with a warning), or not read
+ * although its account is in the scan (unknown: never credited).
+ */
+export type ResourcePolicyLookup =
+  | { readonly state: 'found'; readonly record: ResourcePolicyRecord }
+  | { readonly state: 'outside'; readonly accountId: string }
+  | { readonly state: 'unknown'; readonly reason: string };
 
 export class EvaluationContext {
   private readonly inventories = new Map<string, AccountInventory>();
@@ -128,6 +138,20 @@ export class EvaluationContext {
     }
     return { found: false, reason: `${name} was not collected in the inventory of account ${accountId}` };
   }
+}
+
+/** Finds what the scan read of a queue, function or key, in its owner's inventory. */
+export function resourcePolicy(ctx: EvaluationContext, arn: string): ResourcePolicyLookup {
+  const accountId = parseArn(arn)?.accountId ?? '';
+  const owner = ctx.inventory(accountId);
+  if (!owner) {
+    const failure = ctx.failure(accountId);
+    return failure === undefined ? { state: 'outside', accountId } : { state: 'unknown', reason: `account ${accountId} could not be scanned (${failure})` };
+  }
+  const record = owner.resourcePolicies?.[arn];
+  if (record) return { state: 'found', record };
+  const error = findReadError(owner, 'resourcePolicy', { resources: [arn] });
+  return { state: 'unknown', reason: error ? describeReadError(error) : 'it was not collected: scan again with this version of trailwatch' };
 }
 
 /** The read error that concerns this item, if any: same scope, and the same resource/region when the error names one. */

@@ -10,6 +10,7 @@ import type { BenchmarkId, CheckSlug } from '../controls/types';
 import { UsageError } from '../errors';
 import { EvaluationContext, EvaluationInterrupted, EvaluationPaused, type DecisionPacing } from './context';
 import { errorFinding, judge } from './judge';
+import { regionsNotScannedWarning } from './scope';
 import type { Finding, StatusValue } from './types';
 
 export interface EvaluateOptions {
@@ -109,6 +110,8 @@ function* evaluation(inventories: readonly AccountInventory[], options: Evaluate
   let interrupted = false;
   for (const inventory of inventories) {
     const failure = ctx.failure(inventory.accountId);
+    // Regions asked for but not enabled here: every finding of the account says its scope is smaller.
+    const notScanned = inventory.regionsNotEnabled?.length ? regionsNotScannedWarning(inventory.accountId, inventory.regionsNotEnabled) : undefined;
     for (const control of controls) {
       if (failure !== undefined) {
         findings.push(errorFinding(inventory.accountId, control, `account ${inventory.accountId} could not be scanned: ${failure}`));
@@ -121,7 +124,8 @@ function* evaluation(inventories: readonly AccountInventory[], options: Evaluate
       }
       for (;;) {
         try {
-          findings.push(judge(inventory, control, ctx));
+          const finding = judge(inventory, control, ctx);
+          findings.push(notScanned ? { ...finding, warnings: [...(finding.warnings ?? []), notScanned] } : finding);
         } catch (error) {
           // Judging is pure and its decisions are memoised: after the pause it runs again from the start, quickly up to where it stopped.
           if (error instanceof EvaluationPaused) {

@@ -3,6 +3,7 @@
  * quoted, given as `--flag=value` when they start with '-', and never offered where the AWS CLI
  * would read them as a local file (see src/shell.ts).
  */
+import { arnName, sqsQueueUrl } from '../arn';
 import type { AlarmRecord } from '../collect/inventory';
 import { awsCli, localFile, placeholder } from '../shell';
 
@@ -50,13 +51,20 @@ export function putMetricFilter(options: {
   pattern: string;
   metricName: string;
   metricNamespace: string;
+  /** The filter's own dimensions, kept so an alarm on them still finds the metric. */
+  dimensions?: Readonly<Record<string, string>>;
   region: string;
 }): string {
+  const dimensions = Object.entries(options.dimensions ?? {});
+  const transformation =
+    dimensions.length === 0
+      ? `metricName=${options.metricName},metricNamespace=${options.metricNamespace},metricValue=1`
+      : JSON.stringify([{ metricName: options.metricName, metricNamespace: options.metricNamespace, metricValue: '1', dimensions: Object.fromEntries(dimensions) }]);
   return awsCli('logs', 'put-metric-filter', {
     'log-group-name': options.logGroupName,
     'filter-name': options.filterName,
     'filter-pattern': options.pattern,
-    'metric-transformations': `metricName=${options.metricName},metricNamespace=${options.metricNamespace},metricValue=1`,
+    'metric-transformations': transformation,
     region: options.region,
   });
 }
@@ -124,4 +132,35 @@ export function useCustomerManagedKey(topicArn: string, region: string): string 
     'attribute-value': placeholder('customer-managed-key-arn'),
     region,
   });
+}
+
+export function allowSnsToSendToQueue(queueArn: string, region: string): string {
+  return awsCli('sqs', 'set-queue-attributes', { 'queue-url': sqsQueueUrl(queueArn), attributes: localFile('queue-policy.json'), region });
+}
+
+export function allowSnsToInvoke(functionArn: string, topicArn: string, region: string): string {
+  return awsCli('lambda', 'add-permission', {
+    'function-name': functionArn,
+    'statement-id': `sns-${arnName(topicArn)}`,
+    action: 'lambda:InvokeFunction',
+    principal: 'sns.amazonaws.com',
+    'source-arn': topicArn,
+    region,
+  });
+}
+
+export function putKeyPolicy(keyArn: string, region: string): string {
+  return awsCli('kms', 'put-key-policy', { 'key-id': keyArn, 'policy-name': 'default', policy: localFile('key-policy.json'), region });
+}
+
+export function enableKey(keyArn: string, region: string): string {
+  return awsCli('kms', 'enable-key', { 'key-id': keyArn, region });
+}
+
+export function cancelKeyDeletion(keyArn: string, region: string): string {
+  return awsCli('kms', 'cancel-key-deletion', { 'key-id': keyArn, region });
+}
+
+export function resetAlarmState(alarmName: string, region: string): string {
+  return awsCli('cloudwatch', 'set-alarm-state', { 'alarm-name': alarmName, 'state-value': 'OK', 'state-reason': 'reset after checking why it stayed in ALARM', region });
 }

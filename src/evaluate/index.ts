@@ -3,3 +3,4 @@ export { evaluate, evaluateWithinDeadline, EVALUATION_UNFINISHED, summarize } fr
 export type { EvaluateOptions, EvaluationDeadline, FindingSummary } from './evaluate';
 export { CHAIN_LINKS, Status } from './types';
 export type { BrokenLink, Finding, FindingEvidence, StatusValue } from './types';
+export { regionsEnabledNowhere, regionsNotScannedWarning, RegionsEnabledNowhereError } from './scope';

@@ -8,12 +8,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { AwsClients } from '../aws/clients';
-import { parseScanEvent, PayloadError, type LambdaSettings, type ScanPayload } from '../config';
+import { parseScanEvent, PayloadError, type LambdaSettings, type ScanPayload, type Trigger } from '../config';
+import type { RunRecord } from '../notify/run-record';
 import { TrailwatchError } from '../errors';
 import { logReport, publishCheckMetrics, publishHeartbeat, PublishError, type PublishResult } from '../notify';
 import { remediationStep } from '../remediate/step';
 import type { ScanReport } from '../report/types';
 import type { ScanOptions, ScanResult } from '../scan';
+import type { RecordRun } from './runs';
 import type { ExceptionRules } from '../exceptions';
 import { planStoreOf } from '../remediate/plan-store';
 import { readExceptions } from './exceptions-source';
@@ -29,6 +31,8 @@ export interface ScanHandlerDeps {
   /** A client factory per invocation; the settings' endpoint when absent. */
   readonly clients?: () => AwsClients;
   readonly now?: () => number;
+  /** Where each run's start and end are recorded (the report bucket, read by trailwatch doctor); nowhere when absent. */
+  readonly recordRun?: RecordRun;
 }
 
 /** What the invocation returns: enough to act on, the whole report when it is small. */
@@ -50,7 +54,7 @@ export interface ScanSummary {
   readonly reportOmitted?: string;
 }
 
-type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId' | 'functionName'>>;
+export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId' | 'functionName'>>;
 
 /** The deadline for starting accounts and the moment in-flight work is abandoned, leaving time to publish. */
 export function scanDeadlines(
@@ -150,8 +154,11 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
       throw error;
     }
     const { payload, trigger } = parsed;
+    if (payload.doctor) throw new PayloadError([{ field: 'doctor', message: 'a doctor request goes to the doctor (createHandler routes it), never to the scan' }]);
     if (payload.approve || payload.reject) throw new PayloadError([{ field: payload.approve ? 'approve' : 'reject', message: 'a decision goes to the decision handler, never to a scan' }]);
     logger.info('scan starting', { trigger, payload });
+    const record = runRecord(trigger, context);
+    await record.started();
 
     const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
     const deadlines = scanDeadlines(now(), remaining, settings.deadlineMarginMs);
@@ -208,8 +215,11 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
       } else if (result.notification) {
         logger.info('report not published', { notification: result.notification });
       }
-      return invocationSummary(result, notify !== undefined);
+      const summary = invocationSummary(result, notify !== undefined);
+      await record.finished(summary);
+      return summary;
     } catch (error) {
+      await record.failed(error);
       if (error instanceof PublishError) {
         // Logged before failing, so nothing is lost and the failure still reaches the retries and the on-failure queue.
         observe(error.report);
@@ -224,6 +234,28 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
       logger.resetKeys();
     }
   };
+
+  /** The run's start and end, for the doctor's "when did the last scheduled scan run and how did it end". */
+  function runRecord(trigger: Trigger, context: LambdaContext) {
+    const startedAt = new Date(now()).toISOString();
+    const base = { trigger: trigger.kind, startedAt, ...(context.awsRequestId ? { requestId: context.awsRequestId } : {}) } as const;
+    const put = async (record: RunRecord) => deps.recordRun?.(record);
+    return {
+      started: () => put({ ...base, outcome: 'running' }),
+      finished: (summary: ScanSummary) =>
+        put({
+          ...base,
+          outcome: 'finished',
+          finishedAt: new Date(now()).toISOString(),
+          summary: summary.summary,
+          accounts: summary.accounts,
+          published: summary.notification.published,
+          ...('reason' in summary.notification ? { detail: summary.notification.reason } : {}),
+        }),
+      failed: (error: unknown) =>
+        put({ ...base, outcome: 'failed', finishedAt: new Date(now()).toISOString(), detail: error instanceof Error ? error.message : String(error) }),
+    };
+  }
 
   function observe(report: ScanReport): void {
     logReport(logger, report);

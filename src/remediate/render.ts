@@ -35,9 +35,19 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
+/** Why these items are a person's, from the links they concern: the heading never speaks of trails above a missing subscriber. */
+function whyByHand(manual: readonly ManualItem[]): string {
+  const links = new Set(manual.map((item) => item.link));
+  const reasons: string[] = [];
+  if (links.has('trail') || links.has('logGroup')) reasons.push('trailwatch does not change trails or create log groups');
+  if (links.has('subscription')) reasons.push('trailwatch subscribes only the alert endpoint it is given');
+  if (links.has('metricFilter') || links.has('alarm') || links.has('topic')) reasons.push('trailwatch does not edit what it did not create');
+  return reasons.join('; ');
+}
+
 function manualLines(manual: readonly ManualItem[]): string[] {
   if (manual.length === 0) return [];
-  const lines = ['', `To do by hand (${manual.length}): trailwatch does not change trails, create log groups or touch what it did not make`];
+  const lines = ['', `To do by hand (${manual.length}): ${whyByHand(manual)}`];
   for (const item of manual) {
     lines.push(`  - account ${item.accountId}${item.region ? ` ${item.region}` : ''} [${checksLabel(item.checks)}]: ${item.title}`);
     item.steps.forEach((step, i) => lines.push(`      ${i + 1}. ${step}`));

@@ -109,7 +109,8 @@ function asffFinding(
 function describe(finding: Finding): string {
   const link = finding.brokenLink ? ` Broken link: ${linkInWords(finding.brokenLink)}.` : '';
   const regions = finding.uncoveredRegions.length > 0 ? ` Regions not covered: ${finding.uncoveredRegions.join(', ')}.` : '';
-  return `${finding.status}: ${finding.reason}${link}${regions}`;
+  const warnings = (finding.warnings ?? []).map((warning) => ` Warning: ${warning}`).join('');
+  return `${finding.status}: ${finding.reason}${link}${regions}${warnings}`;
 }
 
 function productFields(finding: Finding, benchmark: BenchmarkId): Record<string, string> {
@@ -123,6 +124,8 @@ function productFields(finding: Finding, benchmark: BenchmarkId): Record<string,
     'trailwatch/uncoveredRegions': finding.uncoveredRegions.join(',') || undefined,
     'trailwatch/metricFilter': finding.evidence.metricFilter,
     'trailwatch/organizationTrailOwner': finding.evidence.organizationTrailOwner,
+    // The Description may be cut at 1,024 characters; the warnings are whole here (up to 2,048).
+    'trailwatch/warnings': (finding.warnings ?? []).join(' | ') || undefined,
   };
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(fields)) if (value && value.trim()) out[key] = truncate(value, 2048);

@@ -2,13 +2,16 @@
  * The findings email: plain text a person can act on. Pure: report (and, for on-change, the diff
  * with the previous report) in, text out, cut to a size budget when one is given.
  *
- * Order is importance: what changed, the summary by check, the failing accounts grouped by check
- * with the reason and the fix, accounts that could not be scanned, then (verbose) every passing
- * finding. When the text must be cut, it is cut from the end and says how much was left out.
+ * Order is importance: what changed, the summary by check, the distinct fixes (each once, with
+ * the findings it repairs), the failing accounts grouped by check with the reason and the number
+ * of its fix, accounts that could not be scanned, then the passing findings that carry warnings
+ * (verbose: every passing finding). When the text must be cut, it is cut from the end and says how much was left out.
  */
 import type { CheckSlug } from '../controls/types';
 import type { Finding, StatusValue } from '../evaluate/types';
 import type { FindingChange, ReportDiff } from './diff';
+import { fixLines, fixNumbers, groupFixes, reasonWithoutFix } from './fixes';
+import { scopeLines } from './scope';
 import type { FrameworkId } from '../controls/crosswalk';
 import { exceptionInWords, exceptionsOutcomeLines } from './exceptions';
 import { frameworkSectionLines } from './framework';
@@ -112,16 +115,23 @@ function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
   const failing = report.findings.filter((f) => f.status !== 'PASS' && !f.exception);
   const excepted = report.findings.filter((f) => f.exception);
   const blocks: Block[] = [{ lines: [...headingLines(report), ...pageLines(options.reportPage)], findings: 0, keep: true }];
-  if (options.diff) blocks.push(...changeBlocks(options.diff, report, options.previousFinishedAt));
+  if (options.diff) blocks.push(...changeBlocks(options.diff, report, options.previousFinishedAt, fixNumbers(groupFixes(report.findings))));
   if (options.level !== EmailLevel.ERROR) blocks.push({ lines: summaryByCheck(report), findings: 0, keep: true });
   if (options.framework) blocks.push({ lines: frameworkSectionLines(report, options.framework), findings: 0 });
+  // Each distinct fix once, most findings repaired first; the findings below refer to them by number.
+  const fixGroups = groupFixes(report.findings);
+  const numbers = fixNumbers(fixGroups);
+  if (fixGroups.length > 0) {
+    blocks.push({ lines: [`FIXES, BY FINDINGS REPAIRED (${fixGroups.length} distinct)`], findings: 0, keep: true });
+    fixGroups.forEach((group, index) => blocks.push({ lines: fixLines(group, index + 1), findings: 0 }));
+  }
   if (failing.length === 0) {
     blocks.push({ lines: ['No failures or errors: every check passes in every account scanned.'], findings: 0 });
   } else {
     blocks.push({ lines: ['FAILING ACCOUNTS BY CHECK'], findings: 0, keep: true });
     for (const [check, findings] of groupByCheck(failing)) {
       blocks.push({ lines: [checkHeading(check, findings, options.titles, 'failing')], findings: 0 });
-      for (const finding of findings) blocks.push({ lines: findingLines(finding, report), findings: 1 });
+      for (const finding of findings) blocks.push({ lines: findingLines(finding, report, numbers), findings: 1 });
     }
   }
   if (excepted.length > 0) {
@@ -140,6 +150,15 @@ function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
     blocks.push({ lines: ['ACCOUNTS NOT SCANNED'], findings: 0 });
     for (const account of unscanned) {
       blocks.push({ lines: [`  ${accountLabel(account.accountId, report)}: ${account.error ?? 'no reason given'}`], findings: 0 });
+    }
+  }
+  // Verbose lists every passing finding below, notes included; info still names those with warnings.
+  const warned = report.findings.filter((f) => f.status === 'PASS' && (f.warnings ?? []).length > 0);
+  if (options.level === EmailLevel.INFO && warned.length > 0) {
+    blocks.push({ lines: ['PASSING, WITH WARNINGS'], findings: 0 });
+    for (const [check, findings] of groupByCheck(warned)) {
+      blocks.push({ lines: [checkHeading(check, findings, options.titles, 'passing')], findings: 0 });
+      for (const finding of findings) blocks.push({ lines: findingLines(finding, report), findings: 1 });
     }
   }
   if (options.level === EmailLevel.VERBOSE) {
@@ -162,6 +181,7 @@ function headingLines(report: ScanReport): string[] {
     `trailwatch: ${report.benchmark} monitoring controls in ${plural(report.accounts.length, 'account')} (${scanned} scanned)`,
     `Scan ${report.startedAt} to ${report.finishedAt}`,
     `Result: ${fail} FAIL, ${error} ERROR, ${pass} PASS${hasExceptions(report) ? `, ${report.summary.excepted ?? 0} EXCEPTED` : ''}`,
+    ...scopeLines(report),
   ];
 }
 
@@ -190,7 +210,7 @@ function sortedByControl(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => compareControls(a.control, b.control) || a.accountId.localeCompare(b.accountId));
 }
 
-function changeBlocks(diff: ReportDiff, report: ScanReport, previousFinishedAt: string | undefined): Block[] {
+function changeBlocks(diff: ReportDiff, report: ScanReport, previousFinishedAt: string | undefined, numbers: ReadonlyMap<string, number>): Block[] {
   const since = previousFinishedAt ? ` (${previousFinishedAt})` : '';
   const blocks: Block[] = [
     {
@@ -207,7 +227,7 @@ function changeBlocks(diff: ReportDiff, report: ScanReport, previousFinishedAt: 
     blocks.push({ lines: [`${title} (${changes.length})`], findings: 0 });
     for (const change of changes) {
       const was = change.previousStatus ? `was ${change.previousStatus}` : 'not in the previous scan';
-      const lines = findingLines(change.finding, report);
+      const lines = findingLines(change.finding, report, numbers);
       lines[0] = `${lines[0]}  [${was}]`;
       blocks.push({ lines, findings: 1 });
     }
@@ -247,9 +267,11 @@ function checkHeading(check: CheckSlug, findings: Finding[], titles: EmailOption
   return `${control} ${check}${title}: ${counts}`;
 }
 
-function findingLines(finding: Finding, report: ScanReport): string[] {
+function findingLines(finding: Finding, report: ScanReport, numbers: ReadonlyMap<string, number> = new Map()): string[] {
   const lines = [`  ${finding.status.padEnd(5)}  ${accountLabel(finding.accountId, report)}  ${finding.control} ${finding.check}`];
-  if (finding.status !== 'PASS' || finding.brokenLink) lines.push(`         ${finding.reason}`);
+  const number = finding.fix !== undefined && finding.status !== 'PASS' ? numbers.get(finding.fix) : undefined;
+  const reason = number === undefined ? finding.reason : `${reasonWithoutFix(finding)} (fix ${number} above)`;
+  if (finding.status !== 'PASS' || finding.brokenLink) lines.push(`         ${reason}`);
   if (finding.brokenLink) lines.push(`         Broken link: ${finding.brokenLink}`);
   if (finding.status !== 'PASS' && finding.uncoveredRegions.length > 0) {
     lines.push(`         Regions not covered: ${finding.uncoveredRegions.join(', ')}`);
@@ -258,7 +280,7 @@ function findingLines(finding: Finding, report: ScanReport): string[] {
     lines.push(`         Regions covered: ${finding.coveredRegions.join(', ')}`);
   }
   // Most reasons already end with the fix; say it once.
-  if (finding.fix && finding.status !== 'PASS' && !finding.reason.includes(finding.fix)) lines.push(`         Fix: ${finding.fix}`);
+  if (finding.fix && finding.status !== 'PASS' && number === undefined && !finding.reason.includes(finding.fix)) lines.push(`         Fix: ${finding.fix}`);
   for (const warning of finding.warnings ?? []) lines.push(`         Note: ${warning}`);
   return lines;
 }

@@ -16,7 +16,7 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
 }
 
 function accountJson(account: AccountResult): Record<string, unknown> {
-  return pick(account, ['accountId', 'status', 'error', 'name', 'regions', 'notes', 'apiCalls', 'ou']);
+  return pick(account, ['accountId', 'status', 'error', 'name', 'regions', 'regionsNotEnabled', 'notes', 'apiCalls', 'ou']);
 }
 
 function evidenceJson(evidence: FindingEvidence): Record<string, unknown> {

@@ -1,10 +1,13 @@
 /**
- * The terminal report: one block per check (control number, title, counts), one line per
- * failing or erroring account with the reason and the fix, passing accounts summed up in one
- * line, then accounts that could not be scanned, run notes and a summary line.
+ * The terminal report: the distinct fixes first (each once, with the findings it repairs), then
+ * one block per check (control number, title, counts), one line per failing or erroring account
+ * with the reason and the number of its fix, passing accounts summed up in one line, then
+ * accounts that could not be scanned, run notes and a summary line.
  */
 import type { Finding, StatusValue } from '../evaluate/types';
 import { benchmarkInWords, catalogueTitle, type ControlTitleLookup, groupByCheck, linkInWords } from './controls';
+import { fixLines, fixNumbers, groupFixes, reasonWithoutFix } from './fixes';
+import { regionsNotScanned, scopeLines } from './scope';
 import type { FrameworkId } from '../controls/crosswalk';
 import { exceptionInWords, exceptionsOutcomeLines } from './exceptions';
 import { frameworkSectionLines } from './framework';
@@ -41,8 +44,18 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
   const lines: string[] = [
     paint('bold', `${benchmarkInWords(report.benchmark)} (${report.benchmark})`),
     `Scanned ${countOf(report.accounts.filter((a) => a.status !== 'SKIPPED').length, 'account')} from ${report.startedAt} to ${report.finishedAt}`,
+    ...scopeLines(report).map((line) => paint('yellow', line)),
     '',
   ];
+
+  // Each distinct fix once, most findings repaired first; the detail below refers to them by number.
+  const fixGroups = groupFixes(report.findings);
+  const fixNumber = fixNumbers(fixGroups);
+  if (fixGroups.length > 0) {
+    lines.push(paint('bold', `Fixes, by findings repaired (${countOf(fixGroups.length, 'distinct fix', 'distinct fixes')})`));
+    fixGroups.forEach((group, index) => lines.push(...fixLines(group, index + 1)));
+    lines.push('');
+  }
 
   for (const group of groupByCheck(report.findings)) {
     const title = (options.titleOf ?? catalogueTitle)(group.check, report.benchmark);
@@ -54,8 +67,10 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
     );
     for (const finding of group.findings.filter((f) => f.status !== 'PASS' && !f.exception)) {
       const link = finding.brokenLink ? `${linkInWords(finding.brokenLink)}: ` : '';
-      lines.push(`${INDENT}${status(finding.status)}  ${who(finding.accountId)}  ${link}${finding.reason}`);
-      lines.push(...details(finding, options.color).map((line) => detailIndent + line));
+      const number = finding.fix === undefined ? undefined : fixNumber.get(finding.fix);
+      const reason = number === undefined ? finding.reason : `${reasonWithoutFix(finding)} (fix ${number})`;
+      lines.push(`${INDENT}${status(finding.status)}  ${who(finding.accountId)}  ${link}${reason}`);
+      lines.push(...details(finding, options.color, number !== undefined).map((line) => detailIndent + line));
     }
     for (const finding of excepted) {
       const link = finding.brokenLink ? ` (${linkInWords(finding.brokenLink)})` : '';
@@ -102,17 +117,26 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
   lines.push(
     `Summary: ${paint(pass > 0 ? 'green' : 'dim', `${pass} pass`)}, ${paint(fail > 0 ? 'red' : 'dim', `${fail} fail`)}, ` +
       `${paint(error > 0 ? 'yellow' : 'dim', `${error} error`)}${exceptedText} ` +
-      `(${countOf(report.findings.length, 'finding')}, ${countOf(report.accounts.length, 'account')})`,
+      `(${countOf(report.findings.length, 'finding')}, ${countOf(report.accounts.length, 'account')})` +
+      smallerScope(report),
   );
   return `${lines.join('\n')}\n`;
 }
 
-function details(finding: Finding, color: boolean): string[] {
+/** The summary line's last words when regions asked for were not scanned everywhere. */
+function smallerScope(report: ScanReport): string {
+  const missing = regionsNotScanned(report);
+  if (missing.length === 0) return '';
+  const accounts = new Set(missing.flatMap((m) => m.accounts)).size;
+  return `; not scanned: ${missing.map((m) => m.region).join(', ')} in ${countOf(accounts, 'account')}`;
+}
+
+function details(finding: Finding, color: boolean, fixListed: boolean): string[] {
   const label = (text: string) => (color ? `\x1b[${ANSI.dim}m${text}\x1b[0m` : text);
   const out: string[] = [];
   if (finding.uncoveredRegions.length > 0) out.push(`${label('regions not covered:')} ${finding.uncoveredRegions.join(', ')}`);
-  // Reasons usually end with their fix already; say it again only when they do not.
-  if (finding.fix && !finding.reason.includes(finding.fix)) out.push(`${label('fix:')} ${finding.fix}`);
+  // A fix is said once: in the list of fixes, or in the reason, or here.
+  if (finding.fix && !fixListed && !finding.reason.includes(finding.fix)) out.push(`${label('fix:')} ${finding.fix}`);
   for (const warning of finding.warnings ?? []) out.push(`${label('warning:')} ${warning}`);
   return out;
 }
@@ -134,6 +158,6 @@ function accountLine(account: AccountResult, label: string): string {
   return `${account.status.padEnd(7)}  ${label}${account.error ? `  ${account.error}` : ''}`;
 }
 
-function countOf(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function countOf(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
 }

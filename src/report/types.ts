@@ -12,6 +12,8 @@ export interface AccountResult {
   readonly status: AccountStatus;
   readonly error?: string;
   readonly regions?: string[];
+  /** Regions asked for that this account has not enabled: not scanned there (the exit code says so). */
+  readonly regionsNotEnabled?: string[];
   readonly notes?: string[];
   readonly apiCalls?: number;
   /** The organizational unit the account sits in (read when the scan asks for it, e.g. for the HTML page). */

@@ -25,7 +25,10 @@ describe('Command: trailwatch demo', () => {
     expect(out.stdout).toMatch(/FAIL +\d{12} \(filter-misses-event\) +metric filter: .*misses eventName = RevokeSecurityGroupEgress/);
     expect(out.stdout).toMatch(/SKIPPED +\d{12} \(suspended\)/);
     expect(out.stderr).toMatch(/all 105 verdicts are the ones the demo organization was built to get/);
-  });
+    // The legend names each account as the report does (moto calls the management account "master").
+    const [, managementId, managementName] = /^ {2}(\d{12}) {2}(\S+) +the management account: /m.exec(out.stdout) ?? [];
+    expect(out.stdout).toContain(`${managementId} (${managementName})`);
+  }, 120_000);
 
   it('applies examples/exceptions.yml: the verdicts still agree, the example\'s FAILs are excepted, its expired and stale entries named', async () => {
     // Prepare: the example's dates are judged on a fixed day, so the test does not expire with them.

@@ -21,7 +21,9 @@ describe('Command: trailwatch evaluate --format html', () => {
   it('writes one self-contained page whose trend comes from --history DIR, skipping what is not a report', async () => {
     // Prepare: the Lambda's layout, a baseline (never a point of its own) and a stray file.
     const history = join(dir, 'history-dir');
-    const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString();
+    // The evaluated report is dated by its inventory's collection, so the trend's 90 days end there.
+    const collectedAt = Date.parse((JSON.parse(readFileSync(INVENTORY, 'utf8')) as { inventories: { collectedAt: string }[] }).inventories[0]?.collectedAt ?? '');
+    const day = (offset: number) => new Date(collectedAt - offset * 86_400_000).toISOString();
     for (const [offset, pass] of [[30, 1], [20, 2], [10, 3]] as const) {
       const at = day(offset);
       mkdirSync(join(history, 'reports', at.slice(0, 10)), { recursive: true });

@@ -69,7 +69,7 @@ describe('trailwatch pattern match', () => {
     // Assess
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(linesOf(stderr)).toEqual([expect.stringMatching(/^trailwatch: cannot read the events file \/nonexistent\/events\.jsonl: .*ENOENT/)]);
+    expect(linesOf(stderr)).toEqual([expect.stringMatching(/^trailwatch pattern match: cannot read the events file \/nonexistent\/events\.jsonl: .*ENOENT/)]);
   });
 
   it('exits 2 and shows where the pattern does not parse, reading no events', async () => {

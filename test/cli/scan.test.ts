@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_REGIONS, DEMO_ROLE_NAME, seedDemoOrganization, type DemoOrganization } from '../../src/demo';
 import { motoClients, motoEndpoint, useMoto } from '../support/moto';
-import { runCli } from './run-cli';
+import { linesOf, runCli } from './run-cli';
 
-const scanArgs = () => ['scan', '--endpoint-url', motoEndpoint(), '--regions', DEMO_REGIONS.join(','), '--role-name', DEMO_ROLE_NAME];
+const scanIn = (regions: string) => ['scan', '--endpoint-url', motoEndpoint(), '--regions', regions, '--role-name', DEMO_ROLE_NAME];
+const scanArgs = () => scanIn(DEMO_REGIONS.join(','));
 
 const savedEnv = { ...process.env };
 beforeAll(() => {
@@ -94,6 +95,56 @@ describe('Command: trailwatch scan', () => {
     expect(rows.some((row) => row.includes('organizations_changes'))).toBe(false);
   });
 
+  it('refuses a region AWS does not have before reading any account: exit 2, the region and the help page named', async () => {
+    // Act
+    const { code, stdout, stderr } = await runCli([...scanIn('us-east-1,eu-west-9'), '--format', 'json']);
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(linesOf(stderr)).toEqual([expect.stringMatching(/^trailwatch scan: 'eu-west-9' is not a region AWS has .*e\.g\. eu-west-1.* \(see 'trailwatch scan --help'\)$/)]);
+  });
+
+  it('makes a region no account has enabled a usage error, not a smaller report', async () => {
+    // Prepare: ap-east-1 is an opt-in region none of moto's accounts has enabled
+    const output = join(dir, 'report.json');
+    // Act
+    const { code, stdout, stderr } = await runCli([...scanIn('us-east-1,ap-east-1'), '--output', output]);
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/region ap-east-1 is enabled in none of the 7 accounts scanned/);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('dates an offline evaluation by when the inventory was collected, not by when it was re-read', async () => {
+    // Prepare
+    const inventoryFile = join(dir, 'inventory.json');
+    const scan = await runCli([...scanArgs(), '--format', 'json', '--save-inventory', inventoryFile]);
+    const collected = JSON.parse(readFileSync(inventoryFile, 'utf8')).inventories.map((i: { collectedAt: string }) => i.collectedAt).sort();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Act
+    const again = await runCli(['evaluate', '--inventory', inventoryFile, '--format', 'json']);
+    const table = await runCli(['evaluate', '--inventory', inventoryFile]);
+    // Assess
+    const offline = JSON.parse(again.stdout);
+    expect([offline.startedAt, offline.finishedAt]).toEqual([collected[0], collected[collected.length - 1]]);
+    expect(Date.parse(offline.finishedAt)).toBeLessThanOrEqual(Date.parse(JSON.parse(scan.stdout).finishedAt));
+    expect(table.stdout).toContain(`from ${collected[0]} to ${collected[collected.length - 1]}`);
+  });
+
+  it('tells a scan report given as an inventory what to do instead', async () => {
+    // Prepare
+    const reportFile = join(dir, 'report.json');
+    await runCli([...scanArgs(), '--format', 'json', '--checks', 'root_usage', '--output', reportFile]);
+    // Act
+    const { code, stderr } = await runCli(['evaluate', '--inventory', reportFile]);
+    // Assess
+    expect(code).toBe(2);
+    expect(linesOf(stderr)).toEqual([
+      "trailwatch evaluate: this is a scan report (scan --format json), not an inventory: save an inventory with trailwatch scan --save-inventory FILE (see 'trailwatch evaluate --help')",
+    ]);
+  });
+
   it('renders ASFF findings for Security Hub', async () => {
     const { stdout } = await runCli([...scanArgs(), '--format', 'asff', '--checks', 'root_usage']);
     const findings = JSON.parse(stdout);
@@ -112,6 +163,8 @@ describe('Command: trailwatch scan, bad input', () => {
     ['a check the benchmark lacks', ['--benchmark', 'v1.2.0', '--checks', 'organizations_changes'], /cis-aws-v1.2.0 has no organizations_changes/],
     ['a bad concurrency', ['--concurrency', '0'], /not a whole number from 1 to 1000/],
     ['a bad deadline', ['--deadline', 'soon'], /'soon' is not a duration/],
+    ['a deadline without a unit', ['--deadline', '10'], /'10' has no unit: write 10s, 10m or 10h/],
+    ['an output file where none can be created', ['--output', '/proc/version'], /cannot write \/proc\/version/],
     ['a bad format', ['--format', 'xml'], /xml/],
     ['an endpoint that is not a URL', ['--endpoint-url', 'nowhere'], /is not a URL/],
   ];

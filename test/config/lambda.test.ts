@@ -61,8 +61,8 @@ describe('parseScanEvent', () => {
     [{ accounts: ['111111111111', '111111111111'] }, "accounts[1]: '111111111111' is listed twice"],
     [{ regions: ['eu-west'] }, "regions[0]: 'eu-west' is not a region name (e.g. eu-west-1)"],
     [{ notify: 'no' }, "notify: expected true or false, got 'no'"],
-    [{ acounts: ['111111111111'] }, 'acounts: unknown field (expected benchmark, checks, accounts, regions, notify)'],
-    ['scan everything', '(payload): expected an object with benchmark, checks, accounts, regions, notify'],
+    [{ acounts: ['111111111111'] }, 'acounts: unknown field (expected benchmark, checks, accounts, regions, notify, doctor, approve, reject)'],
+    ['scan everything', '(payload): expected an object with benchmark, checks, accounts, regions, notify, doctor, approve, reject'],
     [[], '(payload): expected an object'],
   ])('refuses %j, naming the field', (event, expected) => {
     const issues = payloadIssues(event);
@@ -76,6 +76,12 @@ describe('parseScanEvent', () => {
     const issues = payloadIssues({ checks: ['nope'], accounts: ['1'], regions: 'x', extra: 1 });
     // Assess
     expect(issues.map((i) => i.split(':')[0])).toEqual(['checks[0]', 'accounts[0]', 'regions', 'extra']);
+  });
+
+  it('takes {"doctor": true} alone: the doctor scans nothing, so nothing may narrow a scan next to it', () => {
+    expect(parseScanEvent({ doctor: true })).toEqual({ payload: { doctor: true }, trigger: { kind: 'manual' } });
+    expect(payloadIssues({ doctor: false })).toEqual(['doctor: expected true, got false']);
+    expect(payloadIssues({ doctor: true, checks: ['root_usage'] })).toEqual(['checks: the doctor checks the deployment and scans nothing: send {"doctor": true} alone']);
   });
 
   it('says "invalid payload" and the fields in its message', () => {
@@ -122,6 +128,9 @@ describe('loadLambdaSettings', () => {
       DEADLINE_MARGIN_SECONDS: '90',
       HOME_REGION: 'eu-west-1',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+      SCHEDULE_RULE_NAME: 'trailwatch-prod-scan-schedule',
+      MEMBER_STACK_SET_NAME: 'trailwatch-member-role',
+      FAILURE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/trailwatch-prod-scan-failures',
     });
 
     expect(settings).toEqual({
@@ -140,6 +149,11 @@ describe('loadLambdaSettings', () => {
         level: 'verbose',
         reportBucket: 'trailwatch-prod-reportbucket-1abc',
         reportPrefix: 'scans/',
+      },
+      deployment: {
+        scheduleRuleName: 'trailwatch-prod-scan-schedule',
+        memberStackSetName: 'trailwatch-member-role',
+        failureQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/trailwatch-prod-scan-failures',
       },
     });
   });

@@ -49,7 +49,9 @@ describe('what each role is granted is what its code calls', () => {
 
   beforeAll(async () => {
     lambda = await sdkActionsOf("export { handler } from './handlers/scan'");
-    memberReads = await sdkActionsOf("export { readAccount } from './src/collect/read-account'; export { readTopics } from './src/collect/cross-account-topics'");
+    memberReads = await sdkActionsOf(
+      "export { readAccount } from './src/collect/read-account'; export { readTopics } from './src/collect/cross-account-topics'; export { readResourcePolicies } from './src/collect/resource-policies'",
+    );
     reads = await sdkActionsOf("export * from './src/remediate/reads'");
     const fixAlarms = without(await sdkActionsOf("export { enableAlarmActions } from './src/remediate/fix-alarms'"), reads);
     calls['fix-alarms'] = fixAlarms;

@@ -29,6 +29,10 @@ const COLLECTOR_READS = [
   'cloudwatch:DescribeAlarms',
   'sns:GetTopicAttributes',
   'sns:ListSubscriptionsByTopic',
+  'sqs:GetQueueAttributes',
+  'lambda:GetPolicy',
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
   'account:ListRegions',
   'ec2:DescribeRegions',
 ].sort();
@@ -87,6 +91,22 @@ describe('serverless.yml', () => {
       // The policy variable ${aws:PrincipalOrgID}, joined so the Framework leaves it to IAM.
       Condition: { StringEquals: { 'aws:ResourceOrgID': { 'Fn::Join': ['', ['$', '{aws:PrincipalOrgID}']] } } },
     });
+  });
+
+  it('names the schedule, the failure queue and the StackSet for the doctor, and reads them only', () => {
+    const template = service as unknown as {
+      provider: { environment: Record<string, unknown> };
+      functions: { scan: { events: { schedule: { name: string } }[] } };
+      resources: { Outputs: Record<string, unknown> };
+    };
+    expect(template.functions.scan.events[0]?.schedule.name).toBe('trailwatch-${sls:stage}-scan-schedule');
+    expect(template.provider.environment).toMatchObject({
+      SCHEDULE_RULE_NAME: 'trailwatch-${sls:stage}-scan-schedule',
+      MEMBER_STACK_SET_NAME: '${param:memberStackSetName}',
+      FAILURE_QUEUE_URL: { Ref: 'ScanFailureQueue' },
+    });
+    expect(actions(bySid('DoctorReads')).sort()).toEqual(['cloudformation:ListStackInstances', 'events:DescribeRule', 'sqs:GetQueueAttributes']);
+    expect(Object.keys(template.resources.Outputs)).toEqual(expect.arrayContaining(['ScannerRoleArn', 'ScanFunctionName', 'ScheduleRuleName', 'FindingsTopicArn', 'ReportBucketName', 'ScanFailureQueueUrl', 'MemberRoleName']));
   });
 
   it('writes nothing but the findings topic and its own report bucket', () => {
@@ -271,12 +291,12 @@ describe('deploy/member-role.yml', () => {
   };
   const role = template.Resources.MemberReadRole.Properties;
 
-  it('trusts only the scanner role, with the external ID, from inside the organization', () => {
+  it('trusts only the scanner role (and the one more principal given, if any), with the external ID, from inside the organization', () => {
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
       {
-        Sid: 'TrustTheScannerOnly',
+        Sid: 'TrustTheScanner',
         Effect: 'Allow',
-        Principal: { AWS: { Ref: 'ScannerRoleArn' } },
+        Principal: { AWS: { 'Fn::If': ['HasTrustedPrincipal', [{ Ref: 'ScannerRoleArn' }, { Ref: 'TrustedPrincipalArn' }], { Ref: 'ScannerRoleArn' }] } },
         Action: 'sts:AssumeRole',
         Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' }, 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } },
       },

@@ -298,3 +298,66 @@ describe('Rule: alarm', () => {
     expect(findingFor(healthy(), 'vpc_changes').evidence.topic).toBe(TOPIC);
   });
 });
+
+describe('Rule: alarm stuck in ALARM', () => {
+  // The fixture was collected at 2025-01-15T12:00:00Z: "more than a day" is judged against that, never the clock.
+  const inAlarmSince = (since: string, treatMissingData = 'notBreaching') =>
+    edit(healthy(), (draft) => {
+      Object.assign(findAlarm(draft, 'root-usage'), { stateValue: 'ALARM', stateUpdatedTimestamp: since, treatMissingData });
+    });
+
+  it('passes with a warning giving the date when the alarm has been in ALARM for more than a day', () => {
+    // Act
+    const finding = findingFor(inAlarmSince('2025-01-12T08:30:00.000Z'), 'root_usage');
+
+    // Assess
+    expect(finding.status).toBe('PASS');
+    expect(finding.warnings).toEqual([
+      "alarm 'root-usage' (us-east-1) has been in ALARM since 2025-01-12 08:30 UTC, 3 days before this scan (its filter keeps matching, or its data keeps it there), and an alarm notifies only when its state changes: the next matching event will notify nobody. Find out why it stays in ALARM, then reset it with `aws cloudwatch set-alarm-state --alarm-name root-usage --state-value OK --state-reason 'reset after checking why it stayed in ALARM' --region us-east-1`",
+    ]);
+  });
+
+  it('says why when missing data keeps the alarm in ALARM', () => {
+    // Act
+    const breaching = findingFor(inAlarmSince('2025-01-14T11:59:00.000Z', 'breaching'), 'root_usage');
+    const ignoring = findingFor(inAlarmSince('2025-01-14T11:59:00.000Z', 'ignore'), 'root_usage');
+
+    // Assess
+    expect(breaching.warnings?.[0]).toMatch(/since 2025-01-14 11:59 UTC, 1 day before this scan \(it treats missing data as breaching, so it stays in ALARM while no event comes\)/);
+    expect(ignoring.warnings?.[0]).toMatch(/\(it ignores missing data, so nothing brings it back to OK\)/);
+  });
+
+  it.each([
+    ['in ALARM for less than a day', { stateValue: 'ALARM', stateUpdatedTimestamp: '2025-01-14T12:00:01.000Z' }],
+    ['OK for a long time', { stateValue: 'OK', stateUpdatedTimestamp: '2024-01-01T00:00:00.000Z' }],
+    ['INSUFFICIENT_DATA for a long time', { stateValue: 'INSUFFICIENT_DATA', stateUpdatedTimestamp: '2024-01-01T00:00:00.000Z' }],
+    ['in ALARM since a date that is no date', { stateValue: 'ALARM', stateUpdatedTimestamp: 'yesterday' }],
+    ['in ALARM, read by an older trailwatch (no timestamp)', { stateValue: 'ALARM' }],
+  ])('gives no warning for an alarm %s', (_name, state) => {
+    // Prepare
+    const inventory = edit(healthy(), (draft) => {
+      Object.assign(findAlarm(draft, 'root-usage'), state);
+    });
+
+    // Act
+    const finding = findingFor(inventory, 'root_usage');
+
+    // Assess
+    expect(finding.status).toBe('PASS');
+    expect(finding.warnings).toBeUndefined();
+  });
+
+  it('keeps the warning next to a failure of the same alarm', () => {
+    // Prepare
+    const inventory = edit(inAlarmSince('2025-01-10T00:00:00.000Z'), (draft) => {
+      findAlarm(draft, 'root-usage').actionsEnabled = false;
+    });
+
+    // Act
+    const finding = findingFor(inventory, 'root_usage');
+
+    // Assess
+    expect(finding).toMatchObject({ status: 'FAIL', brokenLink: 'alarm' });
+    expect(finding.warnings).toEqual([expect.stringMatching(/has been in ALARM since 2025-01-10 00:00 UTC, 5 days before this scan/)]);
+  });
+});

@@ -122,6 +122,22 @@ describe('Function: evaluate', () => {
     });
   });
 
+  it('says on every finding of an account which regions asked for it has not enabled, keeping each verdict', () => {
+    // Prepare
+    const account = edit(healthy(), (draft) => {
+      draft.regionsNotEnabled = ['ap-east-1', 'me-central-1'];
+    });
+
+    // Act
+    const findings = evaluate([account], { benchmark: 'cis-aws-v4.0.0' });
+
+    // Assess
+    expect(findings.map((finding) => finding.status)).toEqual(evaluate([healthy()], { benchmark: 'cis-aws-v4.0.0' }).map((finding) => finding.status));
+    for (const finding of findings) {
+      expect(finding.warnings).toContain('regions ap-east-1, me-central-1 were asked for but are not enabled in account 111111111111: not scanned there');
+    }
+  });
+
   it('refuses two inventories of one account', () => {
     // Act & Assess
     expect(() => evaluate([healthy(), healthy()], { benchmark: 'cis-aws-v4.0.0' })).toThrow(/account 111111111111 has two inventories/);

@@ -59,7 +59,7 @@ describe('Rule: topic', () => {
     // Assess
     expect(finding.status).toBe('FAIL');
     expect(finding.brokenLink).toBe('topic');
-    expect(finding.reason).toMatch(/^topic 'cis-alarms' \(us-east-1\) does not let CloudWatch publish \(no statement of its policy lets cloudwatch\.amazonaws\.com publish for alarms of account 111111111111\): allow cloudwatch\.amazonaws\.com sns:Publish in its policy with `aws sns set-topic-attributes /);
+    expect(finding.reason).toMatch(/^topic 'cis-alarms' \(us-east-1\) does not let CloudWatch publish \(no statement of its policy allows cloudwatch\.amazonaws\.com sns:Publish for alarms of account 111111111111\): allow cloudwatch\.amazonaws\.com sns:Publish in its policy with `aws sns set-topic-attributes /);
   });
 
   it('is ERROR when the topic policy cannot be evaluated', () => {
@@ -86,20 +86,6 @@ describe('Rule: topic', () => {
     // Assess
     expect(finding.status).toBe('FAIL');
     expect(finding.reason).toMatch(/^topic 'cis-alarms' \(us-east-1\) is encrypted with the AWS managed key alias\/aws\/sns/);
-  });
-
-  it('passes a topic encrypted with a customer managed key, with a warning about its unread key policy', () => {
-    // Prepare
-    const inventory = edit(healthy(), (draft) => {
-      findTopic(draft, 'cis-alarms').kmsMasterKeyId = 'arn:aws:kms:us-east-1:111111111111:key/0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6';
-    });
-
-    // Act
-    const finding = findingFor(inventory, 'root_usage');
-
-    // Assess
-    expect(finding.status).toBe('PASS');
-    expect(finding.warnings).toEqual([expect.stringMatching(/whose key policy trailwatch cannot read: make sure it lets cloudwatch\.amazonaws\.com use kms:Decrypt and kms:GenerateDataKey\*$/)]);
   });
 
   it('is ERROR when the topic could not be read', () => {
@@ -247,7 +233,9 @@ describe('Function: cloudWatchMayPublish', () => {
     ['another alarm account', { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: TOPIC, Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } }, 'not-allowed'],
     ['another action', { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Subscribe', Resource: TOPIC }, 'not-allowed'],
     ['another topic', { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: 'arn:aws:sns:us-east-1:111111111111:other' }, 'not-allowed'],
-    ['NotPrincipal', { Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'sns:Publish', Resource: TOPIC }, 'undetermined'],
+    ['NotPrincipal naming someone else', { Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'sns:Publish', Resource: TOPIC }, 'allowed'],
+    ['NotPrincipal naming CloudWatch', { Effect: 'Allow', NotPrincipal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: TOPIC }, 'not-allowed'],
+    ['a condition on a key trailwatch does not model', { Effect: 'Allow', Principal: '*', Action: 'sns:Publish', Resource: TOPIC, Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }, 'undetermined'],
   ])('decides a statement with %s', (_name, statement, decision) => {
     // Act & Assess
     expect(cloudWatchMayPublish(policy(statement), context).decision).toBe(decision);
@@ -263,7 +251,7 @@ describe('Function: cloudWatchMayPublish', () => {
     });
 
     // Act & Assess
-    expect(cloudWatchMayPublish(text, context)).toEqual({ decision: 'not-allowed', detail: 'a Deny statement of its policy stops cloudwatch.amazonaws.com from publishing' });
+    expect(cloudWatchMayPublish(text, context)).toEqual({ decision: 'not-allowed', detail: 'statement 2 denies cloudwatch.amazonaws.com sns:Publish' });
   });
 
   it('is undetermined for a policy that is not JSON', () => {

@@ -87,16 +87,31 @@ export function assumeRoleDenied(accounts: readonly string[]): FaultInjector {
   );
 }
 
-/** Every attempt for these accounts waits `delayMs` first, as an account behind a slow or saturated endpoint. */
-export function slowAccounts(accounts: readonly string[], delayMs: number): AttemptHook {
+/**
+ * Every attempt for these accounts waits `delayMs` first, as an account behind a slow or saturated
+ * endpoint. `release()` drops the waits still pending: the scan has given up on those calls, and a
+ * wait that ended after the test file would run SDK code in a torn-down jest environment.
+ */
+export function slowAccounts(accounts: readonly string[], delayMs: number): { hook: AttemptHook; release(): void } {
   const slow = new Set(accounts);
-  return (info) =>
-    slow.has(info.accountId)
-      ? new Promise<void>((resolve) => {
-          // Not holding the test process open once the scan has given up on the account.
-          setTimeout(resolve, delayMs).unref();
-        })
-      : undefined;
+  const timers = new Set<NodeJS.Timeout>();
+  return {
+    hook: (info) =>
+      slow.has(info.accountId)
+        ? new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              timers.delete(timer);
+              resolve();
+            }, delayMs);
+            timer.unref();
+            timers.add(timer);
+          })
+        : undefined,
+    release: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
 }
 
 /** Calls into these regions fail as AWS fails them in a region the account has not enabled; they are also logged. */

@@ -15,7 +15,8 @@ import { DEADLINE_UNFINISHED } from '../../src/scan';
 import { CHECK_SLUGS } from '../../src/controls';
 import { hostileFilters } from '../../scripts/bench/hostile-patterns';
 import { motoEndpoint, useMoto } from '../support/moto';
-import { assumeRoleDenied, disabledRegions, serverErrors, slowAccounts, throttlingStorm } from './inject';
+import { RegionsEnabledNowhereError } from '../../src/evaluate';
+import { AttemptLog, assumeRoleDenied, disabledRegions, serverErrors, slowAccounts, throttlingStorm } from './inject';
 import { BENCHMARK, expectSoundReport, MAX_ATTEMPTS, scanWith, seedOrganization, verdicts } from './scan-harness';
 
 describe('runScan under injected faults', () => {
@@ -74,7 +75,8 @@ describe('runScan under injected faults', () => {
     const slow = org.accounts.slice(2, 4).map((a) => a.accountId);
     const deadlineMs = 8000;
     // Act
-    const scan = await scanWith([slowAccounts(slow, 20_000)], { deadline: deadlineMs });
+    const slowness = slowAccounts(slow, 20_000);
+    const scan = await scanWith([slowness.hook], { deadline: deadlineMs }).finally(() => slowness.release());
     // Assess
     expectSoundReport(scan, org);
     expect(scan.elapsedMs).toBeLessThan(deadlineMs + 3000);
@@ -104,23 +106,18 @@ describe('runScan under injected faults', () => {
     expect(scan.exitCode).toBe(1);
   });
 
-  it('skips a selected region the accounts have not enabled, with a note, without calling it', async () => {
+  it('refuses a selected region no account has enabled as a usage error, without calling it', async () => {
     // Prepare: ap-east-1 is opt-in and not enabled in moto's accounts; AWS would refuse calls there
-    const org = await seedOrganization();
-    const calm = await scanWith([]);
+    await seedOrganization();
     const refused = disabledRegions(['ap-east-1']);
+    const log = new AttemptLog();
     // Act
-    const scan = await scanWith([refused.hook], { regions: ['us-east-1', 'eu-west-1', 'ap-east-1'] });
-    // Assess
-    expectSoundReport(scan, org);
+    const scan = scanWith([log.hook, refused.hook], { regions: ['us-east-1', 'eu-west-1', 'ap-east-1'] });
+    // Assess: a smaller scope is never reported as if it were the one asked for
+    await expect(scan).rejects.toThrow(RegionsEnabledNowhereError);
+    await expect(scan).rejects.toThrow(/region ap-east-1 is enabled in none of the 6 accounts scanned/);
     expect(refused.injected).toBe(0);
-    expect(scan.log.count((info) => info.region === 'ap-east-1')).toBe(0);
-    for (const account of scan.report.accounts) {
-      expect(account.status).toBe('SCANNED');
-      expect(account.notes).toEqual(['regions not enabled, skipped: ap-east-1']);
-    }
-    expect(verdicts(scan.report)).toEqual(verdicts(calm.report));
-    expect(scan.exitCode).toBe(0);
+    expect(log.count((info) => info.region === 'ap-east-1')).toBe(0);
   });
 
   it('says it cannot verify a filter pattern outside the language and a metric-math alarm, and judges the rest', async () => {

@@ -74,7 +74,8 @@ const SCAN: Case[] = [
   ['--concurrency', scan('--concurrency', '1001'), /'1001' is not a whole number from 1 to 1000/],
   ['--concurrency', scan('--concurrency', '99999999999999999999'), /is not a whole number from 1 to 1000/],
   ['--deadline', scan('--deadline', 'soon'), /'soon' is not a duration/],
-  ['--deadline', scan('--deadline', '0'), /'0' is not a positive duration/],
+  ['--deadline', scan('--deadline', '0s'), /'0s' is not a positive duration/],
+  ['--deadline', scan('--deadline', '10'), /'10' has no unit: write 10s, 10m or 10h/],
   ['--deadline', scan('--deadline=-5m'), /'-5m' is not a duration/],
   ['--deadline', scan('--deadline', '5d'), /'5d' is not a duration/],
   ['--deadline', scan('--deadline', '1e309s'), /'1e309s' is not a duration/],
@@ -88,6 +89,7 @@ const SCAN: Case[] = [
   ['--output', scan('--output', ''), /no file name given/],
   ['--output', scan('-o', missingDir), /does not exist/],
   ['--output', scan('--output', dir), /it is a directory/],
+  ['--output', scan('--output', '/proc/version'), /cannot write \/proc\/version: no file can be created in \/proc/],
   ['--no-color', scan('--no-color=yes'), /unknown option '--no-color=yes'/],
   ['--history', scan('--history', join(dir, 'nope')), /history directory .* does not exist/],
   ['--history', scan('--history', aFile), /is not a directory/],
@@ -134,7 +136,7 @@ const PATTERN: Case[] = [
 
 const OTHERS: Case[] = [
   ['controls --benchmark', ['controls', '--benchmark', '8'], /unknown benchmark '8'/],
-  ['controls --format', ['controls', '--format', 'yaml'], /Allowed choices are text, json/],
+  ['controls --format', ['controls', '--format', 'yaml'], /Allowed choices are text, json \(or table for text\)/],
   ['demo --format', ['demo', '--format', 'xml'], /Allowed choices are table, json, csv, asff/],
   ['demo --output', ['demo', '--output', missingDir], /does not exist/],
 ];
@@ -147,8 +149,9 @@ describe('every CLI flag with malformed values', () => {
     expect(stderr).toMatch(message);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    // One line (a pattern error adds the pattern and a caret under the offset).
+    // One line (a pattern error adds the pattern and a caret under the offset), naming the help page to read.
     expect(stderr.trim().split('\n').length).toBeLessThanOrEqual(/does not parse/.test(stderr) ? 3 : 1);
+    if (!/does not parse/.test(stderr)) expect(stderr).toMatch(/\(see 'trailwatch [a-z ]+ --help'\)\n$/);
     // Refused before any AWS call.
     expect(stderr).not.toMatch(/GetCallerIdentity|127\.0\.0\.1:9|credentials/i);
   });

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createScanHandler, scanDeadlines, type ScanSummary } from '../../src/lambda';
+import { createScanHandler, isDoctorRequest, scanDeadlines, type ScanSummary } from '../../src/lambda';
+import type { RunRecord } from '../../src/notify/run-record';
 import { PayloadError, type LambdaSettings } from '../../src/config';
 import { PublishError } from '../../src/notify/errors';
 import type { ScanOptions, ScanResult } from '../../src/scan';
@@ -186,5 +187,72 @@ describe('createScanHandler', () => {
       expect(error).toBeInstanceOf(Error);
       expect(heartbeats(lines)).toEqual([]);
     });
+  });
+});
+
+describe('createScanHandler: the record of each run (read by trailwatch doctor)', () => {
+  function recordingHandler(runScan: (options: ScanOptions) => Promise<ScanResult>) {
+    const records: RunRecord[] = [];
+    const handler = createScanHandler({
+      settings,
+      logger: new Logger({ serviceName: 'trailwatch' }),
+      metrics: new Metrics({ namespace: 'trailwatch', serviceName: 'trailwatch' }),
+      runScan,
+      now: () => NOW,
+      recordRun: async (record) => {
+        records.push(record);
+      },
+    });
+    return { handler, records };
+  }
+
+  it('records a scheduled run when it starts and how it finished', async () => {
+    // Prepare
+    const { handler, records } = recordingHandler(async () => ({
+      report: scanned,
+      inventories: [],
+      notification: { published: true, subject: 's', messageIds: ['m'], parts: 1, omittedFindings: 0, worstStatus: 'FAIL' },
+    }));
+    // Act
+    await captureStdoutJsonAsync(() => handler(scheduledEvent, context(900_000)));
+    // Assess
+    const startedAt = new Date(NOW).toISOString();
+    expect(records).toEqual([
+      { trigger: 'schedule', startedAt, requestId: 'req-1', outcome: 'running' },
+      {
+        trigger: 'schedule',
+        startedAt,
+        requestId: 'req-1',
+        outcome: 'finished',
+        finishedAt: startedAt,
+        summary: { pass: 1, fail: 1, error: 0 },
+        accounts: { total: 2, scanned: 2, notScanned: 0 },
+        published: true,
+      },
+    ]);
+  });
+
+  it('records a run that failed, with why, and still fails the invocation', async () => {
+    // Prepare
+    const { handler, records } = recordingHandler(async () => {
+      throw new Error('boom');
+    });
+    // Act
+    const { error } = await captureStdoutJsonAsync(() => handler({}, context(900_000)));
+    // Assess
+    expect((error as Error).message).toBe('boom');
+    expect(records.map((r) => [r.trigger, r.outcome, r.detail])).toEqual([
+      ['manual', 'running', undefined],
+      ['manual', 'failed', 'boom'],
+    ]);
+  });
+
+  it('sends a doctor request nowhere near the scan', async () => {
+    const scan = recordingScan(async () => ({ report: scanned, inventories: [] }));
+    const { error } = await captureStdoutJsonAsync(() => handlerWith(scan.runScan)({ doctor: true }, context(900_000)));
+    expect(error).toBeInstanceOf(PayloadError);
+    expect(scan.calls).toEqual([]);
+    expect(isDoctorRequest({ doctor: true })).toBe(true);
+    expect(isDoctorRequest({ checks: ['root_usage'] })).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { controlsFor } from '../../src/controls';
 import { UsageError } from '../../src/errors';
 import { planRemediation, type Change, type RemediationOptions } from '../../src/remediate';
+import { renderPlan } from '../../src/remediate/render';
 import { withCloudWatchPublish } from '../../src/remediate/policy';
 import {
   MANAGEMENT,
@@ -285,6 +286,10 @@ describe('planRemediation', () => {
     expect(plan.manual).toHaveLength(1);
     expect(plan.manual[0]).toMatchObject({ link: 'subscription' });
     expect(plan.manual[0]?.steps[0]).toContain('aws sns subscribe');
+    // The "by hand" heading says why for what it lists: nothing about trails above a missing subscriber.
+    const table = renderPlan(plan, 'table');
+    expect(table).toContain('To do by hand (1): trailwatch subscribes only the alert endpoint it is given');
+    expect(table).not.toContain('does not change trails');
   });
 
   describe('an alarm with its actions disabled', () => {

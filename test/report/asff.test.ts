@@ -109,6 +109,20 @@ describe('renderAsff', () => {
     expect(rootPass.Remediation).toBeUndefined();
   });
 
+  it('carries the warnings of a passing finding in its description and, whole, in ProductFields', () => {
+    // Prepare
+    const warning = "queue 'pager' (account 999999999999, us-east-1) is in account 999999999999, which is not in this scan: trailwatch could not check that its policy lets SNS deliver";
+    const report = sampleReport();
+    const withWarning = { ...report, findings: report.findings.map((f) => (f.check === 'root_usage' && f.status === 'PASS' ? { ...f, warnings: [warning, 'another'] } : f)) };
+    // Act
+    const [rootPass] = renderAsff(withWarning, OPTIONS);
+    // Assess
+    expect(rootPass!.Compliance.Status).toBe('PASSED');
+    expect(rootPass!.Description).toContain(` Warning: ${warning} Warning: another`);
+    expect(rootPass!.ProductFields['trailwatch/warnings']).toBe(`${warning} | another`);
+    expect(asffProblems(rootPass!)).toEqual([]);
+  });
+
   it("takes the titles from the catalogue by default", () => {
     // Act
     const [rootPass] = renderAsff(sampleReport(), { awsAccountId: '999999999999', region: 'eu-west-1' });

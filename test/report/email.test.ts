@@ -23,7 +23,8 @@ describe('renderEmail', () => {
     expect(text).toMatch(/4\.3\s+root_usage\s+1\s+1\s+0/);
     const rootSection = text.slice(text.indexOf('4.3 root_usage: 1 FAIL, 0 ERROR'));
     expect(rootSection).toContain("222222222222  4.3 root_usage\n         filter 'root-usage' misses events where userIdentity.invokedBy is set");
-    expect(rootSection).toContain('Fix: replace the filter pattern with the CIS reference pattern');
+    expect(rootSection).toMatch(/misses events where userIdentity\.invokedBy is set \(fix \d above\)/);
+    expect(text).toContain('replace the filter pattern with the CIS reference pattern');
     expect(text).not.toContain('PASSING ACCOUNTS');
   });
 
@@ -40,6 +41,25 @@ describe('renderEmail', () => {
 
     expect(text).toContain('PASSING ACCOUNTS BY CHECK');
     expect(text).toMatch(/PASS\s+111111111111\s+4\.3 root_usage/);
+  });
+
+  it('names the passing findings that carry a warning at level info, with the warning', () => {
+    // Prepare
+    const stuck = "alarm 'root-usage' (us-east-1) has been in ALARM since 2025-11-17 06:00 UTC, 3 days before this scan";
+    const r = report([finding('111111111111', 'root_usage', 'PASS', { warnings: [stuck] }), finding('111111111111', 'vpc_changes', 'PASS'), finding('222222222222', 'root_usage', 'FAIL')]);
+
+    // Act
+    const info = renderEmail(r, { level: 'info' }).text;
+    const verbose = renderEmail(r, { level: 'verbose' }).text;
+
+    // Assess
+    const section = info.slice(info.indexOf('PASSING, WITH WARNINGS'));
+    expect(info.indexOf('PASSING, WITH WARNINGS')).toBeGreaterThan(info.indexOf('FAILING ACCOUNTS BY CHECK'));
+    expect(section).toMatch(/4\.3 root_usage: 1 account passing\n\s+PASS\s+111111111111\s+4\.3 root_usage\n/);
+    expect(section).toContain(`Note: ${stuck}`);
+    expect(section).not.toContain('vpc_changes');
+    expect(verbose).not.toContain('PASSING, WITH WARNINGS');
+    expect(verbose).toContain(`Note: ${stuck}`);
   });
 
   it('gives only the failures and errors at level error', () => {

@@ -48,18 +48,26 @@ export async function evaluateInventoryFile(options: EvaluateCommandOptions, io:
   } catch (error) {
     throw new UsageError(`cannot read the inventory file ${options.inventory}: ${(error as Error).message}`, { cause: error });
   }
-  const startedAt = new Date().toISOString();
   const { inventories, organization } = readInventoryFile(text);
   const findings = evaluate(inventories, { benchmark: options.benchmark, checks: options.checks, organization });
+  // The report describes the accounts as they were when read, not when re-evaluated.
+  const collected = inventories.map((inventory) => inventory.collectedAt).sort();
+  const now = new Date().toISOString();
   const evaluated: ScanReport = {
     benchmark: options.benchmark,
-    startedAt,
-    finishedAt: new Date().toISOString(),
+    startedAt: collected[0] ?? now,
+    finishedAt: collected[collected.length - 1] ?? now,
     accounts: inventories.map((inventory) => {
       // The inventory keeps each account's units by id (not name): enough to group the HTML page.
       const units = organization?.accountParents?.[inventory.accountId];
       const unit = units?.[units.length - 1];
-      return { accountId: inventory.accountId, status: 'SCANNED' as const, regions: inventory.regions, ...(units && unit ? { ou: { id: unit, path: units } } : {}) };
+      return {
+        accountId: inventory.accountId,
+        status: 'SCANNED' as const,
+        regions: inventory.regions,
+        ...(inventory.regionsNotEnabled?.length ? { regionsNotEnabled: inventory.regionsNotEnabled } : {}),
+        ...(units && unit ? { ou: { id: unit, path: units } } : {}),
+      };
     }),
     findings,
     summary: summarize(findings),

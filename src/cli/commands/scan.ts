@@ -1,8 +1,9 @@
 /** `trailwatch scan`: the organization's scan from a terminal, on the one orchestrator. */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AwsClients } from '../../aws/clients';
+import { assertProfileExists } from '../../aws/profiles';
 import { serializeInventories } from '../../collect/inventory-file';
 import { controlsFor, FRAMEWORK_IDS, frameworkFrom, parseCheckSlugs, type FrameworkId } from '../../controls';
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
@@ -55,11 +56,12 @@ export function parsePositiveInteger(value: string): number {
   return Number(value);
 }
 
-/** "90", "90s", "15m", "1h" -> milliseconds. */
+/** "90s", "15m", "1h" -> milliseconds. A bare number is refused: 10 could be seconds or minutes. */
 export function parseDuration(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (!match) throw new UsageError(`'${value}' is not a duration (e.g. 90s, 15m, 1h)`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  if (match[2] === undefined) throw new UsageError(`'${value}' has no unit: write ${match[1]}s, ${match[1]}m or ${match[1]}h`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
   const ms = Number(match[1]) * unit;
   if (ms <= 0) throw new UsageError(`'${value}' is not a positive duration`);
   return ms;
@@ -92,7 +94,25 @@ export function parseOutputPath(value: string): string {
     throw new UsageError(`cannot write ${value}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? `directory ${directory} does not exist` : (error as Error).message}`);
   }
   if (existsSync(value) && statSync(value).isDirectory()) throw new UsageError(`cannot write ${value}: it is a directory`);
+  probeWrite(value);
   return value;
+}
+
+/**
+ * Does what writing the file whole will do (a temporary sibling, written, then removed), so a
+ * place where that fails (/proc, a read-only mount) is refused now rather than after the scan.
+ */
+function probeWrite(path: string): void {
+  let probe: string | undefined;
+  try {
+    probe = mkdtempSync(join(dirname(resolve(path)), `.${basename(path)}.`));
+    writeFileSync(join(probe, 'part'), '');
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`cannot write ${path}: no file can be created in ${dirname(resolve(path))} (${why})`);
+  } finally {
+    if (probe) rmSync(probe, { recursive: true, force: true });
+  }
 }
 
 /** The options of `scan` that `demo` shares. */
@@ -138,6 +158,11 @@ export function addReportOptions(command: Command): Command {
 
 /** What to scan and how to reach it: the options `scan` and `remediate` share. */
 export function addScopeOptions(command: Command, roleNameHelp = 'the role assumed in every other account'): Command {
+  // A profile that is not there is named before any call, not lost in the SDK's "could not load credentials".
+  command.hook('preAction', async (action) => {
+    const { profile } = action.opts<{ profile?: string }>();
+    if (profile !== undefined) await assertProfileExists(profile);
+  });
   return command
     .addOption(benchmarkOption())
     .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated (see trailwatch controls)').argParser(parsedBy(parseCheckSlugs)))
@@ -158,7 +183,7 @@ export const registerScan: RegisterCommand = (program, cli) => {
   const command = addScopeOptions(
     program.command('scan').description('scan the organization: every account and enabled region, every check of the benchmark'),
   )
-    .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (e.g. 10m) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
+    .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (a number and a unit: 90s, 10m, 1h) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
     .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)))
     .addOption(exceptionsOption())
     .addOption(historyOption());

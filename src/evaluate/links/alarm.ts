@@ -2,7 +2,9 @@
  * Alarm rules: an alarm in the metric's account and region, on the same metric name AND
  * namespace, with dimensions consistent with the filter's, that fires on a single matching event
  * (statistic, threshold and comparison reachable by one event in one period, one datapoint to
- * alarm), with actions enabled and an SNS topic among its alarm actions.
+ * alarm), with actions enabled and an SNS topic among its alarm actions. An alarm notifies only
+ * when its state changes, so one in ALARM for more than a day earns a warning: the next event
+ * will not notify.
  */
 import type { AccountInventory, AlarmRecord, MetricDimension } from '../../collect/inventory';
 import { snsTopicArn } from '../../arn';
@@ -99,7 +101,33 @@ export interface AlarmLink {
   readonly topicArns: readonly string[];
 }
 
-export function alarmLink(alarm: AlarmRecord, metric: PublishedMetric, viewer: string): AlarmLink {
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The warning for an alarm that has been in ALARM for more than a day when it was read (`readAt`,
+ * the inventory's collection time: evaluation reads no clock), or undefined.
+ */
+export function stuckInAlarm(alarm: AlarmRecord, text: string, readAt: string | undefined): string | undefined {
+  if (alarm.stateValue !== 'ALARM' || alarm.stateUpdatedTimestamp === undefined || readAt === undefined) return undefined;
+  const since = Date.parse(alarm.stateUpdatedTimestamp);
+  const at = Date.parse(readAt);
+  if (!Number.isFinite(since) || !Number.isFinite(at) || at - since <= DAY_MS) return undefined;
+  const days = Math.floor((at - since) / DAY_MS);
+  const stamp = `${new Date(since).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const why =
+    alarm.treatMissingData === 'breaching'
+      ? ' (it treats missing data as breaching, so it stays in ALARM while no event comes)'
+      : alarm.treatMissingData === 'ignore'
+        ? ' (it ignores missing data, so nothing brings it back to OK)'
+        : ' (its filter keeps matching, or its data keeps it there)';
+  const fix = fixes.resetAlarmState(alarm.name, alarm.region);
+  return (
+    `${text} has been in ALARM since ${stamp}, ${days} day${days === 1 ? '' : 's'} before this scan${why}, and an alarm notifies only when its state changes: ` +
+    `the next matching event will notify nobody. Find out why it stays in ALARM, then reset it with ${command(fix)}`
+  );
+}
+
+export function alarmLink(alarm: AlarmRecord, metric: PublishedMetric, viewer: string, readAt?: string): AlarmLink {
   const text = alarmText(alarm, viewer, metric.accountId);
   const topicArns = alarm.alarmActions.filter((action) => snsTopicArn(action) !== undefined);
   const repair = fixes.repairAlarm(alarm, metric);
@@ -143,6 +171,8 @@ export function alarmLink(alarm: AlarmRecord, metric: PublishedMetric, viewer: s
   if (topicArns.length === 0) {
     problems.push(fail('alarm', `${text} notifies no SNS topic when it fires: add one to its alarm actions with ${command(repair)}`, repair));
   }
+  const stuck = stuckInAlarm(alarm, text, readAt);
+  if (stuck !== undefined) problems.push(pass([stuck]));
   return { verdict: firstProblem(problems.length > 0 ? problems : [pass()]), topicArns };
 }
 

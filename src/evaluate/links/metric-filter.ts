@@ -9,6 +9,7 @@ import type { EvaluationContext } from '../context';
 import * as fixes from '../fixes';
 import { command, named } from '../text';
 import { fail, pass, unknown, type LinkVerdict } from '../verdict';
+import { eventNameCoverage, withEventNameMisses } from './event-names';
 import { firstProblem } from './trail';
 
 /** What a filter publishes for the alarm to watch. */
@@ -71,7 +72,9 @@ function coverageVerdict(filter: MetricFilterRecord, logGroup: LogGroupRecord, c
     return unknown('metricFilter', `trailwatch cannot verify that ${text} catches every event of ${control.definition.subject}: ${undetermined.reason}`);
   }
   const [primary] = results;
-  const explanation = primary?.verdict === 'not-covered' ? primary.explanation : `does not catch every event of ${control.definition.subject}`;
+  const explained = primary?.verdict === 'not-covered' ? primary.explanation : `does not catch every event of ${control.definition.subject}`;
+  // Name by name where the check lists event names: the missed ones whole, or counted.
+  const explanation = withEventNameMisses(explained, eventNameCoverage(parsed.pattern, control, ctx));
   const metric = filter.transformations[0];
   const fix = fixes.putMetricFilter({
     logGroupName: logGroup.name,
@@ -79,6 +82,7 @@ function coverageVerdict(filter: MetricFilterRecord, logGroup: LogGroupRecord, c
     pattern: control.referencePattern,
     metricName: metric?.metricName ?? control.definition.metric.name,
     metricNamespace: metric?.metricNamespace ?? control.definition.metric.namespace,
+    ...(metric?.dimensions ? { dimensions: metric.dimensions } : {}),
     region: logGroup.region,
   });
   return fail('metricFilter', `${text} ${explanation}: give it the ${control.benchmark} ${control.control} pattern with ${command(fix)}`, fix);

@@ -1,14 +1,17 @@
 /**
  * Topic and subscription rules: the topic exists (found in its own account's inventory when that
- * account is in the scan), CloudWatch may publish to it (policy; the AWS managed key aws/sns
- * cannot be used by CloudWatch), and at least one subscription is confirmed.
+ * account is in the scan), CloudWatch may publish to it (its policy, and the key policy of the
+ * KMS key it is encrypted with; the AWS managed key aws/sns cannot be used by CloudWatch), and at
+ * least one subscription is confirmed and can receive (see delivery.ts).
  */
 import type { AccountInventory, AlarmRecord, TopicRecord } from '../../collect/inventory';
 import { arnName, parseArn } from '../../arn';
+import { isAwsManagedKeyAlias } from '../../collect/resource-policies';
 import { describeReadError, findReadError, type EvaluationContext } from '../context';
 import * as fixes from '../fixes';
 import { command, named, orList } from '../text';
-import { fail, pass, unknown, type LinkVerdict } from '../verdict';
+import { fail, unknown, type LinkVerdict } from '../verdict';
+import { deliveryVerdict, topicKeyVerdict } from './delivery';
 import { cloudWatchMayPublish } from './topic-policy';
 import { firstProblem } from './trail';
 
@@ -23,10 +26,6 @@ export interface TopicLink {
   readonly inventory?: AccountInventory;
 }
 
-function isAwsManagedSnsKey(keyId: string): boolean {
-  return keyId === 'alias/aws/sns' || keyId.endsWith(':alias/aws/sns');
-}
-
 export function topicLink(arn: string, alarm: AlarmRecord, alarmAccountId: string, ctx: EvaluationContext, viewer: string): TopicLink {
   const text = topicText(arn, viewer);
   const region = parseArn(arn)?.region ?? alarm.region;
@@ -39,11 +38,11 @@ export function topicLink(arn: string, alarm: AlarmRecord, alarmAccountId: strin
   }
   const problems: LinkVerdict[] = [];
   if (topic.kmsMasterKeyId !== undefined && topic.kmsMasterKeyId !== '') {
-    if (isAwsManagedSnsKey(topic.kmsMasterKeyId)) {
+    if (isAwsManagedKeyAlias(topic.kmsMasterKeyId, 'sns')) {
       const fix = fixes.useCustomerManagedKey(arn, region);
       problems.push(fail('topic', `${text} is encrypted with the AWS managed key alias/aws/sns, whose policy cannot let CloudWatch use it, so alarm notifications are dropped: switch to a customer managed key with ${command(fix)}`, fix));
     } else {
-      problems.push(pass([`${text} is encrypted with KMS key '${topic.kmsMasterKeyId}', whose key policy trailwatch cannot read: make sure it lets cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*`]));
+      problems.push(topicKeyVerdict(topic, topic.kmsMasterKeyId, { arn: alarm.arn, accountId: alarmAccountId }, text, ctx, viewer));
     }
   }
   if (topic.policy !== undefined && topic.policy !== '') {
@@ -58,14 +57,14 @@ export function topicLink(arn: string, alarm: AlarmRecord, alarmAccountId: strin
   return { topic, inventory, verdict: firstProblem(problems) };
 }
 
-export function subscriptionVerdict(topic: TopicRecord, inventory: AccountInventory, viewer: string): LinkVerdict {
+export function subscriptionVerdict(topic: TopicRecord, inventory: AccountInventory, ctx: EvaluationContext, viewer: string): LinkVerdict {
   const text = topicText(topic.arn, viewer);
   if (topic.subscriptions === undefined) {
     const error = findReadError(inventory, 'subscriptions', { resources: [topic.arn] });
     return unknown('subscription', `trailwatch could not read the subscriptions of ${text} (${error ? describeReadError(error) : 'they were not collected'})`);
   }
   const confirmed = topic.subscriptions.filter((subscription) => subscription.subscriptionArn.startsWith('arn:'));
-  if (confirmed.length > 0) return pass();
+  if (confirmed.length > 0) return deliveryVerdict(topic, confirmed, text, ctx, viewer);
   const pending = topic.subscriptions.filter((subscription) => subscription.subscriptionArn === 'PendingConfirmation');
   if (pending.length > 0) {
     const endpoints = [...new Set(pending.map((subscription) => subscription.endpoint))];
