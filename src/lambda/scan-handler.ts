@@ -45,7 +45,7 @@ export interface ScanSummary {
   readonly notification:
     | { readonly published: false; readonly reason: string }
     | (Pick<PublishResult, 'published' | 'subject' | 'parts' | 'messageIds' | 'fullReportLocation' | 'omittedFindings'> & { readonly published: boolean });
-  /** What REMEDIATE=plan|apply did (its email text left out). */
+  /** What REMEDIATE=plan|apply|approve did (its email text left out). */
   readonly remediation?: Omit<NonNullable<ScanReport['remediation']>, 'text'>;
   /** This scan's report and HTML page in the report bucket (s3:// URIs) and the console link to the page. */
   readonly stored?: { readonly report: string; readonly page?: string; readonly pageConsoleUrl?: string };

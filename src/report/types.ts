@@ -30,7 +30,7 @@ export interface ReportSummary {
   readonly excepted?: number;
 }
 
-/** What remediation did after the scan (the Lambda with REMEDIATE=plan|apply). */
+/** What remediation did after the scan (the Lambda with REMEDIATE=plan|apply|approve, or an approved plan). */
 export interface ReportRemediation {
   /**
    * plan: nothing was changed; apply: the changes were made and the touched accounts re-scanned;
