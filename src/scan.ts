@@ -16,6 +16,7 @@ import type { Finding } from './evaluate/types';
 import { exceptReport } from './exceptions/apply';
 import type { ExceptionRules } from './exceptions/types';
 import { publishReport } from './notify/publish';
+import { importToSecurityHub, type SecurityHubImportResult } from './notify/security-hub';
 import type { NotifySettings, PublishResult } from './notify/types';
 import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
@@ -67,6 +68,11 @@ export interface ScanOptions {
   readonly organizationalUnits?: boolean;
   /** The clock exceptions expire by; the system's when absent. */
   readonly now?: () => Date;
+  /**
+   * Import the findings into Security Hub in the scanner's account (src/notify/security-hub);
+   * archiveMissing only for a scan of the whole scope.
+   */
+  readonly securityHub?: { readonly region?: string; readonly archiveMissing: boolean };
   /** Publish the report to SNS (src/notify publishReport) once it is built; nothing is published when absent. */
   readonly notify?: NotifySettings;
   /**
@@ -86,6 +92,8 @@ export interface ScanResult {
   readonly organization?: OrganizationContext;
   /** The account whose credentials ran the scan. */
   readonly callerAccountId?: string;
+  /** What the Security Hub import did, when asked. */
+  readonly securityHub?: SecurityHubImportResult;
 }
 
 /** An account the scan should read. */
@@ -317,15 +325,40 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     ...(discovery.callerAccountId ? { callerAccountId: discovery.callerAccountId } : {}),
   };
   const report = options.remediate ? await options.remediate({ report: scanned, ...facts }) : scanned;
+  const securityHub = options.securityHub ? await securityHubImport(report, options, discovery.callerAccountId) : undefined;
   // Notify once the report is whole; a PublishError carries the report, so the caller can log it before failing.
   const notification = options.notify ? await publishReport(report, options.notify, { clients: options.clients }) : undefined;
   return {
     report,
     inventories,
     ...(notification ? { notification } : {}),
+    ...(securityHub ? { securityHub } : {}),
     ...(discovery.organization ? { organization: discovery.organization } : {}),
     ...(discovery.callerAccountId ? { callerAccountId: discovery.callerAccountId } : {}),
   };
+}
+
+/** The import, whose failure (even a whole one) is reported in its result and never costs the report. */
+async function securityHubImport(report: ScanReport, options: ScanOptions, accountId: string | undefined): Promise<SecurityHubImportResult> {
+  const all = (code: string, message: string): SecurityHubImportResult => ({
+    imported: 0,
+    archived: 0,
+    suppressed: 0,
+    reopened: 0,
+    calls: 0,
+    failed: report.findings.map((f) => ({ id: `trailwatch/${report.benchmark}/${f.accountId}/${f.check}`, code, message })),
+  });
+  if (!accountId) return all('NoAccount', 'the scanner\'s own account is unknown, so there is no Security Hub to import into');
+  try {
+    return await importToSecurityHub(report, options.clients, {
+      accountId,
+      region: options.securityHub?.region ?? options.homeRegion,
+      archiveMissing: options.securityHub?.archiveMissing ?? false,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    return all(describeError(error).split(':')[0] ?? 'Error', describeError(error));
+  }
 }
 
 /**

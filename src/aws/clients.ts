@@ -15,6 +15,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -188,6 +189,10 @@ export class AwsClients {
   s3(session: AccountSession, region: string): S3Client {
     // A bucket in another region (--history s3://...) answers with a redirect the client follows.
     return this.client(S3Client, 'S3', session, region, { forcePathStyle: this.options.endpointUrl !== undefined, followRegionRedirects: true });
+  }
+
+  securityHub(session: AccountSession, region: string): SecurityHubClient {
+    return this.client(SecurityHubClient, 'SecurityHub', session, region);
   }
 
   ssm(session: AccountSession, region: string): SSMClient {

@@ -185,6 +185,7 @@ export const ENVIRONMENT_VARIABLES = [
   'FAILURE_QUEUE_URL',
   'EXCEPTIONS_S3_OBJECT',
   'EXCEPTIONS_SSM_PARAMETER',
+  'SECURITY_HUB',
 ] as const;
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -256,6 +257,7 @@ const environmentSchema = z.object({
     .string()
     .regex(SSM_PARAMETER, { error: (issue) => `${quoted(issue.input)} is not an SSM parameter name starting with / (e.g. /trailwatch/exceptions)` })
     .optional(),
+  SECURITY_HUB: oneOf(['true', 'false']).default('false'),
 });
 
 /** The function's configuration, from its environment. */
@@ -280,6 +282,8 @@ export interface LambdaSettings {
   readonly deployment?: { readonly scheduleRuleName?: string; readonly memberStackSetName?: string; readonly failureQueueUrl?: string };
   /** Where the exceptions file is (read at every invocation); none when absent. */
   readonly exceptions?: ExceptionsLocation;
+  /** SECURITY_HUB=true: import the findings into Security Hub in this account and the home region. */
+  readonly securityHub?: boolean;
 }
 
 /** An exceptions file in S3 (EXCEPTIONS_S3_OBJECT) or in an SSM parameter (EXCEPTIONS_SSM_PARAMETER). */
@@ -364,6 +368,7 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
         }
       : {}),
     ...(exceptions ? { exceptions } : {}),
+    ...(e.SECURITY_HUB === 'true' ? { securityHub: true } : {}),
   };
 }
 

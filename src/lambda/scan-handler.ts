@@ -14,11 +14,15 @@ import { TrailwatchError } from '../errors';
 import { logReport, publishCheckMetrics, publishHeartbeat, PublishError, type PublishResult } from '../notify';
 import { remediationStep } from '../remediate/step';
 import type { ScanReport } from '../report/types';
+import type { SecurityHubImportResult } from '../notify/security-hub';
 import type { ScanOptions, ScanResult } from '../scan';
 import type { RecordRun } from './runs';
 import type { ExceptionRules } from '../exceptions';
 import { planStoreOf } from '../remediate/plan-store';
 import { readExceptions } from './exceptions-source';
+
+/** Security Hub failures named in the invocation's answer; the log has them all. */
+const MAX_SUMMARY_FAILURES = 20;
 
 /** The whole report is returned when its JSON is at most this large; the summary alone otherwise. */
 export const MAX_RETURNED_REPORT_BYTES = 64 * 1024;
@@ -49,6 +53,8 @@ export interface ScanSummary {
   readonly remediation?: Omit<NonNullable<ScanReport['remediation']>, 'text'>;
   /** This scan's report and HTML page in the report bucket (s3:// URIs) and the console link to the page. */
   readonly stored?: { readonly report: string; readonly page?: string; readonly pageConsoleUrl?: string };
+  /** What SECURITY_HUB=true did: counts, and the first failures (every one is in the log). */
+  readonly securityHub?: Omit<SecurityHubImportResult, 'failed' | 'calls'> & { readonly failed: number; readonly failures: SecurityHubImportResult['failed'] };
   /** The whole report, when its JSON is within MAX_RETURNED_REPORT_BYTES. */
   readonly report?: ScanReport;
   readonly reportOmitted?: string;
@@ -76,6 +82,8 @@ export function buildScanOptions(
 ): ScanOptions {
   const regions = payload.regions ?? settings.regions;
   const checks = payload.checks ?? settings.checks;
+  // Archiving findings no longer produced is only for a scan of the deployment's whole scope.
+  const securityHub = settings.securityHub ? { securityHub: { archiveMissing: !payload.accounts && !payload.checks } } : {};
   return {
     benchmark: payload.benchmark ?? settings.benchmark,
     ...(checks ? { checks } : {}),
@@ -89,6 +97,7 @@ export function buildScanOptions(
     ...(settings.notify.reportBucket ? { organizationalUnits: true } : {}),
     concurrency: settings.concurrency,
     homeRegion: settings.homeRegion,
+    ...securityHub,
     ...extra,
   };
 }
@@ -136,6 +145,11 @@ export function invocationSummary(result: ScanResult, notified: boolean): ScanSu
       ? { stored: { report: n.reportLocation, ...(n.pageLocation ? { page: n.pageLocation } : {}), ...(n.pageConsoleUrl ? { pageConsoleUrl: n.pageConsoleUrl } : {}) } }
       : {}),
     ...(report.remediation ? { remediation: (({ text: _text, ...rest }) => rest)(report.remediation) } : {}),
+    ...(result.securityHub
+      ? {
+          securityHub: (({ failed, calls: _calls, ...counts }) => ({ ...counts, failed: failed.length, failures: failed.slice(0, MAX_SUMMARY_FAILURES) }))(result.securityHub),
+        }
+      : {}),
     ...(small ? { report } : { reportOmitted: `the report's JSON is over ${MAX_RETURNED_REPORT_BYTES / 1024} KB: see the log, the findings topic or the report bucket` }),
   };
 }
@@ -208,6 +222,11 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
     try {
       const result = await deps.runScan(options);
       observe(result.report);
+      if (result.securityHub) {
+        const { failed, ...counts } = result.securityHub;
+        if (failed.length > 0) logger.error('Security Hub import incomplete: findings not imported or not updated', { securityHub: { ...counts, failed } });
+        else logger.info('Security Hub import done', { securityHub: counts });
+      }
       // Only the schedule beats the heartbeat: scans by hand must not hide a schedule that stopped.
       if (trigger.kind === 'schedule') publishHeartbeat(metrics, context.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'trailwatch');
       if (result.notification?.published) {

@@ -27,3 +27,5 @@ export type {
   PublishResult,
   SkipReason,
 } from './types';
+export { NOTE_AUTHOR, archivedCopy, describeImport, findingsToArchive, importToSecurityHub, workflowUpdates } from './security-hub';
+export type { HeldWorkflow, SecurityHubFailure, SecurityHubImportOptions, SecurityHubImportResult, WorkflowUpdate } from './security-hub';

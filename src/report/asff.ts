@@ -9,6 +9,7 @@ import { relatedRequirements } from '../controls/crosswalk';
 import type { BenchmarkId } from '../controls/types';
 import type { Finding, StatusValue } from '../evaluate/types';
 import { benchmarkInWords, catalogueTitle, type ControlTitleLookup, linkInWords, sortFindings } from './controls';
+import { exceptionInWords } from './exceptions';
 import type { ScanReport } from './types';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -44,7 +45,11 @@ export interface AsffFinding {
   readonly ProductFields: Record<string, string>;
   readonly Resources: AsffResource[];
   readonly Compliance: { readonly Status: AsffComplianceStatus; readonly RelatedRequirements: string[] };
-  readonly RecordState: 'ACTIVE';
+  /** SUPPRESSED, with a Note, for a finding an exception covers (accepted risk). */
+  readonly Workflow?: { readonly Status: 'NEW' | 'SUPPRESSED' };
+  readonly Note?: { readonly Text: string; readonly UpdatedBy: string; readonly UpdatedAt: string };
+  /** ARCHIVED for a finding trailwatch no longer produces (src/notify/security-hub). */
+  readonly RecordState: 'ACTIVE' | 'ARCHIVED';
 }
 
 export interface AsffOptions {
@@ -56,6 +61,12 @@ export interface AsffOptions {
   readonly productArn?: string;
   /** Titles of checks (default: the catalogue's). */
   readonly titleOf?: ControlTitleLookup;
+  /**
+   * For BatchImportFindings by the scanner: AwsAccountId is then `awsAccountId` (Security Hub takes
+   * a provider's findings only for the calling account); the account a finding is about stays its
+   * first resource and its Id. Default: the finding's own account.
+   */
+  readonly importedByScanner?: boolean;
 }
 
 export const ASFF_SEVERITY: Record<StatusValue, AsffSeverityLabel> = { PASS: 'INFORMATIONAL', FAIL: 'MEDIUM', ERROR: 'LOW' };
@@ -81,20 +92,20 @@ function asffFinding(
 ): AsffFinding {
   const benchmark = report.benchmark;
   const title = (options.titleOf ?? catalogueTitle)(finding.check, benchmark) ?? finding.check;
-  const recommendation = finding.fix ?? (finding.status === 'PASS' ? undefined : finding.reason);
+  const recommendation = finding.status === 'PASS' ? undefined : recommendationText(finding);
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: `trailwatch/${benchmark}/${finding.accountId}/${finding.check}`,
     ProductArn: productArn,
     GeneratorId: `trailwatch/${benchmark}/${finding.check}`,
-    AwsAccountId: finding.accountId,
+    AwsAccountId: options.importedByScanner ? options.awsAccountId : finding.accountId,
     Types: [ASFF_FINDING_TYPE],
     CreatedAt: report.startedAt,
     UpdatedAt: report.finishedAt,
     Severity: { Label: ASFF_SEVERITY[finding.status] },
     Title: truncate(`CIS ${finding.control} ${title}`, 256),
-    Description: truncate(describe(finding), 1024),
-    ...(recommendation ? { Remediation: { Recommendation: { Text: truncate(recommendation, 512) } } } : {}),
+    Description: cutAtWord(describe(finding), 1024),
+    ...(recommendation ? { Remediation: { Recommendation: { Text: recommendation } } } : {}),
     ProductFields: productFields(finding, benchmark),
     Resources: resources(finding, partition),
     Compliance: {
@@ -102,15 +113,43 @@ function asffFinding(
       // The benchmark's control, then the crosswalk's requirements (src/controls/crosswalk.ts); ASFF takes at most 32.
       RelatedRequirements: [`${benchmarkInWords(benchmark)}/${finding.control}`, ...relatedRequirements(finding.check)].slice(0, 32),
     },
+    ...(finding.exception
+      ? {
+          Workflow: { Status: 'SUPPRESSED' as const },
+          Note: { Text: truncate(exceptionInWords(finding.exception), 512), UpdatedBy: 'trailwatch', UpdatedAt: report.finishedAt },
+        }
+      : {}),
     RecordState: 'ACTIVE',
   };
+}
+
+/** Where the whole fix is: ProductFields 'trailwatch/fix' (then 'trailwatch/fix/2'... when longer than one field). */
+export const FIX_FIELD = 'trailwatch/fix';
+const FIELD_MAX = 2048;
+
+/**
+ * A short instruction that never stops inside a command: the reason with each `command` replaced
+ * by a pointer to the ProductFields that hold it whole, cut at a word when still too long.
+ */
+function recommendationText(finding: Finding): string {
+  const withoutCommands = finding.reason.replace(/`[^`]*`/g, `the command in ProductFields ${FIX_FIELD}`);
+  const text = finding.fix && !finding.reason.includes('`') ? `${withoutCommands}: run the command in ProductFields ${FIX_FIELD}` : withoutCommands;
+  return cutAtWord(text, 512);
+}
+
+/** The whole fix over as many 2,048-character ProductFields as it takes. */
+function fixFields(fix: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (let i = 0, part = 1; i < fix.length; i += FIELD_MAX, part += 1) fields[part === 1 ? FIX_FIELD : `${FIX_FIELD}/${part}`] = fix.slice(i, i + FIELD_MAX);
+  return fields;
 }
 
 function describe(finding: Finding): string {
   const link = finding.brokenLink ? ` Broken link: ${linkInWords(finding.brokenLink)}.` : '';
   const regions = finding.uncoveredRegions.length > 0 ? ` Regions not covered: ${finding.uncoveredRegions.join(', ')}.` : '';
+  const reason = finding.reason.replace(/`[^`]*`/g, `the command in ProductFields ${FIX_FIELD}`);
   const warnings = (finding.warnings ?? []).map((warning) => ` Warning: ${warning}`).join('');
-  return `${finding.status}: ${finding.reason}${link}${regions}${warnings}`;
+  return `${finding.status}: ${reason}${link}${regions}${warnings}`;
 }
 
 function productFields(finding: Finding, benchmark: BenchmarkId): Record<string, string> {
@@ -128,8 +167,9 @@ function productFields(finding: Finding, benchmark: BenchmarkId): Record<string,
     'trailwatch/warnings': (finding.warnings ?? []).join(' | ') || undefined,
   };
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(fields)) if (value && value.trim()) out[key] = truncate(value, 2048);
-  return out;
+  for (const [key, value] of Object.entries(fields)) if (value && value.trim()) out[key] = truncate(value, FIELD_MAX);
+  const fix = finding.fix ?? /`([^`]*)`/.exec(finding.reason)?.[1];
+  return fix && finding.status !== 'PASS' ? { ...out, ...fixFields(fix) } : out;
 }
 
 function resources(finding: Finding, partition: AsffResource['Partition']): AsffResource[] {
@@ -161,4 +201,12 @@ function partitionOf(arn: string): AsffResource['Partition'] {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Prose cut at the last space that fits, with an ellipsis. */
+function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
 }

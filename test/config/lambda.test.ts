@@ -182,6 +182,13 @@ describe('loadLambdaSettings', () => {
     expect((error as Error).message).toMatch(/^invalid environment: FINDINGS_TOPIC_ARN: required/);
   });
 
+  it('imports into Security Hub only with SECURITY_HUB=true, and refuses anything but true or false', () => {
+    expect(loadLambdaSettings({ ...minimal, SECURITY_HUB: 'true' }).securityHub).toBe(true);
+    expect(loadLambdaSettings({ ...minimal, SECURITY_HUB: 'false' }).securityHub).toBeUndefined();
+    expect(loadLambdaSettings(minimal).securityHub).toBeUndefined();
+    expect(() => loadLambdaSettings({ ...minimal, SECURITY_HUB: 'yes' })).toThrow(/SECURITY_HUB: 'yes' is not one of true, false/);
+  });
+
   it('wants a home region when AWS_REGION is not set', () => {
     const { AWS_REGION: _, ...withoutRegion } = minimal;
 

@@ -2,7 +2,9 @@
  * Permissions the function gets only when a setting asks for them: each is a policy with a
  * template condition on its stack parameter, granting exactly one thing.
  */
-import { yamlFile } from '../support/templates';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, yamlFile } from '../support/templates';
 
 interface PolicyResource {
   Type: string;
@@ -53,5 +55,84 @@ describe('serverless.yml: the exceptions file', () => {
         ],
       },
     ]);
+  });
+});
+
+/**
+ * The scanner role's grants as CloudFormation would create them for some stack parameters: the
+ * role's own statements plus every policy on it whose condition holds, Fn::If resolved.
+ */
+function roleGrants(parameters: Record<string, string>): { action: string; resource: unknown }[] {
+  const template = yamlFile('serverless.yml') as {
+    params: { default: Record<string, unknown> };
+    provider: { iam: { role: { statements: { Action: string | string[]; Resource: unknown }[] } } };
+    resources: typeof service.resources;
+  };
+  const valueOf = (name: string): string => {
+    if (name in parameters) return parameters[name] as string;
+    const fallback = template.resources.Parameters[name]?.Default ?? '';
+    const param = /^\$\{param:(\w+)\}$/.exec(fallback);
+    return param ? String(template.params.default[param[1] as string]) : fallback;
+  };
+  const truthy = (value: unknown): boolean => value === true || value === 'true';
+  const evaluate = (expression: unknown): unknown => {
+    if (typeof expression !== 'object' || expression === null) return expression;
+    const e = expression as Record<string, unknown[] | string>;
+    if (typeof e.Ref === 'string' && e.Ref in template.resources.Parameters) return valueOf(e.Ref);
+    if (typeof e.Condition === 'string') return holds(e.Condition);
+    if (e['Fn::Equals']) return (e['Fn::Equals'] as unknown[]).map((x) => String(evaluate(x))).every((x, _, all) => x === all[0]);
+    if (e['Fn::Not']) return !truthy(evaluate((e['Fn::Not'] as unknown[])[0]));
+    if (e['Fn::Or']) return (e['Fn::Or'] as unknown[]).some((x) => truthy(evaluate(x)));
+    if (e['Fn::And']) return (e['Fn::And'] as unknown[]).every((x) => truthy(evaluate(x)));
+    throw new Error(`no evaluator for ${JSON.stringify(expression)}`);
+  };
+  const holds = (condition: string): boolean => truthy(evaluate(template.resources.Conditions[condition]));
+  const resolveIf = (statement: unknown): unknown[] => {
+    const s = statement as Record<string, unknown>;
+    if (!('Fn::If' in s)) return [statement];
+    const [condition, then, otherwise] = s['Fn::If'] as [string, unknown, unknown];
+    const chosen = holds(condition) ? then : otherwise;
+    return (chosen as { Ref?: string }).Ref === 'AWS::NoValue' ? [] : [chosen];
+  };
+  const policies = Object.values(template.resources.Resources).filter(
+    (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: 'IamRoleLambdaExecution' }]) && (!r.Condition || holds(r.Condition)),
+  );
+  const statements = [...template.provider.iam.role.statements, ...policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap(resolveIf))] as {
+    Action: string | string[];
+    Resource: unknown;
+  }[];
+  return statements.flatMap((s) => [s.Action].flat().map((action) => ({ action, resource: s.Resource })));
+}
+
+describe('serverless.yml: Security Hub', () => {
+  const securityHubGrants = (parameters: Record<string, string>) => roleGrants(parameters).filter((g) => g.action.startsWith('securityhub:'));
+
+  it('is off by default and switched by a stack parameter the function reads as SECURITY_HUB', () => {
+    expect((yamlFile('serverless.yml') as { params: { default: Record<string, unknown> } }).params.default.securityHub).toBe('false');
+    expect(Parameters.SecurityHub).toMatchObject({ Default: '${param:securityHub}', AllowedValues: ['true', 'false'] });
+    expect(service.provider.environment.SECURITY_HUB).toEqual({ Ref: 'SecurityHub' });
+    expect(Resources.SecurityHubPolicy?.Condition).toBe('ImportsToSecurityHub');
+  });
+
+  it('grants no Security Hub action at all when off, whatever else is switched on', () => {
+    expect(securityHubGrants({})).toEqual([]);
+    expect(securityHubGrants({ SecurityHub: 'false', Remediate: 'apply', ExceptionsS3Object: 'bucket/exceptions.yml' })).toEqual([]);
+    // The evaluator does see conditional policies: the exceptions read appears when asked for.
+    expect(roleGrants({ ExceptionsS3Object: 'bucket/exceptions.yml' }).map((g) => g.action)).toContain('s3:GetObject');
+  });
+
+  it("grants exactly the calls src/notify/security-hub.ts makes when on: import under this account's default product, read and triage its hub", () => {
+    expect(securityHubGrants({ SecurityHub: 'true' })).toEqual([
+      {
+        action: 'securityhub:BatchImportFindings',
+        resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
+      },
+      { action: 'securityhub:GetFindings', resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default' } },
+      { action: 'securityhub:BatchUpdateFindings', resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default' } },
+    ]);
+    // Those are the commands the importer sends, no more.
+    const source = readFileSync(join(ROOT, 'src/notify/security-hub.ts'), 'utf8');
+    const sent = [...source.matchAll(/new (\w+)Command\(/g)].map((m) => `securityhub:${m[1]}`);
+    expect([...new Set(sent)].sort()).toEqual(securityHubGrants({ SecurityHub: 'true' }).map((g) => g.action).sort());
   });
 });

@@ -5,12 +5,15 @@
  * receives it. The email body is read from moto's record of what SNS was given (moto delivers
  * no email, and an SQS subscriber only ever sees the JSON).
  */
+import { BatchImportFindingsCommand, EnableSecurityHubCommand, GetFindingsCommand, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { DescribeAlarmsCommand, PutMetricAlarmCommand, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import type { CheckSlug } from '../../src/controls/types';
 import { AccountCredentials } from '../../src/discover';
 import { DEMO_REGIONS, DEMO_ROLE_NAME, seedDemoOrganization, type DemoOrganization } from '../../src/demo';
 import { MOTO_CREDENTIALS } from '../../src/demo/moto';
+import { ASFF_COMPLIANCE, defaultProductArn, renderAsff } from '../../src/report/asff';
 import type { ScanReport } from '../../src/report/types';
+import { finding as reportFinding, sampleReport } from '../report/fixtures';
 import { captureStdoutJsonAsync } from '../notify/capture';
 import { createBucket, createTopicWithQueue, publishedEnvelopes, receiveAll } from '../notify/topic-queue';
 import { coldStart, lambdaContext, scheduledEvent } from '../support/lambda';
@@ -33,7 +36,7 @@ describe('the scan Lambda, end to end on moto', () => {
     process.env = { ...savedEnv };
   });
 
-  async function prepare(notify: 'always' | 'on-change', topicOverride?: string) {
+  async function prepare(notify: 'always' | 'on-change', topicOverride?: string, extraEnv: Record<string, string> = {}) {
     const seeding = motoClients();
     // Each member judged on its own chain (no organization trail), so the report has failures to tell.
     const demo = await seedDemoOrganization(seeding, { organizationTrail: false });
@@ -52,6 +55,7 @@ describe('the scan Lambda, end to end on moto', () => {
       AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
       POWERTOOLS_METRICS_NAMESPACE: 'trailwatch',
+      ...extraEnv,
     });
     return { demo, topicArn, queueUrl, bucket, handler };
   }
@@ -144,5 +148,46 @@ describe('the scan Lambda, end to end on moto', () => {
     expect(lines.filter((l) => l.message === 'account scanned')).toHaveLength(demo.accounts.filter((a) => a.scanned).length);
     expect(messages.indexOf('scan finished')).toBeGreaterThan(-1);
     expect(messages.indexOf('scan finished')).toBeLessThan(messages.indexOf('publishing the report failed: the invocation fails'));
+  });
+
+  it("with SECURITY_HUB=true, imports every finding into the scanner's Security Hub and archives those of an account gone from the organization", async () => {
+    // Prepare: Security Hub on in the scanner's account, holding a finding an earlier scan made of an account that has since left.
+    const hubClients = motoClients();
+    const scanner = { accountId: '123456789012' };
+    const hub = hubClients.securityHub(scanner, 'us-east-1');
+    await hub.send(new EnableSecurityHubCommand({}));
+    const productArn = defaultProductArn('us-east-1', scanner.accountId);
+    const gone = renderAsff(
+      { ...sampleReport(), findings: [reportFinding({ accountId: '999999999999', check: 'root_usage', control: '4.3', status: 'FAIL' })] },
+      { awsAccountId: scanner.accountId, region: 'us-east-1', productArn, importedByScanner: true },
+    );
+    await hub.send(new BatchImportFindingsCommand({ Findings: gone as unknown as AwsSecurityFinding[] }));
+    const { demo, handler, queueUrl } = await prepare('always', undefined, { SECURITY_HUB: 'true' });
+    expect(demo.managementAccountId).toBe(scanner.accountId);
+    // Act
+    const { result, error, lines } = await captureStdoutJsonAsync(() => handler(scheduledEvent, lambdaContext));
+    // Assess: the answer and the log
+    expect(error).toBeUndefined();
+    // The report as published (the answer carries only the summary of a report this large).
+    const [delivery] = await receiveAll(queueUrl);
+    const { findings } = JSON.parse(delivery?.message ?? '{"findings":[]}') as ScanReport;
+    expect(findings.length).toBeGreaterThan(0);
+    expect(result?.securityHub).toEqual({ imported: findings.length, archived: 1, suppressed: 0, reopened: 0, failed: 0, failures: [] });
+    expect(lines.find((l) => l.message === 'Security Hub import done')).toMatchObject({ level: 'INFO' });
+    // What Security Hub holds: each finding of the scan once, under the scanner's account and default product, and the gone account's archived.
+    const held: AwsSecurityFinding[] = [];
+    let token: string | undefined;
+    do {
+      const page = await hub.send(new GetFindingsCommand({ MaxResults: 100, NextToken: token }));
+      held.push(...(page.Findings ?? []));
+      token = page.NextToken || undefined;
+    } while (token);
+    hubClients.destroy();
+    const active = held.filter((f) => f.RecordState !== 'ARCHIVED');
+    expect(active.map((f) => f.Id).sort()).toEqual(findings.map((f) => `trailwatch/cis-aws-v4.0.0/${f.accountId}/${f.check}`).sort());
+    expect(held.every((f) => f.AwsAccountId === scanner.accountId && f.ProductArn === productArn)).toBe(true);
+    const heldStatus = new Map(active.map((h) => [h.Id, h.Compliance?.Status]));
+    expect(findings.map((f) => heldStatus.get(`trailwatch/cis-aws-v4.0.0/${f.accountId}/${f.check}`))).toEqual(findings.map((f) => ASFF_COMPLIANCE[f.status]));
+    expect(held.filter((f) => f.RecordState === 'ARCHIVED').map((f) => f.Id)).toEqual(['trailwatch/cis-aws-v4.0.0/999999999999/root_usage']);
   });
 });

@@ -91,6 +91,7 @@ const SCAN: Case[] = [
   ['--output', scan('--output', dir), /it is a directory/],
   ['--output', scan('--output', '/proc/version'), /cannot write \/proc\/version: no file can be created in \/proc/],
   ['--no-color', scan('--no-color=yes'), /unknown option '--no-color=yes'/],
+  ['--security-hub', scan('--security-hub=eu-west-1'), /unknown option '--security-hub=eu-west-1'/],
   ['--history', scan('--history', join(dir, 'nope')), /history directory .* does not exist/],
   ['--history', scan('--history', aFile), /is not a directory/],
   ['--history', scan('--history', ''), /no history directory given/],

@@ -188,6 +188,46 @@ describe('createScanHandler', () => {
       expect(heartbeats(lines)).toEqual([]);
     });
   });
+
+  describe('with SECURITY_HUB=true', () => {
+    const onHub = { securityHub: true };
+
+    it('imports after every scan, archiving what is no longer produced only for a scan of the whole scope', async () => {
+      const scan = recordingScan(async () => ({ report: scanned, inventories: [] }));
+
+      await captureStdoutJsonAsync(() => handlerWith(scan.runScan, onHub)(scheduledEvent, context(60_000)));
+      await captureStdoutJsonAsync(() => handlerWith(scan.runScan, onHub)({ accounts: ['111111111111'] }, context(60_000)));
+      await captureStdoutJsonAsync(() => handlerWith(scan.runScan, onHub)({ checks: ['root_usage'] }, context(60_000)));
+      await captureStdoutJsonAsync(() => handlerWith(scan.runScan)(scheduledEvent, context(60_000)));
+
+      expect(scan.calls.map((o) => o.securityHub)).toEqual([{ archiveMissing: true }, { archiveMissing: false }, { archiveMissing: false }, undefined]);
+    });
+
+    it('answers with the counts and the first failures, and logs every failure as an error', async () => {
+      // Prepare: 25 findings Security Hub refused
+      const failed = Array.from({ length: 25 }, (_, i) => ({ id: `trailwatch/cis-aws-v4.0.0/1111111111${`${i}`.padStart(2, '0')}/root_usage`, code: 'InvalidInput', message: 'refused' }));
+      const securityHub = { imported: 5, archived: 2, suppressed: 1, reopened: 0, failed, calls: 4 };
+      // Act
+      const { result, lines } = await captureStdoutJsonAsync(() =>
+        handlerWith(async () => ({ report: scanned, inventories: [], securityHub }), onHub)(scheduledEvent, context(60_000)),
+      );
+      // Assess
+      expect(result?.securityHub).toEqual({ imported: 5, archived: 2, suppressed: 1, reopened: 0, failed: 25, failures: failed.slice(0, 20) });
+      const logged = lines.find((l) => l.message === 'Security Hub import incomplete: findings not imported or not updated');
+      expect(logged).toMatchObject({ level: 'ERROR', securityHub: { imported: 5, failed } });
+    });
+
+    it('logs a complete import as information', async () => {
+      const securityHub = { imported: 2, archived: 0, suppressed: 0, reopened: 0, failed: [], calls: 2 };
+
+      const { result, lines } = await captureStdoutJsonAsync(() =>
+        handlerWith(async () => ({ report: scanned, inventories: [], securityHub }), onHub)(scheduledEvent, context(60_000)),
+      );
+
+      expect(result?.securityHub).toEqual({ imported: 2, archived: 0, suppressed: 0, reopened: 0, failed: 0, failures: [] });
+      expect(lines.find((l) => l.message === 'Security Hub import done')).toMatchObject({ level: 'INFO', securityHub: { imported: 2, calls: 2 } });
+    });
+  });
 });
 
 describe('createScanHandler: the record of each run (read by trailwatch doctor)', () => {

@@ -96,7 +96,8 @@ describe('renderAsff', () => {
       'trailwatch/metricFilter': 'root-usage',
       'trailwatch/uncoveredRegions': 'us-east-1,eu-west-1',
     });
-    expect(rootFail.Remediation?.Recommendation.Text).toMatch(/^aws logs put-metric-filter/);
+    expect(rootFail.Remediation?.Recommendation.Text).toBe("filter 'root-usage' misses events where userIdentity.invokedBy is set: run the command in ProductFields trailwatch/fix");
+    expect(rootFail.ProductFields['trailwatch/fix']).toMatch(/^aws logs put-metric-filter/);
     expect(rootFail.Description).toContain('Broken link: metric filter.');
   });
 

@@ -13,6 +13,8 @@ import type { ExceptionRules } from '../../exceptions';
 import { exceptionsOption } from '../exceptions';
 import { checkHistoryFormat, htmlHistory, parseHistoryLocation, type HistoryLocation } from '../history';
 import { benchmarkOption, formatOption, parsedBy } from '../options';
+import { describeImport } from '../../notify/security-hub';
+import { writeLine } from '../output';
 import { type CliIo, type RegisterCommand } from '../types';
 import { writeReport, writeFileWhole, exitCodeOf, type ReportFormat, REPORT_FORMATS } from '../report-output';
 
@@ -138,6 +140,8 @@ export interface ScanCommandOptions {
   readonly framework?: FrameworkId;
   /** Earlier reports for the HTML page's trend. */
   readonly history?: HistoryLocation;
+  /** Import the findings into Security Hub (scan only). */
+  readonly securityHub?: boolean;
 }
 
 /** --history, for scan and evaluate. */
@@ -186,7 +190,13 @@ export const registerScan: RegisterCommand = (program, cli) => {
     .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (a number and a unit: 90s, 10m, 1h) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
     .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)))
     .addOption(exceptionsOption())
-    .addOption(historyOption());
+    .addOption(historyOption())
+    .addOption(
+      new Option(
+        '--security-hub',
+        "also import the findings into Security Hub in the scanner's account and home region (BatchImportFindings); exit 1 if any could not be",
+      ),
+    );
   addReportOptions(command).action(async (options: ScanCommandOptions) => {
     cli.setExitCode(await scanFromTerminal(options, cli.io));
   });
@@ -224,6 +234,7 @@ export async function scanFromTerminal(
       ...(options.exceptions ? { exceptions: options.exceptions } : {}),
       // A saved inventory keeps each account's OU, so evaluate --exceptions can match OUs offline.
       ...(options.saveInventory ? { organizationalUnits: true } : {}),
+      ...(options.securityHub ? { securityHub: { archiveMissing: coversWholeScope(options) } } : {}),
     };
     result = await runScan(scanOptions);
   } finally {
@@ -238,7 +249,17 @@ export async function scanFromTerminal(
     region: options.homeRegion,
   });
   writeReport(result.report, { ...options, ...(html ? { html } : {}) }, io, extra.title, result.callerAccountId);
-  return exitCodeOf(result.report);
+  if (result.securityHub) for (const line of describeImport(result.securityHub)) writeLine(io.stderr, line);
+  // A finding Security Hub did not take is a failure of the run, whatever the findings say.
+  return result.securityHub && result.securityHub.failed.length > 0 ? 1 : exitCodeOf(result.report);
+}
+
+/**
+ * A scan of every account and check the organization has: only then may Security Hub findings of
+ * pairs it did not produce be archived (a narrowed scan says nothing of the others).
+ */
+export function coversWholeScope(options: Pick<ScanCommandOptions, 'accounts' | 'excludeAccounts' | 'ous' | 'checks'>): boolean {
+  return !options.accounts && !options.excludeAccounts && !options.ous && !options.checks;
 }
 
 function progressPrinter(io: CliIo): (progress: ScanProgress) => void {
