@@ -4,7 +4,7 @@
  * Every wrong field is named; unknown payload fields are refused, so a typo never scans more.
  */
 import { z } from 'zod';
-import { resolveBenchmark } from '../controls';
+import { FRAMEWORK_IDS, frameworkFrom, resolveBenchmark } from '../controls';
 import { CHECK_SLUGS, DEFAULT_BENCHMARK, type BenchmarkId, type CheckSlug } from '../controls/types';
 import { NOTIFICATION_LEVELS, NOTIFY_WHEN_VALUES, type NotifySettings } from '../notify/types';
 import { parseAlertSubscription } from '../remediate/options';
@@ -186,6 +186,8 @@ export const ENVIRONMENT_VARIABLES = [
   'EXCEPTIONS_S3_OBJECT',
   'EXCEPTIONS_SSM_PARAMETER',
   'SECURITY_HUB',
+  'FRAMEWORK',
+  'CHAT_TOPIC_ARN',
 ] as const;
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -258,6 +260,14 @@ const environmentSchema = z.object({
     .regex(SSM_PARAMETER, { error: (issue) => `${quoted(issue.input)} is not an SSM parameter name starting with / (e.g. /trailwatch/exceptions)` })
     .optional(),
   SECURITY_HUB: oneOf(['true', 'false']).default('false'),
+  FRAMEWORK: z
+    .string()
+    .transform((text, ctx) => frameworkFrom(text) ?? (ctx.addIssue({ code: 'custom', message: `${quoted(text)} is not a framework (one of ${FRAMEWORK_IDS.join(', ')})` }), z.NEVER))
+    .optional(),
+  CHAT_TOPIC_ARN: z
+    .string()
+    .regex(TOPIC_ARN, { error: (issue) => `${quoted(issue.input)} is not an SNS topic ARN` })
+    .optional(),
 });
 
 /** The function's configuration, from its environment. */
@@ -345,6 +355,8 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
       level: e.NOTIFICATION_LEVEL,
       ...(e.REPORT_BUCKET ? { reportBucket: e.REPORT_BUCKET } : {}),
       ...(e.REPORT_PREFIX ? { reportPrefix: e.REPORT_PREFIX.endsWith('/') ? e.REPORT_PREFIX : `${e.REPORT_PREFIX}/` } : {}),
+      ...(e.FRAMEWORK ? { framework: e.FRAMEWORK } : {}),
+      ...(e.CHAT_TOPIC_ARN ? { chatTopicArn: e.CHAT_TOPIC_ARN } : {}),
     },
     ...(e.REMEDIATE !== 'off'
       ? {

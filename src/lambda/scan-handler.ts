@@ -48,7 +48,7 @@ export interface ScanSummary {
   readonly accounts: { readonly total: number; readonly scanned: number; readonly notScanned: number };
   readonly notification:
     | { readonly published: false; readonly reason: string }
-    | (Pick<PublishResult, 'published' | 'subject' | 'parts' | 'messageIds' | 'fullReportLocation' | 'omittedFindings'> & { readonly published: boolean });
+    | (Pick<PublishResult, 'published' | 'subject' | 'parts' | 'messageIds' | 'fullReportLocation' | 'omittedFindings' | 'chat'> & { readonly published: boolean });
   /** What REMEDIATE=plan|apply|approve did (its email text left out). */
   readonly remediation?: Omit<NonNullable<ScanReport['remediation']>, 'text'>;
   /** This scan's report and HTML page in the report bucket (s3:// URIs) and the console link to the page. */
@@ -139,6 +139,7 @@ export function invocationSummary(result: ScanResult, notified: boolean): ScanSu
               messageIds: n.messageIds,
               omittedFindings: n.omittedFindings,
               ...(n.fullReportLocation ? { fullReportLocation: n.fullReportLocation } : {}),
+              ...(n.chat ? { chat: n.chat } : {}),
             }
           : { published: false, reason: n.skipped === 'all-passed' ? 'NOTIFY=on-fail and every check passed' : 'NOTIFY=on-change and nothing changed' },
     ...(n?.reportLocation

@@ -7,6 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { controlsFor } from '../controls';
 import type { CheckSlug } from '../controls/types';
 import { diffReports, hasChanges, mergeBaseline, type ReportDiff } from '../report/diff';
+import { renderChatNotification } from '../report/chat';
 import type { ScanReport } from '../report/types';
 import { archiveReport, type ArchivedReport } from './archive';
 import { NotifySettingsError, PreviousReportError, PublishError } from './errors';
@@ -68,6 +69,7 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
     ...(previous ? { previousFinishedAt: previous.finishedAt } : {}),
     ...(archived?.pageLocation ? { reportPage: { location: archived.pageLocation, ...(archived.pageConsoleUrl ? { consoleUrl: archived.pageConsoleUrl } : {}) } } : {}),
     titles: checkTitles(report),
+    ...(settings.framework ? { framework: settings.framework } : {}),
   };
   const subjectNote = changes
     ? changes.hadPrevious
@@ -115,6 +117,7 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
 
   // Only once people were told: a failed publish leaves the old baseline, so the retry reports the same changes.
   const baselineLocation = await keepBaseline(s3, bucket, prefix, previous, report, note);
+  const chat = settings.chatTopicArn ? await publishChat(report, settings.chatTopicArn, deps, archived?.pageConsoleUrl, note) : undefined;
   return {
     published: true,
     subject: messages[0]?.subject ?? '',
@@ -126,7 +129,24 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
     ...(changes ? { changes } : {}),
     ...(baselineLocation ? { baselineLocation } : {}),
     ...kept,
+    ...(chat ? { chat } : {}),
   };
+}
+
+/**
+ * The chat message, to its own topic so the findings topic's subscribers get what they always
+ * got. Its failure is noted, not thrown: the report itself went out, and a retry would send it twice.
+ */
+async function publishChat(report: ScanReport, topicArn: string, deps: PublishDeps, pageUrl: string | undefined, note: (text: string) => void): Promise<PublishResult['chat']> {
+  try {
+    const { region, accountId } = parseTopicArn(topicArn);
+    const message = renderChatNotification(report, pageUrl ? { pageUrl } : {});
+    const response = await deps.clients.sns({ accountId: deps.accountId ?? accountId }, region).send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(message) }));
+    return { published: true, messageId: response.MessageId ?? '' };
+  } catch (error) {
+    note(`could not publish the chat message to ${topicArn}: ${(error as Error).message}`);
+    return { published: false, error: (error as Error).message };
+  }
 }
 
 /** archiveReport, whose failure is noted: the message goes out without the page's link. */

@@ -1,4 +1,5 @@
 import type { AwsClients } from '../aws/clients';
+import type { FrameworkId } from '../controls';
 import type { StatusValue } from '../evaluate/types';
 import type { EmailLevelValue } from '../report/email';
 import type { ScanReport } from '../report/types';
@@ -27,6 +28,10 @@ export interface NotifySettings {
   readonly reportBucket?: string;
   /** Key prefix in the bucket; "trailwatch/" by default. */
   readonly reportPrefix?: string;
+  /** Also group the email's findings by this framework's requirements (the crosswalk). */
+  readonly framework?: FrameworkId;
+  /** AWS Chatbot's topic: a chat-sized message goes there whenever the report is published. */
+  readonly chatTopicArn?: string;
   /** Told what is worth logging but does not stop the publish (an unreadable previous report, a stored full report). */
   readonly onNote?: (note: string) => void;
 }
@@ -69,6 +74,8 @@ export interface PublishResult {
   /** The S3 console's link to the page (what the email gives). */
   readonly pageConsoleUrl?: string;
   readonly worstStatus: StatusValue;
+  /** The chat message (chatTopicArn): its id, or why it did not go out; the report went out either way. */
+  readonly chat?: { readonly published: true; readonly messageId: string } | { readonly published: false; readonly error: string };
 }
 
 /** One SNS Publish call, before it is sent: pure data, so its size can be checked and tested. */

@@ -189,6 +189,16 @@ describe('loadLambdaSettings', () => {
     expect(() => loadLambdaSettings({ ...minimal, SECURITY_HUB: 'yes' })).toThrow(/SECURITY_HUB: 'yes' is not one of true, false/);
   });
 
+  it('groups the email by FRAMEWORK and sends a chat message to CHAT_TOPIC_ARN, naming a wrong value', () => {
+    const settings = loadLambdaSettings({ ...minimal, FRAMEWORK: 'NIST 800-53', CHAT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-prod-chat' });
+    expect(settings.notify).toMatchObject({ framework: 'nist-800-53', chatTopicArn: 'arn:aws:sns:us-east-1:123456789012:trailwatch-prod-chat' });
+    expect(loadLambdaSettings(minimal).notify).not.toHaveProperty('framework');
+    expect(loadLambdaSettings(minimal).notify).not.toHaveProperty('chatTopicArn');
+    expect(() => loadLambdaSettings({ ...minimal, FRAMEWORK: 'sox', CHAT_TOPIC_ARN: 'https://hooks.slack.com/x' })).toThrow(
+      /FRAMEWORK: 'sox' is not a framework \(one of nist-800-53, .*\).*CHAT_TOPIC_ARN: 'https:\/\/hooks.slack.com\/x' is not an SNS topic ARN/,
+    );
+  });
+
   it('wants a home region when AWS_REGION is not set', () => {
     const { AWS_REGION: _, ...withoutRegion } = minimal;
 

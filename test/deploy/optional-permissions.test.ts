@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FRAMEWORK_IDS } from '../../src/controls';
 import { ROOT, yamlFile } from '../support/templates';
 
 interface PolicyResource {
@@ -134,5 +135,22 @@ describe('serverless.yml: Security Hub', () => {
     const source = readFileSync(join(ROOT, 'src/notify/security-hub.ts'), 'utf8');
     const sent = [...source.matchAll(/new (\w+)Command\(/g)].map((m) => `securityhub:${m[1]}`);
     expect([...new Set(sent)].sort()).toEqual(securityHubGrants({ SecurityHub: 'true' }).map((g) => g.action).sort());
+  });
+});
+
+describe('serverless.yml: framework and chat', () => {
+  it('takes the framework as a stack parameter allowing every framework of the crosswalk, or none', () => {
+    expect(Parameters.Framework).toMatchObject({ Default: '${param:framework}', AllowedValues: ['', ...FRAMEWORK_IDS] });
+    expect(service.provider.environment.FRAMEWORK).toEqual({ Ref: 'Framework' });
+  });
+
+  it('creates the chat topic, and lets the function publish to it, only when chat is on', () => {
+    const chatGrants = (parameters: Record<string, string>) => roleGrants(parameters).filter((g) => JSON.stringify(g.resource) === JSON.stringify({ Ref: 'ChatTopic' }));
+    expect((yamlFile('serverless.yml') as { params: { default: Record<string, unknown> } }).params.default.chat).toBe('false');
+    expect(Parameters.Chat).toMatchObject({ Default: '${param:chat}', AllowedValues: ['true', 'false'] });
+    for (const name of ['ChatTopic', 'ChatTopicPolicy', 'ChatPublishPolicy']) expect(Resources[name]?.Condition).toBe('HasChat');
+    expect(service.provider.environment.CHAT_TOPIC_ARN).toEqual({ 'Fn::If': ['HasChat', { Ref: 'ChatTopic' }, ''] });
+    expect(chatGrants({})).toEqual([]);
+    expect(chatGrants({ Chat: 'true' })).toEqual([{ action: 'sns:Publish', resource: { Ref: 'ChatTopic' } }]);
   });
 });

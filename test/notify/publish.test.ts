@@ -5,6 +5,7 @@ import { baselineKey } from '../../src/notify/store';
 import type { ReportPart } from '../../src/notify/message';
 import type { NotifySettings } from '../../src/notify/types';
 import type { ScanReport } from '../../src/report/types';
+import { chatSchema, violations } from '../report/chat-schema';
 import { motoClients, useMoto } from '../support/moto';
 import { finding, organizationReport, report } from './fixtures';
 import { createBucket, createTopicWithQueue, publishedEnvelopes, receiveAll, REGION, SCANNER_ACCOUNT } from './topic-queue';
@@ -51,6 +52,40 @@ describe('publishReport (SNS and S3 on moto)', () => {
     expect(envelope?.email).toContain('SUMMARY BY CHECK');
     expect(envelope?.email).toMatch(/FAIL\s+111111111111\s+4\.3 root_usage/);
     expect(envelope?.email).toContain("4.3 root_usage (Ensure usage of the 'root' account is monitored): 1 FAIL, 0 ERROR");
+  });
+
+  it('with a chat topic: a chat-sized custom notification goes there, and the findings topic gets what it always got', async () => {
+    // Prepare: the findings topic and AWS Chatbot's topic, each with a queue standing for its subscribers
+    const { topicArn, queueUrl } = await createTopicWithQueue(clients);
+    const chat = await createTopicWithQueue(clients, 'trailwatch-chat');
+    const settings: NotifySettings = { topicArn, when: 'always', level: 'info', chatTopicArn: chat.topicArn, framework: 'nist-800-53' };
+    // Act
+    const result = await publishReport(failing, settings, { clients });
+    // Assess: one message on each topic
+    expect(result).toMatchObject({ published: true, parts: 1, chat: { published: true, messageId: expect.any(String) } });
+    const [delivery, ...more] = await receiveAll(queueUrl);
+    expect(more).toEqual([]);
+    expect(JSON.parse(delivery?.message ?? '')).toEqual(failing);
+    const [envelope] = await publishedEnvelopes(topicArn);
+    expect(envelope?.email).toContain('BY NIST SP 800-53 REV. 5 REQUIREMENT');
+    const [chatDelivery, ...moreChat] = await receiveAll(chat.queueUrl);
+    expect(moreChat).toEqual([]);
+    const message = JSON.parse(chatDelivery?.message ?? '') as unknown;
+    expect(violations(message, chatSchema)).toEqual([]);
+    expect(message).toMatchObject({ version: '1.0', source: 'custom', content: { title: 'trailwatch ERROR: 1 FAIL, 1 ERROR in 2 accounts (cis-aws-v4.0.0)' } });
+    expect(Buffer.byteLength(chatDelivery?.message ?? '')).toBeLessThan(16 * 1024);
+  });
+
+  it('still publishes the report when the chat topic refuses, and says why', async () => {
+    const { topicArn, queueUrl } = await createTopicWithQueue(clients);
+    const notes: string[] = [];
+    const settings: NotifySettings = { topicArn, when: 'always', level: 'info', chatTopicArn: 'arn:aws:sns:us-east-1:123456789012:deleted-chat', onNote: (n) => notes.push(n) };
+
+    const result = await publishReport(failing, settings, { clients });
+
+    expect(result).toMatchObject({ published: true, chat: { published: false, error: expect.stringMatching(/./) } });
+    expect(await receiveAll(queueUrl)).toHaveLength(1);
+    expect(notes).toEqual([expect.stringMatching(/^could not publish the chat message to arn:aws:sns:us-east-1:123456789012:deleted-chat: /)]);
   });
 
   it('publishes nothing with on-fail when every check passes, and still keeps the baseline', async () => {
