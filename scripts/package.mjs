@@ -17,8 +17,9 @@ if (command !== 'package' && command !== 'deploy') {
 
 rmSync('dist/lambda', { recursive: true, force: true });
 await build({
-  entryPoints: ['handlers/scan.ts'],
-  outfile: 'dist/lambda/scan.js',
+  // The watch's function is deployed only with the watch parameter on; its bundle is always built.
+  entryPoints: { scan: 'handlers/scan.ts', watch: 'handlers/watch.ts' },
+  outdir: 'dist/lambda',
   bundle: true,
   platform: 'node',
   target: 'node22',

@@ -16,6 +16,7 @@ import { MOTO_CREDENTIALS, startMoto } from '../../src/demo/moto';
 import { UsageError } from '../../src/errors';
 import { runScan } from '../../src/scan';
 import { parseBenchArgs, type BenchArgs } from './args';
+import { measureRecheck, recheckLines } from './recheck';
 import { timeCoverageDecisions, timeWorstCoverageDecision } from './coverage';
 import { concurrencyEfficiency, formatNumber, machineLine, max, median, projectedSeconds, table, type Target } from './figures';
 import { naiveScan } from './naive-scan';
@@ -197,7 +198,22 @@ const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const minutes = (s: number) => (s < 120 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
 
+/** `npm run bench -- recheck [--latency-ms L]`: the watch's re-check alone (100 ms per request by default). */
+async function mainRecheck(argv: readonly string[]): Promise<number> {
+  const args = parseBenchArgs(argv);
+  const latencyMs = argv.some((a) => a.startsWith('--latency-ms')) ? args.latencyMs : PROJECTION_LATENCY_MS;
+  const moto = await startMoto();
+  try {
+    process.stderr.write(`bench: the watch's re-check of one account, ${latencyMs} ms per request ...\n`);
+    for (const line of recheckLines(await measureRecheck(moto.endpoint, latencyMs))) console.log(line);
+    return 0;
+  } finally {
+    await moto.stop();
+  }
+}
+
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'recheck') return mainRecheck(argv.slice(1));
   const args = parseBenchArgs(argv);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const moto = await startMoto();
@@ -256,7 +272,12 @@ async function main(argv: readonly string[]): Promise<number> {
     log('bench: the worst coverage decision (hostile filter patterns) ...');
     const worst = timeWorstCoverageDecision(DEFAULT_BENCHMARK);
 
+    log(`bench: the watch's re-check of one account, ${PROJECTION_LATENCY_MS} ms per request ...`);
+    const recheckMeasurement = await measureRecheck(moto.endpoint, PROJECTION_LATENCY_MS);
+
     printResults({ args, org, tw, tw17, naive, naive17, coverage, worst, loadAverage: loadavg()[0] ?? 0, cpus: cpus().length });
+    console.log('');
+    for (const line of recheckLines(recheckMeasurement)) console.log(line);
     return 0;
   } finally {
     await proxy?.close();

@@ -8,13 +8,14 @@ import { registerDoctor } from './commands/doctor';
 import { registerEvaluate } from './commands/evaluate';
 import { registerPattern } from './commands/pattern';
 import { registerRemediate } from './commands/remediate';
+import { registerRecheck } from './commands/recheck';
 import { registerScan } from './commands/scan';
 import { nodeSupportNotice, silenceSdkNodeNotice } from './node-notice';
 import { checkRequiredOptions } from './options';
 import { type CliContext, type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand, type TextSink } from './types';
 
 /** Every command, in help order; adding one is adding its register function here. */
-const COMMANDS: readonly RegisterCommand[] = [registerScan, registerEvaluate, registerDemo, registerRemediate, registerDoctor, registerControls, registerPattern];
+const COMMANDS: readonly RegisterCommand[] = [registerScan, registerEvaluate, registerDemo, registerRemediate, registerDoctor, registerControls, registerPattern, registerRecheck];
 
 export function buildProgram(cli: CliContext, onAction: (command: Command) => void = () => undefined): Command {
   const program = new Command('trailwatch')

@@ -41,6 +41,9 @@ const NOT_FOUND = new Set([
   'TrailNotFoundException',
   'NoSuchEntity',
   'NoSuchEntityException',
+  // SQS (the doctor's look at a queue).
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
 ]);
 
 const NOT_ENABLED = new Set(['OptInRequired', 'RegionDisabledException', 'InvalidRegion']);

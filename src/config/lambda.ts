@@ -183,6 +183,9 @@ export const ENVIRONMENT_VARIABLES = [
   'SCHEDULE_RULE_NAME',
   'MEMBER_STACK_SET_NAME',
   'FAILURE_QUEUE_URL',
+  'WATCH_RULE_NAME',
+  'WATCH_BUS_NAME',
+  'WATCH_QUEUE_URL',
   'EXCEPTIONS_S3_OBJECT',
   'EXCEPTIONS_SSM_PARAMETER',
   'SECURITY_HUB',
@@ -251,6 +254,10 @@ const environmentSchema = z.object({
   SCHEDULE_RULE_NAME: z.string().regex(/^[\w.-]{1,64}$/, { error: (issue) => `${quoted(issue.input)} is not an EventBridge rule name` }).optional(),
   MEMBER_STACK_SET_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: (issue) => `${quoted(issue.input)} is not a StackSet name` }).optional(),
   FAILURE_QUEUE_URL: z.url({ error: (issue) => `${quoted(issue.input)} is not an SQS queue URL` }).optional(),
+  // The watch's parts (set only with the watch on), for the doctor.
+  WATCH_RULE_NAME: z.string().regex(/^[\w.-]{1,64}$/, { error: (issue) => `${quoted(issue.input)} is not an EventBridge rule name` }).optional(),
+  WATCH_BUS_NAME: z.string().regex(/^[\w.-]{1,256}$/, { error: (issue) => `${quoted(issue.input)} is not an EventBridge bus name` }).optional(),
+  WATCH_QUEUE_URL: z.url({ error: (issue) => `${quoted(issue.input)} is not an SQS queue URL` }).optional(),
   EXCEPTIONS_S3_OBJECT: z
     .string()
     .regex(S3_OBJECT, { error: (issue) => `${quoted(issue.input)} is not bucket/key (e.g. my-bucket/trailwatch/exceptions.yml)` })
@@ -289,7 +296,13 @@ export interface LambdaSettings {
   /** REMEDIATE=plan|apply|approve and how: who the alert topic notifies, the bound per run; absent when REMEDIATE=off. */
   readonly remediation?: RemediationSettings;
   /** Where the deployment's other parts are (trailwatch doctor); absent names are not checked. */
-  readonly deployment?: { readonly scheduleRuleName?: string; readonly memberStackSetName?: string; readonly failureQueueUrl?: string };
+  readonly deployment?: {
+    readonly scheduleRuleName?: string;
+    readonly memberStackSetName?: string;
+    readonly failureQueueUrl?: string;
+    /** The watch's rule on its bus, and its queue (README "Continuous watch"). */
+    readonly watch?: { readonly ruleName: string; readonly busName: string; readonly queueUrl?: string };
+  };
   /** Where the exceptions file is (read at every invocation); none when absent. */
   readonly exceptions?: ExceptionsLocation;
   /** SECURITY_HUB=true: import the findings into Security Hub in this account and the home region. */
@@ -370,12 +383,13 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
           },
         }
       : {}),
-    ...(e.SCHEDULE_RULE_NAME || e.MEMBER_STACK_SET_NAME || e.FAILURE_QUEUE_URL
+    ...(e.SCHEDULE_RULE_NAME || e.MEMBER_STACK_SET_NAME || e.FAILURE_QUEUE_URL || e.WATCH_RULE_NAME
       ? {
           deployment: {
             ...(e.SCHEDULE_RULE_NAME ? { scheduleRuleName: e.SCHEDULE_RULE_NAME } : {}),
             ...(e.MEMBER_STACK_SET_NAME ? { memberStackSetName: e.MEMBER_STACK_SET_NAME } : {}),
             ...(e.FAILURE_QUEUE_URL ? { failureQueueUrl: e.FAILURE_QUEUE_URL } : {}),
+            ...(e.WATCH_RULE_NAME && e.WATCH_BUS_NAME ? { watch: { ruleName: e.WATCH_RULE_NAME, busName: e.WATCH_BUS_NAME, ...(e.WATCH_QUEUE_URL ? { queueUrl: e.WATCH_QUEUE_URL } : {}) } } : {}),
           },
         }
       : {}),

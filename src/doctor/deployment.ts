@@ -12,6 +12,12 @@ function optionalPartsOf(settings: LambdaSettings): OptionalPart[] {
   const parts: OptionalPart[] = [];
   const reused = settings.remediation?.alertTopicArn;
   if (reused !== undefined) parts.push({ name: 'the remediation alert topic', kind: 'sns-topic', id: reused, setting: 'REMEDIATION_ALERT_TOPIC_ARN' });
+  // The watch's rule is looked up on its bus: a missing bus shows as a missing rule.
+  const watch = settings.deployment?.watch;
+  if (watch) {
+    parts.push({ name: `the watch's rule (on bus ${watch.busName})`, kind: 'eventbridge-rule', id: watch.ruleName, eventBusName: watch.busName, setting: 'the watch parameter (WATCH_RULE_NAME)' });
+    if (watch.queueUrl) parts.push({ name: "the watch's queue", kind: 'sqs-queue', id: watch.queueUrl, setting: 'the watch parameter (WATCH_QUEUE_URL)' });
+  }
   return parts;
 }
 

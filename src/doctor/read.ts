@@ -193,8 +193,10 @@ async function partExists(clients: AwsClients, part: OptionalPart, region: strin
   const found = await attempt(async () => {
     if (part.kind === 'sns-topic') {
       await clients.sns(OWN, parseArn(part.id)?.region ?? region).send(new GetTopicAttributesCommand({ TopicArn: part.id }), { abortSignal: signal });
+    } else if (part.kind === 'sqs-queue') {
+      await clients.sqs(OWN, region).send(new GetQueueAttributesCommand({ QueueUrl: part.id, AttributeNames: ['QueueArn'] }), { abortSignal: signal });
     } else {
-      await clients.eventBridge(OWN, region).send(new DescribeRuleCommand({ Name: part.id }), { abortSignal: signal });
+      await clients.eventBridge(OWN, region).send(new DescribeRuleCommand({ Name: part.id, ...(part.eventBusName ? { EventBusName: part.eventBusName } : {}) }), { abortSignal: signal });
     }
     return true;
   });

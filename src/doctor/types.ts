@@ -11,9 +11,11 @@ export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: 
 export interface OptionalPart {
   /** What it is for a person: "the remediation alert topic". */
   readonly name: string;
-  readonly kind: 'sns-topic' | 'eventbridge-rule';
-  /** Topic ARN or rule name. */
+  readonly kind: 'sns-topic' | 'eventbridge-rule' | 'sqs-queue';
+  /** Topic ARN, rule name or queue URL. */
   readonly id: string;
+  /** A rule's bus, when not the default one. */
+  readonly eventBusName?: string;
   /** The setting that switched it on, for the advice: "REMEDIATION_ALERT_TOPIC_ARN". */
   readonly setting: string;
 }

@@ -43,25 +43,37 @@ export async function putReport(s3: S3Client, bucket: string, key: string, repor
 
 /** The stored report, or undefined when there is none yet. Throws PreviousReportError when it is unreadable. */
 export async function getReport(s3: S3Client, bucket: string, key: string): Promise<ScanReport | undefined> {
+  return (await getReportWithEtag(s3, bucket, key))?.report;
+}
+
+/** getReport, with the object's ETag (for a conditional write back). */
+export async function getReportWithEtag(s3: S3Client, bucket: string, key: string): Promise<{ report: ScanReport; etag?: string } | undefined> {
   let text: string;
+  let etag: string | undefined;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    etag = response.ETag;
     text = (await response.Body?.transformToString('utf-8')) ?? '';
   } catch (error) {
     if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
     throw new PreviousReportError(`could not read ${s3Uri(bucket, key)}: ${(error as Error).message}`, { cause: error });
   }
+  return { report: parseStoredReport(text, s3Uri(bucket, key)), ...(etag ? { etag } : {}) };
+}
+
+/** A stored report's text as a report; throws PreviousReportError naming `where` when it is not one. */
+export function parseStoredReport(text: string, where: string): ScanReport {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new PreviousReportError(`${s3Uri(bucket, key)} is not JSON: ${(error as Error).message}`, { cause: error });
+    throw new PreviousReportError(`${where} is not JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = storedReportSchema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    const where = first && first.path.length > 0 ? first.path.join('.') : 'the top level';
-    throw new PreviousReportError(`${s3Uri(bucket, key)} is not a trailwatch report (${where}: ${first?.message ?? 'invalid'})`);
+    const path = first && first.path.length > 0 ? first.path.join('.') : 'the top level';
+    throw new PreviousReportError(`${where} is not a trailwatch report (${path}: ${first?.message ?? 'invalid'})`);
   }
   return parsed.data as unknown as ScanReport;
 }
