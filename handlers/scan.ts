@@ -1,7 +1,7 @@
 /**
- * Lambda entry point for the scheduled scan, scans on demand and `{"doctor": true}`. The
- * environment is read once, at cold start: a wrong one fails the function before any event,
- * naming every wrong variable.
+ * Lambda entry point for the scheduled scan, scans on demand, `{"doctor": true}` and decisions on
+ * kept plans (`{"approve"|"reject": PLAN_ID}`). The environment is read once, at cold start: a
+ * wrong one fails the function before any event, naming every wrong variable.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';

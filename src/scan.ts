@@ -76,7 +76,7 @@ export interface ScanOptions {
   /** Publish the report to SNS (src/notify publishReport) once it is built; nothing is published when absent. */
   readonly notify?: NotifySettings;
   /**
-   * Remediation (REMEDIATE=plan|apply), run on the evaluated scan before it is published: returns
+   * Remediation (REMEDIATE=plan|apply|approve), run on the evaluated scan before it is published: returns
    * the report to publish and return, with its `remediation` section (src/remediate remediationStep).
    */
   readonly remediate?: (scan: ScanResult) => Promise<ScanReport>;

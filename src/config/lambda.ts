@@ -8,6 +8,7 @@ import { FRAMEWORK_IDS, frameworkFrom, resolveBenchmark } from '../controls';
 import { CHECK_SLUGS, DEFAULT_BENCHMARK, type BenchmarkId, type CheckSlug } from '../controls/types';
 import { NOTIFICATION_LEVELS, NOTIFY_WHEN_VALUES, type NotifySettings } from '../notify/types';
 import { parseAlertSubscription } from '../remediate/options';
+import { DEFAULT_APPROVAL_HOURS, PLAN_ID } from '../remediate/approval';
 import { REMEDIATE_MODES, type RemediationSettings } from '../remediate/step';
 import { ConfigurationError, PayloadError, type FieldIssue } from './errors';
 
@@ -70,7 +71,11 @@ function commaList<T extends z.ZodType<unknown, string>>(item: T, what: string) 
 // ---------------------------------------------------------------------------------------------
 // Payload
 
-export const PAYLOAD_FIELDS = ['benchmark', 'checks', 'accounts', 'regions', 'notify', 'doctor'] as const;
+export const PAYLOAD_FIELDS = ['benchmark', 'checks', 'accounts', 'regions', 'notify', 'doctor', 'approve', 'reject'] as const;
+
+const planId = z.string({ error: (issue) => `${quoted(issue.input)} is not a plan id` }).regex(PLAN_ID, {
+  error: (issue) => `${quoted(issue.input)} is not a plan id (p-<yyyymmddThhmmssZ>-<12 hex digits>, as the findings email gives it)`,
+});
 
 const payloadSchema = z.strictObject(
   {
@@ -81,9 +86,20 @@ const payloadSchema = z.strictObject(
     notify: z.boolean({ error: (issue) => `expected true or false, got ${quoted(issue.input)}` }).optional(),
     // `trailwatch doctor`: check the deployment, scan nothing; alone, so a typo never scans.
     doctor: z.literal(true, { error: (issue) => `expected true, got ${quoted(issue.input)}` }).optional(),
+    // REMEDIATE=approve: decide a kept plan instead of scanning.
+    approve: planId.optional(),
+    reject: planId.optional(),
   },
   { error: (issue) => (issue.code === 'invalid_type' ? `expected an object with ${PAYLOAD_FIELDS.join(', ')}` : undefined) },
-);
+).superRefine((payload, ctx) => {
+  const decision = payload.approve !== undefined ? 'approve' : payload.reject !== undefined ? 'reject' : undefined;
+  if (!decision) return;
+  for (const field of PAYLOAD_FIELDS) {
+    if (field !== decision && field !== 'notify' && payload[field] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [field], message: `'${decision}' decides a kept plan and scans what the plan says: leave '${field}' out` });
+    }
+  }
+});
 
 /** What one invocation asks for; all optional: an empty payload scans everything the environment says. */
 export interface ScanPayload {
@@ -95,6 +111,9 @@ export interface ScanPayload {
   readonly notify?: boolean;
   /** true: check the deployment (trailwatch doctor) instead of scanning; no other field. */
   readonly doctor?: true;
+  /** REMEDIATE=approve: approve (apply once) or reject the kept plan with this id; nothing else is scanned. */
+  readonly approve?: string;
+  readonly reject?: string;
 }
 
 /** What started this invocation. */
@@ -160,6 +179,7 @@ export const ENVIRONMENT_VARIABLES = [
   'REMEDIATION_ALERT_TOPIC_ARN',
   'REMEDIATION_MAX_CHANGES',
   'REMEDIATION_FIX_ALARMS',
+  'REMEDIATION_APPROVAL_HOURS',
   'SCHEDULE_RULE_NAME',
   'MEMBER_STACK_SET_NAME',
   'FAILURE_QUEUE_URL',
@@ -229,6 +249,7 @@ const environmentSchema = z.object({
     .optional(),
   REMEDIATION_MAX_CHANGES: integer(1, 10000).default(100),
   REMEDIATION_FIX_ALARMS: oneOf(['true', 'false']).default('false'),
+  REMEDIATION_APPROVAL_HOURS: integer(1, 720).default(DEFAULT_APPROVAL_HOURS),
   // Where the deployment's other parts are, for the doctor.
   SCHEDULE_RULE_NAME: z.string().regex(/^[\w.-]{1,64}$/, { error: (issue) => `${quoted(issue.input)} is not an EventBridge rule name` }).optional(),
   MEMBER_STACK_SET_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: (issue) => `${quoted(issue.input)} is not a StackSet name` }).optional(),
@@ -272,7 +293,7 @@ export interface LambdaSettings {
   /** An AWS emulator for tests; AWS itself when absent. */
   readonly endpointUrl?: string;
   readonly notify: NotifySettings;
-  /** REMEDIATE=plan|apply and how: who the alert topic notifies, the bound per run; absent when REMEDIATE=off. */
+  /** REMEDIATE=plan|apply|approve and how: who the alert topic notifies, the bound per run; absent when REMEDIATE=off. */
   readonly remediation?: RemediationSettings;
   /** Where the deployment's other parts are (trailwatch doctor); absent names are not checked. */
   readonly deployment?: {
@@ -304,13 +325,16 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
   const e = parsed.data;
   const homeRegion = e.HOME_REGION ?? e.AWS_REGION;
   if (!homeRegion) throw new ConfigurationError([{ field: 'HOME_REGION', message: 'required when AWS_REGION is not set' }]);
-  if (e.REMEDIATE === 'apply' && !e.REMEDIATION_ALERT_ENDPOINT && !e.REMEDIATION_ALERT_TOPIC_ARN) {
+  if ((e.REMEDIATE === 'apply' || e.REMEDIATE === 'approve') && !e.REMEDIATION_ALERT_ENDPOINT && !e.REMEDIATION_ALERT_TOPIC_ARN) {
     throw new ConfigurationError([
       {
         field: 'REMEDIATION_ALERT_ENDPOINT',
-        message: 'REMEDIATE=apply needs it (or REMEDIATION_ALERT_TOPIC_ARN): an alert topic nobody is subscribed to makes no check pass',
+        message: `REMEDIATE=${e.REMEDIATE} needs it (or REMEDIATION_ALERT_TOPIC_ARN): an alert topic nobody is subscribed to makes no check pass`,
       },
     ]);
+  }
+  if (e.REMEDIATE === 'approve' && !e.REPORT_BUCKET) {
+    throw new ConfigurationError([{ field: 'REPORT_BUCKET', message: 'REMEDIATE=approve keeps each plan in the report bucket until it is approved: set it' }]);
   }
   if (e.EXCEPTIONS_S3_OBJECT && e.EXCEPTIONS_SSM_PARAMETER) {
     throw new ConfigurationError([
@@ -355,6 +379,7 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
             ...(e.REMEDIATION_ALERT_TOPIC_ARN ? { alertTopicArn: e.REMEDIATION_ALERT_TOPIC_ARN } : {}),
             maxChanges: e.REMEDIATION_MAX_CHANGES,
             fixAlarms: e.REMEDIATION_FIX_ALARMS === 'true',
+            ...(e.REMEDIATE === 'approve' ? { approvalHours: e.REMEDIATION_APPROVAL_HOURS } : {}),
           },
         }
       : {}),

@@ -11,6 +11,7 @@ import { deploymentFromSettings } from '../doctor/deployment';
 import { diagnose } from '../doctor/diagnose';
 import { readDeploymentFacts } from '../doctor/read';
 import type { DoctorReport } from '../doctor/types';
+import { createDecisionHandler, isDecisionEvent, type DecisionSummary } from './decision-handler';
 import { createScanHandler, type LambdaContext, type ScanHandlerDeps, type ScanSummary } from './scan-handler';
 
 export interface DoctorHandlerDeps {
@@ -56,8 +57,12 @@ export function createDoctorHandler(deps: DoctorHandlerDeps): (event: unknown, c
 }
 
 /** The function's one entry point: `{"doctor": true}` to the doctor, everything else to the scan. */
-export function createHandler(deps: ScanHandlerDeps & Omit<DoctorHandlerDeps, 'settings' | 'logger' | 'clients'>): (event: unknown, context: LambdaContext) => Promise<ScanSummary | DoctorReport> {
+export function createHandler(
+  deps: ScanHandlerDeps & Omit<DoctorHandlerDeps, 'settings' | 'logger' | 'clients'>,
+): (event: unknown, context: LambdaContext) => Promise<ScanSummary | DoctorReport | DecisionSummary> {
   const scan = createScanHandler(deps);
   const doctor = createDoctorHandler(deps);
-  return (event, context) => (isDoctorRequest(event) ? doctor(event, context) : scan(event, context));
+  // REMEDIATE=approve: {"approve"|"reject": PLAN_ID} decides a kept plan instead of scanning.
+  const decide = createDecisionHandler(deps);
+  return (event, context) => (isDoctorRequest(event) ? doctor(event, context) : isDecisionEvent(event) ? decide(event, context) : scan(event, context));
 }

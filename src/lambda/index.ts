@@ -5,3 +5,5 @@ export { createDoctorHandler, createHandler, isDoctorRequest } from './doctor-ha
 export type { DoctorHandlerDeps } from './doctor-handler';
 export { bucketRunRecorder } from './runs';
 export type { RecordRun } from './runs';
+export { createDecisionHandler, isDecisionEvent } from './decision-handler';
+export type { DecisionSummary } from './decision-handler';

@@ -18,6 +18,7 @@ import type { SecurityHubImportResult } from '../notify/security-hub';
 import type { ScanOptions, ScanResult } from '../scan';
 import type { RecordRun } from './runs';
 import type { ExceptionRules } from '../exceptions';
+import { planStoreOf } from '../remediate/plan-store';
 import { readExceptions } from './exceptions-source';
 
 /** Security Hub failures named in the invocation's answer; the log has them all. */
@@ -48,7 +49,7 @@ export interface ScanSummary {
   readonly notification:
     | { readonly published: false; readonly reason: string }
     | (Pick<PublishResult, 'published' | 'subject' | 'parts' | 'messageIds' | 'fullReportLocation' | 'omittedFindings' | 'chat'> & { readonly published: boolean });
-  /** What REMEDIATE=plan|apply did (its email text left out). */
+  /** What REMEDIATE=plan|apply|approve did (its email text left out). */
   readonly remediation?: Omit<NonNullable<ScanReport['remediation']>, 'text'>;
   /** This scan's report and HTML page in the report bucket (s3:// URIs) and the console link to the page. */
   readonly stored?: { readonly report: string; readonly page?: string; readonly pageConsoleUrl?: string };
@@ -99,6 +100,16 @@ export function buildScanOptions(
     ...securityHub,
     ...extra,
   };
+}
+
+/** REMEDIATE=approve: where the step keeps plans and what it writes into the instructions. */
+function approvalDeps(settings: LambdaSettings, payload: ScanPayload, clients: AwsClients, functionName: string | undefined) {
+  if (settings.remediation?.mode !== 'approve') return {};
+  const plans = planStoreOf(clients, settings.notify);
+  const checks = payload.checks ?? settings.checks;
+  const regions = payload.regions ?? settings.regions;
+  const name = functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
+  return { ...(plans ? { plans } : {}), ...(name ? { functionName: name } : {}), scope: { ...(checks ? { checks } : {}), ...(regions ? { regions } : {}) } };
 }
 
 export function invocationSummary(result: ScanResult, notified: boolean): ScanSummary {
@@ -159,6 +170,7 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
     }
     const { payload, trigger } = parsed;
     if (payload.doctor) throw new PayloadError([{ field: 'doctor', message: 'a doctor request goes to the doctor (createHandler routes it), never to the scan' }]);
+    if (payload.approve || payload.reject) throw new PayloadError([{ field: payload.approve ? 'approve' : 'reject', message: 'a decision goes to the decision handler, never to a scan' }]);
     logger.info('scan starting', { trigger, payload });
     const record = runRecord(trigger, context);
     await record.started();
@@ -185,9 +197,10 @@ export function createScanHandler(deps: ScanHandlerDeps): (event: unknown, conte
       }
     }
     const notify = payload.notify === false ? undefined : { ...settings.notify, onNote: (note: string) => logger.warn(note) };
-    // REMEDIATE=plan|apply: runs on the evaluated scan before it is published; the re-scan publishes nothing.
+    // REMEDIATE=plan|apply|approve: runs on the evaluated scan before it is published; the re-scan publishes nothing.
     const remediate = settings.remediation
       ? remediationStep(settings.remediation, {
+          ...approvalDeps(settings, payload, clients, context.functionName),
           clients,
           roleName: settings.roleName,
           ...(settings.externalId ? { externalId: settings.externalId } : {}),

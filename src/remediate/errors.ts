@@ -10,3 +10,14 @@ export class RemediationError extends TrailwatchError {
     super(message, options);
   }
 }
+
+/** A plan that cannot be read, decided or applied: missing, expired, already decided, drifted. */
+export class ApprovalError extends TrailwatchError {
+  constructor(
+    message: string,
+    readonly reason: 'missing' | 'unreadable' | 'expired' | 'decided' | 'drifted',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -181,7 +181,7 @@ function findingChangeLines(changes: readonly FindingChange[]): string[] {
  * Remediation as a section of the findings email: with `plan`, what would change (nothing was);
  * with `apply`, what was done, what was not, and each finding before -> after.
  */
-export function renderRemediationSection(run: RemediationRunResult): string {
+export function renderRemediationSection(run: RemediationRunResult, heading = 'REMEDIATION (REMEDIATE=apply)'): string {
   const { plan, applied } = run;
   if (!applied) {
     return [
@@ -190,9 +190,31 @@ export function renderRemediationSection(run: RemediationRunResult): string {
       planTable(plan),
     ].join('\n');
   }
-  const lines = ['REMEDIATION (REMEDIATE=apply)', '', resultHeader(applied, 'Changes'), ...outcomeLines(applied.outcomes.filter((o) => o.status !== 'UNCHANGED'))];
+  const lines = [heading, '', resultHeader(applied, 'Changes'), ...outcomeLines(applied.outcomes.filter((o) => o.status !== 'UNCHANGED'))];
   lines.push(...pendingLines(applied.pending));
   if (run.changes) lines.push('', ...findingChangeLines(run.changes));
   lines.push(...manualLines([...plan.manual, ...applied.manual]));
   return text(lines);
+}
+
+/** REMEDIATE=approve: the plan kept for approval, and the ways to approve or reject it. */
+export function renderApprovalRequest(
+  record: { readonly planId: string; readonly hash: string; readonly expiresAt: string; readonly plan: RemediationPlan },
+  where: { readonly location: string; readonly plansUri: string; readonly functionName?: string },
+): string {
+  const payload = (action: string) => `'{"${action}":"${record.planId}"}'`;
+  const invoke = (action: string) =>
+    `aws lambda invoke --function-name ${where.functionName ?? '<scan function>'} --cli-binary-format raw-in-base64-out --payload ${payload(action)} /dev/stdout`;
+  return [
+    'REMEDIATION PLAN AWAITING APPROVAL (REMEDIATE=approve: nothing was changed)',
+    '',
+    `Plan ${record.planId}, hash ${record.hash.slice(0, 16)}..., kept at ${where.location}`,
+    `Approvable once, until ${record.expiresAt}. Approving re-scans the plan's accounts and applies nothing if the plan would differ.`,
+    `  approve: trailwatch remediate --approve ${record.planId} --plans ${where.plansUri}`,
+    `       or: ${invoke('approve')}`,
+    `  reject:  trailwatch remediate --reject ${record.planId} --plans ${where.plansUri}`,
+    `       or: ${invoke('reject')}`,
+    '',
+    planTable(record.plan),
+  ].join('\n');
 }

@@ -1,19 +1,24 @@
 /**
- * Remediation as a step of the scheduled scan (REMEDIATE=plan|apply): runs on the evaluated scan
+ * Remediation as a step of the scheduled scan (REMEDIATE=plan|apply|approve): runs on the evaluated scan
  * before it is published, so the plan — or what was done, before -> after — goes into the email
- * and the JSON. A failing remediation never costs the scan its report: the failure is reported.
+ * and the JSON; with approve, the plan is kept in the report bucket for someone to approve.
+ * A failing remediation never costs the scan its report: the failure is reported.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients';
+import type { CheckSlug } from '../controls/types';
 import { AccountCredentials } from '../discover/credentials';
 import { summarize } from '../evaluate/evaluate';
 import type { ReportRemediation, ScanReport } from '../report/types';
 import type { ScanResult } from '../scan';
-import { renderRemediationSection } from './render';
+import { DEFAULT_APPROVAL_HOURS, planRecord, type PlanSettings } from './approval';
+import { putPlanRecord, type PlanStore } from './plan-store';
+import { renderApprovalRequest, renderRemediationSection } from './render';
+import { s3Uri } from '../notify/store';
 import { remediateScan, type RemediationRunResult, type ScanOutcome } from './run';
 import type { AlertSubscription } from './types';
 
-export const REMEDIATE_MODES = ['off', 'plan', 'apply'] as const;
+export const REMEDIATE_MODES = ['off', 'plan', 'apply', 'approve'] as const;
 export type RemediateMode = (typeof REMEDIATE_MODES)[number];
 
 export interface RemediationSettings {
@@ -22,6 +27,8 @@ export interface RemediationSettings {
   readonly alertTopicArn?: string;
   readonly maxChanges?: number;
   readonly fixAlarms?: boolean;
+  /** approve: how long a kept plan may be approved (DEFAULT_APPROVAL_HOURS when absent). */
+  readonly approvalHours?: number;
 }
 
 export interface RemediationStepDeps {
@@ -32,6 +39,12 @@ export interface RemediationStepDeps {
   /** Scans these accounts again, publishing nothing. */
   readonly rescan: (accounts: string[]) => Promise<ScanOutcome>;
   readonly signal?: AbortSignal;
+  /** approve: where plans are kept (the report bucket), and the function to name in the instructions. */
+  readonly plans?: PlanStore;
+  readonly functionName?: string;
+  readonly now?: () => Date;
+  /** approve: the scan's checks and regions, kept with the plan so the approval re-scans the same. */
+  readonly scope?: { readonly checks?: CheckSlug[]; readonly regions?: string[] };
 }
 
 /** The scan with the findings and account results of the accounts the re-scan did read replaced by the re-scan's. */
@@ -43,7 +56,7 @@ export function mergeRescan(before: ScanReport, after: ScanReport): ScanReport {
   return { ...before, accounts, findings, summary: summarize(findings), finishedAt: after.finishedAt };
 }
 
-function remediationOf(run: RemediationRunResult, mode: 'plan' | 'apply'): ReportRemediation {
+function remediationOf(run: RemediationRunResult, mode: 'plan' | 'apply' | 'approve'): ReportRemediation {
   return {
     mode,
     planned: run.plan.changes.length,
@@ -71,7 +84,7 @@ export function remediationStep(settings: RemediationSettings, deps: Remediation
         region: deps.homeRegion,
       });
       const run = await remediateScan(scan, {
-        mode,
+        mode: mode === 'approve' ? 'plan' : mode,
         remediation: {
           benchmark: scan.report.benchmark,
           ...(settings.alertEndpoint ? { subscription: settings.alertEndpoint } : {}),
@@ -86,6 +99,7 @@ export function remediationStep(settings: RemediationSettings, deps: Remediation
         },
         rescan: deps.rescan,
       });
+      if (mode === 'approve') return { ...scan.report, remediation: await keepForApproval(run, scan, settings, deps) };
       const report = run.after ? mergeRescan(scan.report, run.after) : scan.report;
       return { ...report, remediation: remediationOf(run, mode) };
     } catch (error) {
@@ -93,5 +107,34 @@ export function remediationStep(settings: RemediationSettings, deps: Remediation
       const text = `REMEDIATION (REMEDIATE=${mode}) FAILED before it could finish: ${message}\nThe findings above are the scan's; run \`trailwatch remediate --plan\` to see what remains.`;
       return { ...scan.report, remediation: { mode, planned: 0, manual: 0, text } };
     }
+  };
+}
+
+/** REMEDIATE=approve: the plan kept in the report bucket, and the section saying how to approve it. */
+async function keepForApproval(run: RemediationRunResult, scan: ScanResult, settings: RemediationSettings, deps: RemediationStepDeps): Promise<ReportRemediation> {
+  const base = remediationOf(run, 'approve');
+  if (run.plan.changes.length === 0) {
+    return { ...base, text: `REMEDIATION (REMEDIATE=approve): nothing for trailwatch to change, so no plan to approve.\n\n${base.text.split('\n').slice(2).join('\n')}` };
+  }
+  const store = deps.plans;
+  if (!store) throw new Error('REMEDIATE=approve needs the report bucket (REPORT_BUCKET) to keep plans in');
+  const planSettings: PlanSettings = {
+    benchmark: scan.report.benchmark,
+    ...(deps.scope?.checks ? { checks: deps.scope.checks } : {}),
+    ...(deps.scope?.regions ? { regions: deps.scope.regions } : {}),
+    ...(settings.alertEndpoint ? { alertEndpoint: settings.alertEndpoint } : {}),
+    ...(settings.alertTopicArn ? { alertTopicArn: settings.alertTopicArn } : {}),
+    ...(settings.fixAlarms ? { fixAlarms: true } : {}),
+    ...(settings.maxChanges !== undefined ? { maxChanges: settings.maxChanges } : {}),
+  };
+  const record = planRecord(run.plan, scan.report.findings, planSettings, {
+    now: deps.now?.() ?? new Date(),
+    approvalHours: settings.approvalHours ?? DEFAULT_APPROVAL_HOURS,
+  });
+  const location = await putPlanRecord(store, record);
+  return {
+    ...base,
+    approval: { planId: record.planId, hash: record.hash, expiresAt: record.expiresAt, location },
+    text: renderApprovalRequest(record, { location, plansUri: s3Uri(store.bucket, store.prefix), ...(deps.functionName ? { functionName: deps.functionName } : {}) }),
   };
 }

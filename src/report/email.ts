@@ -143,7 +143,7 @@ function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
   if (report.exceptions && (report.exceptions.expired.length > 0 || report.exceptions.stale.length > 0)) {
     blocks.push({ lines: ['EXCEPTIONS', ...exceptionsOutcomeLines(report.exceptions).slice(1).map((line) => `  ${line}`)], findings: 0 });
   }
-  // REMEDIATE=plan|apply: what would change, or what did (written by src/remediate).
+  // REMEDIATE=plan|apply|approve: what would change (and how to approve it), or what was done (written by src/remediate).
   if (report.remediation) blocks.push({ lines: report.remediation.text.split('\n'), findings: 0 });
   const unscanned = report.accounts.filter((a) => a.status === 'ERROR');
   if (unscanned.length > 0) {

@@ -30,10 +30,13 @@ export interface ReportSummary {
   readonly excepted?: number;
 }
 
-/** What remediation did after the scan (the Lambda with REMEDIATE=plan|apply). */
+/** What remediation did after the scan (the Lambda with REMEDIATE=plan|apply|approve, or an approved plan). */
 export interface ReportRemediation {
-  /** plan: nothing was changed; apply: the changes were made and the touched accounts re-scanned. */
-  readonly mode: 'plan' | 'apply';
+  /**
+   * plan: nothing was changed; apply: the changes were made and the touched accounts re-scanned;
+   * approve: the plan was kept for approval (`approval` without `decision`), or an approved plan was applied.
+   */
+  readonly mode: 'plan' | 'apply' | 'approve';
   /** Changes in the plan. */
   readonly planned: number;
   /** Changes that wrote something, failed, or were not attempted (apply). */
@@ -44,6 +47,15 @@ export interface ReportRemediation {
   readonly manual: number;
   /** Findings that failed before, with their status after the re-scan (apply). */
   readonly findingChanges?: { readonly accountId: string; readonly check: string; readonly before: string; readonly after: string }[];
+  /** REMEDIATE=approve: the kept plan, and once applied who approved it. */
+  readonly approval?: {
+    readonly planId: string;
+    readonly hash: string;
+    readonly expiresAt: string;
+    /** Where the plan is kept (s3:// URI). */
+    readonly location?: string;
+    readonly decision?: { readonly decision: string; readonly by: string; readonly at: string; readonly channel: string };
+  };
   /** The section of the findings email, as src/remediate writes it. */
   readonly text: string;
 }

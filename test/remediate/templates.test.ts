@@ -64,11 +64,14 @@ describe('serverless.yml remediation', () => {
   it('is off by default and switched by stack parameters', () => {
     expect(service.params.default.remediate).toBe('off');
     expect(service.params.default.remediationFixAlarms).toBe('false');
-    expect(service.resources.Parameters.Remediate).toMatchObject({ Default: '${param:remediate}', AllowedValues: ['off', 'plan', 'apply'] });
+    expect(service.resources.Parameters.Remediate).toMatchObject({ Default: '${param:remediate}', AllowedValues: ['off', 'plan', 'apply', 'approve'] });
     expect(service.resources.Parameters.RemediationFixAlarms).toMatchObject({ Default: '${param:remediationFixAlarms}', AllowedValues: ['true', 'false'] });
     expect(service.provider.environment.REMEDIATE).toEqual({ Ref: 'Remediate' });
     expect(service.provider.environment.REMEDIATION_FIX_ALARMS).toEqual({ Ref: 'RemediationFixAlarms' });
-    expect(service.resources.Conditions.RemediationApplies).toEqual({ 'Fn::Equals': [{ Ref: 'Remediate' }, 'apply'] });
+    // approve applies what someone approved: the same write policy, and only then.
+    expect(service.resources.Conditions.RemediationApplies).toEqual({
+      'Fn::Or': [{ 'Fn::Equals': [{ Ref: 'Remediate' }, 'apply'] }, { 'Fn::Equals': [{ Ref: 'Remediate' }, 'approve'] }],
+    });
     expect(service.resources.Conditions.RemediationFixesAlarms).toEqual({
       'Fn::And': [{ Condition: 'RemediationApplies' }, { 'Fn::Equals': [{ Ref: 'RemediationFixAlarms' }, 'true'] }],
     });

@@ -1,7 +1,8 @@
 /**
  * `trailwatch remediate`: scan, then plan what makes the failing checks pass (--plan, the
  * default), make it (--apply, then a re-scan of the touched accounts with before -> after), or
- * remove what trailwatch made (--rollback, with --plan to see it first).
+ * remove what trailwatch made (--rollback, with --plan to see it first). --approve / --reject
+ * decide a plan the Lambda kept with REMEDIATE=approve, with the caller's own credentials.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { Option, type Command } from 'commander';
@@ -27,6 +28,9 @@ import {
   type RemediationOptions,
 } from '../../remediate';
 import { runScan, type ScanOptions, type ScanResult } from '../../scan';
+import { parseS3Uri } from '../../notify/archive';
+import { validatePlanId } from '../../remediate/approval';
+import { approvePlan, rejectPlan, type DecisionOutcome } from '../../remediate/approve';
 import { parsedBy } from '../options';
 import { writeLine } from '../output';
 import { ExitCode, type CliIo, type ExitCodeValue, type RegisterCommand } from '../types';
@@ -53,6 +57,16 @@ export interface RemediateCommandOptions {
   readonly alertTopic?: string;
   readonly alertEndpoint?: AlertSubscription;
   readonly format: PlanFormat;
+  readonly approve?: string;
+  readonly reject?: string;
+  /** Where REMEDIATE=approve keeps plans: s3://<report bucket>/<prefix>. */
+  readonly plans?: { bucket: string; prefix: string };
+}
+
+function plansLocation(text: string): { bucket: string; prefix: string } {
+  const location = parseS3Uri(text);
+  if (!location) throw new UsageError(`'${text}' is not s3://<bucket>/<prefix> (the report bucket, as the findings email gives it)`);
+  return { bucket: location.bucket, prefix: location.prefix === '' || location.prefix.endsWith('/') ? location.prefix : `${location.prefix}/` };
 }
 
 function atLeastOne(value: string): number {
@@ -80,10 +94,20 @@ export const registerRemediate: RegisterCommand = (program, cli) => {
         parsedBy(parseAlertSubscription),
       ),
     )
+    .addOption(new Option('--approve <plan-id>', 'apply a plan kept by REMEDIATE=approve, once, if a re-scan plans the same').argParser(parsedBy(validatePlanId)).conflicts(['plan', 'apply', 'rollback', 'reject']))
+    .addOption(new Option('--reject <plan-id>', 'close a plan kept by REMEDIATE=approve without applying it').argParser(parsedBy(validatePlanId)).conflicts(['plan', 'apply', 'rollback']))
+    .addOption(new Option('--plans <s3-uri>', 'where the plans are kept: s3://<report bucket>/<prefix> (with --approve, --reject)').argParser(parsedBy(plansLocation)))
     .addOption(new Option('-f, --format <format>', 'output format (cli: the plan as AWS CLI commands)').choices(['table', 'json', 'cli']).default('table'))
     .action(async (options: RemediateCommandOptions, command: Command) => {
       if (options.format === 'cli' && (options.apply || (options.rollback && !options.plan))) {
         command.error('--format cli prints a plan: use it with --plan', { exitCode: ExitCode.USAGE, code: 'trailwatch.usage' });
+      }
+      if ((options.approve || options.reject) && !options.plans) {
+        command.error('--approve and --reject need --plans s3://<report bucket>/<prefix>: where the plan is kept', { exitCode: ExitCode.USAGE, code: 'trailwatch.usage' });
+      }
+      if (options.approve || options.reject) {
+        cli.setExitCode(await decide(options, cli.io));
+        return;
       }
       if (options.apply && !options.alertEndpoint && !options.alertTopic) {
         command.error('--apply needs --alert-endpoint or --alert-topic: an alert topic nobody is subscribed to makes no check pass', {
@@ -173,6 +197,69 @@ export async function remediate(options: RemediateCommandOptions, io: CliIo, cli
       writeLine(io.stdout, sections.join('\n\n'));
     }
     return run.applied.complete ? ExitCode.OK : ExitCode.NOT_OK;
+  } finally {
+    clients.destroy();
+  }
+}
+
+function renderDecision(outcome: DecisionOutcome, format: PlanFormat): string {
+  if (format === 'json') {
+    return JSON.stringify(outcome.status === 'applied' ? { ...outcome, report: { summary: outcome.report.summary } } : outcome, null, 2);
+  }
+  switch (outcome.status) {
+    case 'refused':
+      return [`REFUSED: ${outcome.message}`, ...(outcome.differences ?? []).map((d) => `  - ${d}`)].join('\n');
+    case 'rejected':
+      return `plan ${outcome.planId} rejected by ${outcome.decision.by} at ${outcome.decision.at}: it can no longer be applied`;
+    case 'applied':
+      return outcome.text;
+  }
+}
+
+/**
+ * --approve / --reject: the plan is read from (and its decision written to) the report bucket with
+ * the caller's credentials, so IAM decides who may, and CloudTrail names the caller for every write.
+ * The findings topic only takes the scanner's messages: the result is printed and kept next to the plan.
+ */
+export async function decide(options: RemediateCommandOptions, io: CliIo, clients = clientsFor(options)): Promise<ExitCodeValue> {
+  const { homeRegion } = options;
+  const plans = options.plans as { bucket: string; prefix: string };
+  try {
+    const identity = await clients.sts({ accountId: 'caller' }, homeRegion).send(new GetCallerIdentityCommand({}));
+    const store = { s3: clients.s3({ accountId: 'caller' }, homeRegion), bucket: plans.bucket, prefix: plans.prefix };
+    const base = { store, principal: identity.Arn ?? 'unknown caller', channel: 'trailwatch remediate', now: () => new Date() };
+    let outcome: DecisionOutcome;
+    if (options.reject) {
+      outcome = await rejectPlan(options.reject, { ...base, channel: 'trailwatch remediate --reject' });
+    } else {
+      const credentials = new AccountCredentials(clients, {
+        callerAccountId: identity.Account ?? '',
+        roleName: options.roleName,
+        ...(options.externalId ? { externalId: options.externalId } : {}),
+        region: homeRegion,
+      });
+      outcome = await approvePlan(options.approve as string, {
+        ...base,
+        channel: 'trailwatch remediate --approve',
+        apply: { clients, sessionFor: (accountId) => credentials.sessionFor(accountId) },
+        rescan: (accounts, settings) =>
+          runScan({
+            benchmark: settings.benchmark,
+            ...(settings.checks ? { checks: settings.checks } : {}),
+            accounts,
+            // The plan's scope, not this command's: the re-scan must see what the Lambda saw.
+            ...(settings.regions ? { regions: settings.regions } : {}),
+            roleName: options.roleName,
+            ...(options.externalId ? { externalId: options.externalId } : {}),
+            concurrency: options.concurrency,
+            homeRegion,
+            clients,
+          }),
+      });
+    }
+    writeLine(io.stdout, renderDecision(outcome, options.format));
+    if (outcome.status === 'refused') return ExitCode.NOT_OK;
+    return outcome.status === 'applied' && !outcome.applied.complete ? ExitCode.NOT_OK : ExitCode.OK;
   } finally {
     clients.destroy();
   }
