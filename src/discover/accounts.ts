@@ -217,6 +217,6 @@ function placementOf(
   return (accountId) => {
     const path = parents?.[accountId];
     const id = path?.[path.length - 1];
-    return path && id ? { id, path: path.map((unit) => names.get(unit) ?? unit) } : undefined;
+    return path && id ? { id, path: path.map((unit) => names.get(unit) ?? unit), ids: [...path] } : undefined;
   };
 }

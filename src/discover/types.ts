@@ -4,6 +4,11 @@ import type { OrganizationContext, ReadError } from '../collect/inventory';
 export interface OrganizationalUnitPlacement {
   readonly id: string;
   readonly path: readonly string[];
+  /**
+   * The root and units by id, outermost first: what exception entries naming units match, so a
+   * re-check can apply them from a stored report without walking the organization again.
+   */
+  readonly ids?: readonly string[];
 }
 
 /** An account the scan reads. */

@@ -13,6 +13,7 @@ import type { LambdaSettings } from '../config';
 import { parseTopicArn } from '../notify/publish';
 import { DEFAULT_REPORT_PREFIX } from '../notify/store';
 import { scanDeadlines } from './scan-handler';
+import { readExceptions } from './exceptions-source';
 import { parseQueuedEvent, recheck as defaultRecheck, type RecheckOptions, type RecheckOutcome, type WatchEvent } from '../watch';
 
 export interface WatchHandlerDeps {
@@ -60,6 +61,8 @@ export function createWatchHandler(deps: WatchHandlerDeps): (event: unknown, con
     const clients = deps.clients?.() ?? new AwsClients(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {});
     const bucket = settings.notify.reportBucket;
     try {
+      // Read at every batch, as the scan does; a file that cannot be read or parsed fails the batch (the queue keeps it).
+      const exceptions = settings.exceptions ? await readExceptions(clients, settings.exceptions, { region: settings.homeRegion, now: new Date(now()) }) : undefined;
       const outcome = await run(
         events.map((e) => e.event),
         {
@@ -75,6 +78,7 @@ export function createWatchHandler(deps: WatchHandlerDeps): (event: unknown, con
             ? { kind: 'bucket', location: { bucket, prefix: settings.notify.reportPrefix ?? DEFAULT_REPORT_PREFIX, benchmark: settings.benchmark }, region: parseTopicArn(settings.notify.topicArn).region }
             : { kind: 'given' },
           topicArn: settings.notify.topicArn,
+          ...(exceptions ? { exceptions, now: () => new Date(now()) } : {}),
           ...(deadlines ? { deadline: deadlines.deadline } : {}),
           log: (level, message, data) => logger[level](message, data ?? {}),
         },
@@ -84,6 +88,7 @@ export function createWatchHandler(deps: WatchHandlerDeps): (event: unknown, con
         accounts: outcome.plan.accounts,
         throughOwner: outcome.plan.throughOwner,
         changes: outcome.changes.length,
+        ...(outcome.excepted ? { excepted: outcome.excepted.length } : {}),
         published: outcome.messageIds.length,
         ...(outcome.baselineLocation ? { baseline: outcome.baselineLocation } : {}),
       });

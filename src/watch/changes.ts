@@ -20,6 +20,8 @@ export interface FindingChange {
   readonly brokenLink: Finding['brokenLink'];
   readonly reason: string;
   readonly fix?: string;
+  /** The accepted-risk entry the finding is excepted by, when it is. */
+  readonly exception?: Finding['exception'];
   /** The call that caused it. */
   readonly cause: Actor & { readonly accountId: string; readonly region: string };
 }
@@ -59,6 +61,7 @@ export function findingChanges(
       brokenLink: finding.brokenLink,
       reason: finding.reason,
       ...(finding.fix ? { fix: finding.fix } : {}),
+      ...(finding.exception ? { exception: finding.exception } : {}),
       cause: { ...event.actor, accountId: event.accountId, region: event.region },
     });
   }

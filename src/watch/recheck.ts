@@ -20,6 +20,8 @@ import type { OutgoingMessage } from '../notify/types';
 import type { ScanReport } from '../report/types';
 import { runScan as defaultRunScan, type ScanOptions, type ScanResult, type ScanSteps } from '../scan';
 import { TrailwatchError } from '../errors';
+import { applyExceptions } from '../exceptions/apply';
+import type { ExceptionRules } from '../exceptions/types';
 import { mergeIntoBaseline, readBaseline, type BaselineLocation, type StoredBaseline } from './baseline';
 import { changeMessage, findingChanges, type FindingChange } from './changes';
 import type { WatchEvent } from './events';
@@ -48,6 +50,11 @@ export interface RecheckOptions {
   readonly log?: LogFn;
   readonly runScan?: (options: ScanOptions, steps: ScanSteps) => Promise<ScanResult>;
   readonly now?: () => Date;
+  /**
+   * Accepted risk, as the scheduled scan applies it: an excepted finding is stored with its
+   * exception, and a change to an excepted FAIL or ERROR is not published (the team accepted it).
+   */
+  readonly exceptions?: ExceptionRules;
 }
 
 export interface RecheckOutcome {
@@ -60,6 +67,8 @@ export interface RecheckOutcome {
   readonly messageIds: string[];
   readonly baselineLocation?: string;
   readonly comparedWith?: string;
+  /** Changes not published because their finding is excepted. */
+  readonly excepted?: FindingChange[];
 }
 
 /** The stand-in inventory of a member judged from its organization trail's owner alone: nothing of its own is read. */
@@ -72,6 +81,12 @@ function regionsOf(baseline: ScanReport | undefined, accountId: string): string[
   if (listed?.length) return listed;
   const fromFindings = (baseline?.findings ?? []).filter((f) => f.accountId === accountId).flatMap((f) => [...f.coveredRegions, ...f.uncoveredRegions]);
   return [...new Set(fromFindings)].sort();
+}
+
+/** Each account's root and units by id, as the stored report recorded them (for exception entries naming units). */
+export function accountParentsOf(baseline: ScanReport | undefined): Record<string, readonly string[]> | undefined {
+  const entries = (baseline?.accounts ?? []).flatMap((a) => (a.ou?.ids?.length ? [[a.accountId, a.ou.ids] as const] : []));
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 /** The findings the plan re-judged: every one of a re-read account, and a member's only where its stored finding relied on the owner. */
@@ -197,7 +212,11 @@ export async function recheck(events: readonly WatchEvent[], options: RecheckOpt
     },
     recheckSteps(plan, baseline, now),
   );
-  const findings = findingsInScope(plan, baseline, result.report.findings);
+  const judged = findingsInScope(plan, baseline, result.report.findings);
+  const parents = accountParentsOf(baseline);
+  const findings = options.exceptions
+    ? applyExceptions(judged, options.exceptions, { now: now(), ...(parents ? { accountParents: parents } : {}) }).findings
+    : judged;
   const direct = new Set(plan.accounts);
   const report: ScanReport = {
     benchmark: options.benchmark,
@@ -210,7 +229,10 @@ export async function recheck(events: readonly WatchEvent[], options: RecheckOpt
   };
 
   const ownerOf = new Map(plan.throughOwner.flatMap(({ owner, members }) => members.map((m) => [m, owner] as const)));
-  const changes = baseline ? findingChanges(baseline, findings, (accountId) => plan.eventsByAccount[ownerOf.get(accountId) ?? accountId] ?? []) : [];
+  const found = baseline ? findingChanges(baseline, findings, (accountId) => plan.eventsByAccount[ownerOf.get(accountId) ?? accountId] ?? []) : [];
+  const changes = found.filter((change) => !change.exception);
+  const excepted = found.filter((change) => change.exception);
+  if (excepted.length > 0) log('info', 'changes to excepted findings: not published', { changes: excepted.map((c) => ({ accountId: c.accountId, check: c.check, status: c.status })) });
   if (!baseline) log('warn', 'no stored report to compare with: nothing is published, and the re-checked findings become the stored report');
   else if (changes.length === 0) log('debug', 'the re-check changed no verdict: nothing published', { accounts: plan.accounts });
 
@@ -238,5 +260,5 @@ export async function recheck(events: readonly WatchEvent[], options: RecheckOpt
     baselineLocation = written.location;
     if (written.attempts > 1) log('info', 'the stored report changed meanwhile: merged again', { attempts: written.attempts });
   }
-  return { plan, report, changes, messages, messageIds, ...(baselineLocation ? { baselineLocation } : {}), ...(baseline ? { comparedWith: baseline.finishedAt } : {}) };
+  return { plan, report, changes, messages, messageIds, ...(excepted.length ? { excepted } : {}), ...(baselineLocation ? { baselineLocation } : {}), ...(baseline ? { comparedWith: baseline.finishedAt } : {}) };
 }

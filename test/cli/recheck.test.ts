@@ -62,6 +62,29 @@ describe('trailwatch recheck', () => {
     expect(run.stdout).toContain(`would publish: trailwatch: ${CHECK} FAIL in ${account?.accountId} (DeleteMetricFilter)`);
   });
 
+  it('with --exceptions, a break of an excepted check is named as excepted and would not be published', async () => {
+    // Prepare: the same break, with the check of that account accepted until a month from now
+    const baseline = join(dir, 'baseline.json');
+    await runCli(['scan', ...common(), '--format', 'json', '--output', baseline]);
+    const account = demo.accounts.find((a) => a.scenario === 'compliant-reformatted');
+    const chain = account?.chain;
+    const clients = motoClients();
+    const session = await new AccountCredentials(clients, { callerAccountId: demo.managementAccountId, roleName: DEMO_ROLE_NAME, region: 'us-east-1' }).sessionFor(account?.accountId as string);
+    await clients.cloudWatchLogs(session, chain?.region as string).send(new DeleteMetricFilterCommand({ logGroupName: chain?.logGroupName, filterName: chain?.checks[CHECK]?.filterName }));
+    clients.destroy();
+    const eventFile = join(dir, 'event.json');
+    writeFileSync(eventFile, JSON.stringify(watchedEvent('DeleteMetricFilter', { accountId: account?.accountId, region: chain?.region })));
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const exceptionsFile = join(dir, 'exceptions.yml');
+    writeFileSync(exceptionsFile, `exceptions:\n  - accounts: ['${account?.accountId}']\n    checks: [${CHECK}]\n    reason: moving to the SIEM\n    approvedBy: ciso@example.com\n    expires: ${expires}\n`);
+    // Act
+    const run = await runCli(['recheck', ...common(), '--event', eventFile, '--baseline', baseline, '--exceptions', exceptionsFile]);
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`not published, excepted until ${expires}: trailwatch: ${CHECK} FAIL in ${account?.accountId}`);
+    expect(run.stdout).not.toContain('would publish');
+  });
+
   it('with --plan-only says what it would read without calling AWS; a bad event is a usage error naming the field', async () => {
     const eventFile = join(dir, 'event.json');
     writeFileSync(eventFile, JSON.stringify(handMadeRecord('StopLogging', { accountId: '444444444444' })));

@@ -114,10 +114,11 @@ describe('listAccounts', () => {
     const discovery = await listAccounts(clients, DISCOVERY_SESSION, { organizationalUnits: true });
     // Assess
     const ouOf = (id: string | undefined) => discovery.accounts.find((a) => a.accountId === id)?.ou;
-    expect(ouOf(members[0])).toEqual({ id: workloads.OrganizationalUnit?.Id, path: ['Root', 'workloads'] });
-    expect(ouOf(members[1])).toEqual({ id: prod.OrganizationalUnit?.Id, path: ['Root', 'workloads', 'prod'] });
-    expect(ouOf(members[2])).toEqual({ id: rootId, path: ['Root'] });
-    expect(ouOf(MANAGEMENT)).toEqual({ id: rootId, path: ['Root'] });
+    const [workloadsId, prodId] = [workloads.OrganizationalUnit?.Id, prod.OrganizationalUnit?.Id];
+    expect(ouOf(members[0])).toEqual({ id: workloadsId, path: ['Root', 'workloads'], ids: [rootId, workloadsId] });
+    expect(ouOf(members[1])).toEqual({ id: prodId, path: ['Root', 'workloads', 'prod'], ids: [rootId, workloadsId, prodId] });
+    expect(ouOf(members[2])).toEqual({ id: rootId, path: ['Root'], ids: [rootId] });
+    expect(ouOf(MANAGEMENT)).toEqual({ id: rootId, path: ['Root'], ids: [rootId] });
     // ListRoots, then per parent (root, workloads, prod) one ListAccountsForParent and one ListOrganizationalUnitsForParent.
     const calls = clients.callCounter.forAccount(DISCOVERY_SESSION.accountId);
     expect([calls['Organizations:ListRoots'], calls['Organizations:ListAccountsForParent'], calls['Organizations:ListOrganizationalUnitsForParent']]).toEqual([1, 3, 3]);

@@ -66,7 +66,7 @@ export async function evaluateInventoryFile(options: EvaluateCommandOptions, io:
         status: 'SCANNED' as const,
         regions: inventory.regions,
         ...(inventory.regionsNotEnabled?.length ? { regionsNotEnabled: inventory.regionsNotEnabled } : {}),
-        ...(units && unit ? { ou: { id: unit, path: units } } : {}),
+        ...(units && unit ? { ou: { id: unit, path: units, ids: units } } : {}),
       };
     }),
     findings,

@@ -19,6 +19,8 @@ import { changeLine } from '../../watch/changes';
 import { formatOption, parsedBy, required } from '../options';
 import type { CliIo, RegisterCommand } from '../types';
 import { addScopeOptions } from './scan';
+import { exceptionsOption } from '../exceptions';
+import type { ExceptionRules } from '../../exceptions';
 
 type BaselineSource = { readonly kind: 'file'; readonly report: ScanReport } | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string };
 
@@ -36,6 +38,7 @@ interface RecheckCommandOptions {
   readonly homeRegion: string;
   readonly concurrency: number;
   readonly format: 'text' | 'json';
+  readonly exceptions?: ExceptionRules;
 }
 
 function readText(path: string, what: string): string {
@@ -80,6 +83,7 @@ export const registerRecheck: RegisterCommand = (program, cli) => {
   const command = addScopeOptions(program.command('recheck').description('replay one CloudTrail event as the watch would: accounts re-read, what changed, the message'), 'the role assumed in every other account')
     .addOption(required(new Option('--event <file>', 'required: a CloudTrail event (or its EventBridge envelope), JSON').argParser(parsedBy(parseEventFile))))
     .addOption(new Option('--baseline <file|s3://bucket/prefix/>', 'the report to compare with: a JSON report, or the report bucket (its baseline/<benchmark>.json)').argParser(parsedBy(parseBaselineSource)))
+    .addOption(exceptionsOption())
     .addOption(new Option('--plan-only', 'only say which accounts the event re-reads (no AWS call but reading --baseline)'))
     .addOption(formatOption(['text', 'json'] as const, 'text'));
   // The event decides the accounts: the scan's scope flags would only mislead.
@@ -118,6 +122,7 @@ export async function recheckFromTerminal(options: RecheckCommandOptions, io: Cl
       homeRegion: options.homeRegion,
       concurrency: options.concurrency,
       clients,
+      ...(options.exceptions ? { exceptions: options.exceptions } : {}),
       baseline:
         options.baseline?.kind === 's3'
           ? { kind: 'bucket', location: { bucket: options.baseline.bucket, prefix: options.baseline.prefix, benchmark: options.benchmark }, region: options.homeRegion, readOnly: true }
@@ -127,12 +132,13 @@ export async function recheckFromTerminal(options: RecheckCommandOptions, io: Cl
       },
     });
     if (options.format === 'json') {
-      io.stdout.write(`${JSON.stringify({ plan: outcome.plan, changes: outcome.changes, messages: outcome.messages }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ plan: outcome.plan, changes: outcome.changes, ...(outcome.excepted ? { excepted: outcome.excepted } : {}), messages: outcome.messages }, null, 2)}\n`);
     } else {
       const lines = [...describePlan(outcome.plan), ''];
       if (!options.baseline) lines.push('no --baseline: nothing to compare with, so no change can be told', '');
       else if (outcome.changes.length === 0) lines.push('no verdict changed: nothing would be published');
       for (const change of outcome.changes) lines.push(changeLine(change));
+      for (const change of outcome.excepted ?? []) lines.push(`not published, excepted until ${change.exception?.expires ?? '?'}: ${changeLine(change)}`);
       for (const message of outcome.messages) {
         lines.push('', `would publish: ${message.subject}`, '', (JSON.parse(message.message) as { email: string }).email);
       }
