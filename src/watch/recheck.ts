@@ -85,7 +85,12 @@ function regionsOf(baseline: ScanReport | undefined, accountId: string): string[
 
 /** Each account's root and units by id, as the stored report recorded them (for exception entries naming units). */
 export function accountParentsOf(baseline: ScanReport | undefined): Record<string, readonly string[]> | undefined {
-  const entries = (baseline?.accounts ?? []).flatMap((a) => (a.ou?.ids?.length ? [[a.accountId, a.ou.ids] as const] : []));
+  // The stored report is parsed loosely: take only a list of ids.
+  const idsOf = (ids: unknown): readonly string[] | undefined => (Array.isArray(ids) && ids.length > 0 && ids.every((id) => typeof id === 'string') ? ids : undefined);
+  const entries = (baseline?.accounts ?? []).flatMap((a) => {
+    const ids = idsOf(a.ou?.ids);
+    return ids ? [[a.accountId, ids] as const] : [];
+  });
   return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
