@@ -17,6 +17,7 @@ import { UsageError } from '../../src/errors';
 import { runScan } from '../../src/scan';
 import { parseBenchArgs, type BenchArgs } from './args';
 import { measureRecheck, recheckLines } from './recheck';
+import { htmlPageLines, measureHtmlPage } from './html-page';
 import { timeCoverageDecisions, timeWorstCoverageDecision } from './coverage';
 import { concurrencyEfficiency, formatNumber, machineLine, max, median, projectedSeconds, table, type Target } from './figures';
 import { naiveScan } from './naive-scan';
@@ -212,8 +213,16 @@ async function mainRecheck(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** `npm run bench -- html`: the 1,000-account HTML page alone, rendered and opened in Chromium. */
+async function mainHtml(): Promise<number> {
+  process.stderr.write('bench: the HTML page of 1,000 accounts in Chromium ...\n');
+  for (const line of htmlPageLines(await measureHtmlPage())) console.log(line);
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'recheck') return mainRecheck(argv.slice(1));
+  if (argv[0] === 'html') return mainHtml();
   const args = parseBenchArgs(argv);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const moto = await startMoto();
@@ -278,6 +287,9 @@ async function main(argv: readonly string[]): Promise<number> {
     printResults({ args, org, tw, tw17, naive, naive17, coverage, worst, loadAverage: loadavg()[0] ?? 0, cpus: cpus().length });
     console.log('');
     for (const line of recheckLines(recheckMeasurement)) console.log(line);
+    log('bench: the HTML page of 1,000 accounts in Chromium ...');
+    console.log('');
+    for (const line of htmlPageLines(await measureHtmlPage())) console.log(line);
     return 0;
   } finally {
     await proxy?.close();

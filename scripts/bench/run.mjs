@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'trailwatch-bench-'));
 const outfile = join(dir, 'bench.js');
 try {
@@ -19,8 +20,13 @@ try {
     format: 'cjs',
     sourcemap: 'inline',
     logLevel: 'warning',
+    // playwright-core finds its own files relative to itself: loaded from the project, not bundled.
+    external: ['playwright-core'],
   });
-  const result = spawnSync(process.execPath, ['--enable-source-maps', '--no-deprecation', outfile, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--enable-source-maps', '--no-deprecation', outfile, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
+  });
   process.exitCode = result.status ?? 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
