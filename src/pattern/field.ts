@@ -11,6 +11,7 @@
  * A 'yes' always comes with a witness that was checked with the matcher's own evaluation.
  */
 import { findTexts, globAutomaton, type TextAutomaton } from './automaton';
+import { comparisonAutomaton, nextUp, NUMBER_TEXTS } from './number-text';
 import { isLiteral, isMatchAll, sampleStrings } from './glob';
 import { evaluateCondition } from './match';
 import { regexAutomaton } from './regex';
@@ -196,12 +197,56 @@ function numberPossibility(requirements: readonly Requirement[], textRefuted: bo
   const check = (value: number) => holds(requirements, [value], work);
   if (interval.equal !== undefined) return check(interval.equal) ? { tri: 'yes', witness: interval.equal } : { tri: 'no' };
   if (isEmpty(interval)) return { tri: 'no' };
-  for (const candidate of numberCandidates(interval, requirements)) if (check(candidate)) return { tri: 'yes', witness: candidate };
+  for (const candidate of numberCandidates(interval, requirements)) {
+    work.spend(1);
+    if (check(candidate)) return { tri: 'yes', witness: candidate };
+  }
+  return textConditions ? numberByText(requirements, interval, label, work) : numberInInterval(interval, check, work);
+}
+
+/**
+ * A number in the interval (no text conditions): from its lowest double upwards, past the
+ * excluded values (a finite list), so an empty answer is exact.
+ */
+function numberInInterval(interval: Interval, check: (value: number) => boolean, work: Work): ScalarPossibility {
+  let value = Number.isFinite(interval.low) ? (interval.lowOpen ? nextUp(interval.low) : interval.low) : interval.low === -Infinity ? -Number.MAX_VALUE : Infinity;
+  for (let tries = 0; tries <= interval.excluded.length; tries += 1) {
+    work.spend(1);
+    if (!Number.isFinite(value) || value > interval.high || (value === interval.high && interval.highOpen)) return { tri: 'no' };
+    if (!interval.excluded.includes(value)) return check(value) ? { tri: 'yes', witness: value } : { tri: 'no' };
+    value = nextUp(value);
+  }
+  return { tri: 'no' };
+}
+
+/** Texts looked at per number decision: the shortest are tried, longer ones only have more digits. */
+const NUMBER_TEXTS_TRIED = 16;
+
+/**
+ * A number in the interval whose text satisfies the text conditions: a search over texts (see
+ * number-text.ts) inside the conditions it must match and NUMBER_TEXTS, outside the ones it must
+ * not match, the excluded values' texts and the texts beyond each bound. No text: no number.
+ */
+function numberByText(requirements: readonly Requirement[], interval: Interval, label: string, work: Work): ScalarPossibility {
+  const inside: TextAutomaton[] = [NUMBER_TEXTS];
+  const outside: TextAutomaton[] = interval.excluded.map((value) => cachedGlobAutomaton([String(value)]));
+  for (const { condition, want } of requirements) {
+    if (condition.kind !== 'comparison' || condition.value.kind === 'number') continue;
+    if (condition.value.kind === 'glob' && isMatchAll(condition.value.pieces)) continue;
+    (want === (condition.operator === '=') ? inside : outside).push(textAutomaton(condition.value));
+  }
+  if (Number.isFinite(interval.low)) outside.push(comparisonAutomaton(interval.lowOpen ? '<=' : '<', interval.low));
+  if (Number.isFinite(interval.high)) outside.push(comparisonAutomaton(interval.highOpen ? '>=' : '>', interval.high));
+  const texts = findTexts(inside, outside, NUMBER_TEXTS_TRIED, work);
+  if (texts.length === 0) return { tri: 'no' };
+  for (const text of texts) {
+    work.spend(1 + (text.length >> 3));
+    const value = Number(text);
+    if (String(value) === text && holds(requirements, [value], work)) return { tri: 'yes', witness: value };
+  }
   return {
     tri: 'unknown',
-    reason: textConditions
-      ? `cannot decide the number comparisons on ${label} together with its text or wildcard conditions`
-      : `cannot find a number for ${label} between the compared values`,
+    reason: `cannot decide whether a number can be ${label}: the texts its conditions allow, such as ${JSON.stringify(texts[0])}, are not how any JSON number prints (too many significant digits), and trailwatch does not search further`,
   };
 }
 

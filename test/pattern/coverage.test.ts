@@ -273,7 +273,6 @@ describe('covers', () => {
 
   describe('undetermined', () => {
     it.each([
-      ['{ $.x = "1*" }', '{ $.x >= 1 && $.x < 2 }', /number comparisons on x together with its text or wildcard conditions/],
       ['ERROR', '{ $.a = 1 }', /the candidate is a term pattern/],
       ['{ $.a = 1 }', '[a, b]', /the reference is a space-delimited pattern/],
       ['{ $.a[*] = 1 }', '{ $.a[0] = 1 }', /wildcard selector/],
@@ -281,6 +280,19 @@ describe('covers', () => {
       const result = covers(candidate, reference);
       expect(result.verdict).toBe('undetermined');
       expect(result.verdict === 'undetermined' && result.reason).toMatch(reason);
+    });
+
+    it.each([
+      ['{ $.x = "1*" }', '{ $.x >= 1 && $.x < 2 }', 'covered'],
+      ['{ $.a = %^[0-9]% }', '{ $.a > 5 }', 'covered'],
+      ['{ $.a = %^[1-9]% }', '{ $.a > 5 && $.a < 7 }', 'covered'],
+      ['{ $.a = %^[0-9]% }', '{ $.a > -5 }', 'not-covered'],
+      ['{ $.a = %e% || $.a = %^[0-9]% }', '{ $.a >= 1e21 }', 'covered'],
+      ['{ $.a = %^[0-9]+$% }', '{ $.a > 5 }', 'not-covered'],
+    ])('decides numbers compared with text: covers(%s, %s) is %s', (candidate, reference, verdict) => {
+      const result = covers(candidate, reference);
+      expect(result.verdict).toBe(verdict);
+      if (verdict === 'not-covered') expectNotCovered(result, candidate, reference);
     });
 
     it('still decides what a sample settles: a regex witness proves non-coverage', () => {

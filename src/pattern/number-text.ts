@@ -1,0 +1,218 @@
+/**
+ * The texts of JSON numbers, as automata. A text condition (`%^[0-9]%`, `"4*"`) on a field that
+ * holds a JSON number tests the number's text, `String(n)`; an order comparison (`> 5`) tests
+ * its value. Whether some number satisfies both is a question about strings:
+ *
+ *   is there a text inside the automata it must match, outside those it must not match, that is
+ *   how JavaScript prints a number (NUMBER_TEXTS), and whose value is in the compared range?
+ *
+ * The range is turned into automata too: comparing a decimal text with a constant is regular
+ * (longer integer part, or the first differing digit, decides). They are given to findTexts as
+ * automata the text must stay outside of ("the value is at most the lower bound"), which it
+ * determinizes lazily, so dozens of branches stay cheap.
+ *
+ * The automata over-approximate the printed texts (any number of digits), never under: a text
+ * found is re-checked (`String(Number(text)) === text`, and the matcher), and no text at all means
+ * no number exists. What is left between the two is the one case where a number cannot be
+ * decided: every text found has more significant digits than any double prints (see field.ts).
+ */
+import { TextAutomaton, type AutomatonItem } from './automaton';
+import { ANY_CHARACTER, DIGITS, fromRanges, single } from './charset';
+
+type Items = AutomatonItem[];
+
+const literal = (text: string): Items => [...text].map((character) => ({ kind: 'set', set: single(character.charCodeAt(0)), min: 1, max: 1 }));
+const digitRange = (low: number, high: number, min = 1, max = 1): Items => (low > high ? [] : [{ kind: 'set', set: fromRanges([0x30 + low, 0x30 + high]), min, max }]);
+const digits = (min: number, max: number): Items => [{ kind: 'set', set: DIGITS, min, max }];
+const anything: Items = [{ kind: 'set', set: ANY_CHARACTER, min: 0, max: Number.POSITIVE_INFINITY }];
+/** Fraction digits: none, or a point and at least one digit (trailing zeros are over-approximated). */
+const FRACTIONS: readonly Items[] = [[], [...literal('.'), ...digits(1, Number.POSITIVE_INFINITY)]];
+
+/** A decimal magnitude: its integer part (no leading zeros, "0" below 1) and fraction digits (no trailing zeros). */
+interface Decimal {
+  readonly integer: string;
+  readonly fraction: string;
+}
+
+/** The exact decimal of the text JavaScript prints for |value| (the shortest that reads back as it). */
+export function decimalOf(value: number): Decimal {
+  const text = String(Math.abs(value));
+  const [mantissa = '', exponent = '0'] = text.split('e');
+  const point = mantissa.indexOf('.');
+  const allDigits = mantissa.replace('.', '');
+  const position = (point < 0 ? mantissa.length : point) + Number(exponent);
+  let integer: string;
+  let fraction: string;
+  if (position <= 0) [integer, fraction] = ['0', '0'.repeat(-position) + allDigits];
+  else if (position >= allDigits.length) [integer, fraction] = [allDigits + '0'.repeat(position - allDigits.length), ''];
+  else [integer, fraction] = [allDigits.slice(0, position), allDigits.slice(position)];
+  integer = integer.replace(/^0+(?=\d)/, '');
+  fraction = fraction.replace(/0+$/, '');
+  return { integer, fraction };
+}
+
+function withFractions(prefix: Items): Items[] {
+  return FRACTIONS.map((fraction) => [...prefix, ...fraction]);
+}
+
+/** Unsigned decimal texts whose value is greater than `bound`. */
+function greaterMagnitudes({ integer, fraction }: Decimal): Items[] {
+  const branches: Items[] = [];
+  const length = integer.length;
+  // A longer integer part (any non-zero one when the bound is below 1).
+  branches.push(...withFractions(integer === '0' ? [...digitRange(1, 9), ...digits(0, Number.POSITIVE_INFINITY)] : [...digitRange(1, 9), ...digits(length, Number.POSITIVE_INFINITY)]));
+  // As long, with a greater digit where they first differ.
+  if (integer !== '0') {
+    for (let at = 0; at < length; at += 1) {
+      const digit = Number(integer[at]);
+      if (digit < 9) branches.push(...withFractions([...literal(integer.slice(0, at)), ...digitRange(digit + 1, 9), ...digits(length - at - 1, length - at - 1)]));
+    }
+  }
+  // The same integer part, a greater fraction.
+  for (let at = 0; at < fraction.length; at += 1) {
+    const digit = Number(fraction[at]);
+    if (digit < 9) branches.push([...literal(`${integer}.${fraction.slice(0, at)}`), ...digitRange(digit + 1, 9), ...digits(0, Number.POSITIVE_INFINITY)]);
+  }
+  branches.push([...literal(`${integer}.${fraction}`), ...digits(0, Number.POSITIVE_INFINITY), ...digitRange(1, 9)]);
+  return branches;
+}
+
+/** Unsigned decimal texts whose value is less than `bound`. */
+function lesserMagnitudes({ integer, fraction }: Decimal): Items[] {
+  const branches: Items[] = [];
+  const length = integer.length;
+  // A shorter integer part.
+  if (length > 1) {
+    branches.push(...withFractions(literal('0')));
+    if (length > 2) branches.push(...withFractions([...digitRange(1, 9), ...digits(0, length - 2)]));
+    else branches.push(...withFractions(digitRange(1, 9)));
+  }
+  // As long, with a smaller digit where they first differ.
+  for (let at = 0; at < length; at += 1) {
+    const digit = Number(integer[at]);
+    const lowest = at === 0 && length > 1 ? 1 : 0;
+    if (digit > lowest) branches.push(...withFractions([...literal(integer.slice(0, at)), ...digitRange(lowest, digit - 1), ...digits(length - at - 1, length - at - 1)]));
+  }
+  // The same integer part, a smaller fraction (a proper prefix of it, or a smaller digit).
+  if (fraction.length > 0) branches.push(literal(integer));
+  for (let at = 0; at < fraction.length; at += 1) {
+    if (at > 0) branches.push(literal(`${integer}.${fraction.slice(0, at)}`));
+    const digit = Number(fraction[at]);
+    if (digit > 0) branches.push([...literal(`${integer}.${fraction.slice(0, at)}`), ...digitRange(0, digit - 1), ...digits(0, Number.POSITIVE_INFINITY)]);
+  }
+  return branches;
+}
+
+const anchored = (branch: Items): Items => [{ kind: 'start' }, ...branch, { kind: 'end' }];
+const signed = (sign: string, branches: readonly Items[]): Items[] => branches.map((branch) => [...literal(sign), ...branch]);
+
+/**
+ * The texts JavaScript prints in exponent notation, by region of values: for these a comparison is
+ * made per region (every region lies wholly on one side of a bound or is kept whole).
+ */
+const MANTISSAS: readonly Items[] = [digitRange(1, 9), [...digitRange(1, 9), ...literal('.'), ...digits(1, Number.POSITIVE_INFINITY)]];
+const LARGEST_BELOW_A_MILLIONTH = nextDown(1e-6);
+/** Exponents JavaScript prints: e+21 to e+308 above 1e21, e-7 to e-324 below a millionth. */
+const LARGE_EXPONENTS: readonly Items[] = [[...literal('2'), ...digitRange(1, 9)], [...digitRange(3, 9), ...digits(1, 1)], [...digitRange(1, 9), ...digits(2, 2)]];
+const SMALL_EXPONENTS: readonly Items[] = [digitRange(7, 9), [...digitRange(1, 9), ...digits(1, 1)], [...digitRange(1, 3), ...digits(2, 2)]];
+const exponentTexts = (sign: string, exponents: readonly Items[]): Items[] =>
+  MANTISSAS.flatMap((mantissa) => exponents.map((exponent) => [...mantissa, ...literal(`e${sign}`), ...exponent]));
+/** Exponent-notation texts of a region, coarsely (one branch: cheap to determinize; only printed texts matter). */
+const coarseExponentTexts = (sign: string): Items[] => [
+  [...digitRange(1, 9), { kind: 'set', set: fromRanges([0x2e, 0x2e, 0x30, 0x39]), min: 0, max: Number.POSITIVE_INFINITY }, ...literal(`e${sign}`), ...digits(1, Number.POSITIVE_INFINITY)],
+];
+const EXPONENT_REGIONS: readonly { readonly low: number; readonly high: number; readonly branches: readonly Items[] }[] = [
+  { low: 1e21, high: Number.MAX_VALUE, branches: coarseExponentTexts('+') },
+  { low: Number.MIN_VALUE, high: LARGEST_BELOW_A_MILLIONTH, branches: coarseExponentTexts('-') },
+].flatMap((region) => [region, { low: -region.high, high: -region.low, branches: signed('-', region.branches) }]);
+
+/**
+ * Every text `String(n)` gives for a finite number n, and more: an optional minus, then an integer
+ * part without leading zeros and a fraction without trailing zeros, or exponent notation with
+ * the exponents JavaScript prints. (Few states: the search runs on its product with the rest.)
+ */
+export const NUMBER_TEXTS = new TextAutomaton(
+  ['', '-'].flatMap((sign) => {
+    const positional: Items[] = [
+      [...digitRange(1, 9), ...digits(0, Number.POSITIVE_INFINITY)],
+      [...digitRange(1, 9), ...digits(0, Number.POSITIVE_INFINITY), ...literal('.'), ...digits(0, Number.POSITIVE_INFINITY), ...digitRange(1, 9)],
+      [...literal('0.'), ...digits(0, Number.POSITIVE_INFINITY), ...digitRange(1, 9)],
+      ...(sign === '' ? [literal('0')] : []),
+    ];
+    return signed(sign, positional).map(anchored);
+  }).concat(['', '-'].flatMap((sign) => signed(sign, [...exponentTexts('+', LARGE_EXPONENTS), ...exponentTexts('-', SMALL_EXPONENTS)]).map(anchored))),
+);
+
+export type Comparison = '<' | '<=' | '>' | '>=';
+
+const automata = new Map<string, TextAutomaton>();
+
+/**
+ * Number texts whose value `comparison` `bound` holds for: every text JavaScript prints that is in
+ * it has such a value, and so does every printed text in positional notation; of the exponent
+ * notation texts (beyond 1e21 and below a millionth) only those of regions wholly on that side
+ * are in it. Other strings may be in it: it is only used as an automaton to stay outside of,
+ * together with NUMBER_TEXTS and a re-check.
+ */
+export function comparisonAutomaton(comparison: Comparison, bound: number): TextAutomaton {
+  const key = `${comparison}${bound}`;
+  let automaton = automata.get(key);
+  if (!automaton) {
+    automaton = new TextAutomaton(comparisonBranches(comparison, bound).map(anchored));
+    if (automata.size > 1000) automata.clear();
+    automata.set(key, automaton);
+  }
+  return automaton;
+}
+
+function comparisonBranches(comparison: Comparison, bound: number): Items[] {
+  const greater = comparison === '>' || comparison === '>=';
+  const branches: Items[] = positionalBranches(greater, bound);
+  if (comparison === '>=' || comparison === '<=') branches.push(literal(String(bound)));
+  // Exponent notation: a region whose every value satisfies the comparison.
+  const holds = (value: number) =>
+    comparison === '>' ? value > bound : comparison === '>=' ? value >= bound : comparison === '<' ? value < bound : value <= bound;
+  for (const region of EXPONENT_REGIONS) if (holds(region.low) && holds(region.high)) branches.push(...region.branches);
+  return branches;
+}
+
+/**
+ * Texts in positional notation (|n| from a millionth to below 1e21, or 0) on the asked side of
+ * `bound`. A bound outside that range compares with all of them the same way: its own decimal
+ * (hundreds of digits for 1e300) is never spelt out.
+ */
+function positionalBranches(greater: boolean, bound: number): Items[] {
+  const magnitude = Math.abs(bound);
+  const negatives = [...literal('-'), ...anything];
+  const nonNegatives = [...digits(1, 1), ...anything];
+  if (magnitude >= 1e21 || (magnitude > 0 && magnitude < 1e-6)) {
+    const large = magnitude >= 1e21;
+    const belowLarge = lesserMagnitudes(decimalOf(1e21));
+    const positive = greaterMagnitudes(decimalOf(0));
+    if (greater) {
+      if (bound > 0) return large ? [] : positive;
+      return [nonNegatives, ...(large ? signed('-', belowLarge) : [])];
+    }
+    if (bound > 0) return large ? [...belowLarge, negatives] : [literal('0'), negatives];
+    return large ? [] : signed('-', positive);
+  }
+  const decimal = decimalOf(bound);
+  if (greater) return bound >= 0 ? greaterMagnitudes(decimal) : [nonNegatives, ...signed('-', lesserMagnitudes(decimal))];
+  return bound > 0 ? [...lesserMagnitudes(decimal), negatives] : signed('-', greaterMagnitudes(decimal));
+}
+
+/** The double just above `value` (the largest finite one stays). */
+export function nextUp(value: number): number {
+  if (Number.isNaN(value) || value === Number.POSITIVE_INFINITY) return value;
+  if (value === 0) return Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  const bits = view.getBigUint64(0);
+  view.setBigUint64(0, value > 0 ? bits + 1n : bits - 1n);
+  return view.getFloat64(0);
+}
+
+/** The double just below `value`. */
+export function nextDown(value: number): number {
+  return -nextUp(-value);
+}
