@@ -5,6 +5,7 @@
  */
 import type { LogGroupRecord, MetricFilterRecord, MetricTransformation } from '../../collect/inventory';
 import type { BenchmarkControl } from '../../controls/types';
+import { numberOfText } from '../../pattern';
 import type { EvaluationContext } from '../context';
 import * as fixes from '../fixes';
 import { command, named } from '../text';
@@ -35,8 +36,6 @@ export interface FilterLink {
   /** Why the filter's narrower scope was enough, when CloudTrail knowledge decided its verdict (findings say so). */
   readonly scope?: string;
 }
-
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 export function filterText(filter: MetricFilterRecord, logGroup: LogGroupRecord, viewer: string): string {
   return `${named('filter', filter.name)} on ${named('log group', logGroup.name, { accountId: logGroup.accountId, region: logGroup.region, viewer })}`;
@@ -92,8 +91,8 @@ function valueVerdict(filter: MetricFilterRecord, transformation: MetricTransfor
     metricNamespace: transformation.metricNamespace,
     region: logGroup.region,
   });
-  if (NUMBER.test(raw)) {
-    const value = Number(raw);
+  const value = numberOfText(raw);
+  if (value !== undefined) {
     if (value > 0) return { verdict: pass(), value };
     return { verdict: fail('metricFilter', `${text} adds ${raw} to metric ${transformation.metricName} for each event, so its alarm never sees one: set metricValue to 1 with ${command(fix)}`, fix), value };
   }
