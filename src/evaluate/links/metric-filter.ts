@@ -5,7 +5,7 @@
  */
 import type { LogGroupRecord, MetricFilterRecord, MetricTransformation } from '../../collect/inventory';
 import type { BenchmarkControl } from '../../controls/types';
-import { numberOfText } from '../../pattern';
+import { numberOfText } from '../../pattern/number';
 import type { EvaluationContext } from '../context';
 import * as fixes from '../fixes';
 import { command, named } from '../text';
