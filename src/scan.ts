@@ -73,6 +73,8 @@ export interface ScanOptions {
    * archiveMissing only for a scan of the whole scope.
    */
   readonly securityHub?: { readonly region?: string; readonly archiveMissing: boolean };
+  /** Decide filters on the reference patterns' text alone, without CloudTrail knowledge (default: CloudTrail-aware). */
+  readonly strictPatterns?: boolean;
   /** Publish the report to SNS (src/notify publishReport) once it is built; nothing is published when absent. */
   readonly notify?: NotifySettings;
   /**
@@ -138,6 +140,7 @@ export interface ScanSteps {
       checks?: readonly CheckSlug[];
       organization?: OrganizationContext;
       failedAccounts: { accountId: string; error: string }[];
+      strictPatterns?: boolean;
       /** Stop judging then (or on abort): the rest ERROR with the reason. */
       deadline?: number;
       signal?: AbortSignal;
@@ -299,6 +302,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     checks: options.checks,
     organization: discovery.organization,
     failedAccounts,
+    ...(options.strictPatterns ? { strictPatterns: true } : {}),
     ...(evaluationDeadline !== undefined ? { deadline: evaluationDeadline } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -512,6 +516,7 @@ export function awsScanSteps(discovered?: { readonly callerAccountId: string }):
         checks: context.checks ? [...context.checks] : undefined,
         organization: context.organization,
         failedAccounts: context.failedAccounts,
+        ...(context.strictPatterns ? { strictPatterns: true } : {}),
         deadline: context.deadline,
         signal: context.signal,
       }),

@@ -98,6 +98,7 @@ export function buildScanOptions(
     concurrency: settings.concurrency,
     homeRegion: settings.homeRegion,
     ...securityHub,
+    ...(settings.strictPatterns ? { strictPatterns: true } : {}),
     ...extra,
   };
 }

@@ -142,6 +142,8 @@ export interface ScanCommandOptions {
   readonly history?: HistoryLocation;
   /** Import the findings into Security Hub (scan only). */
   readonly securityHub?: boolean;
+  /** Decide filters on the reference patterns' text alone, without CloudTrail knowledge. */
+  readonly strictPatterns?: boolean;
 }
 
 /** --history, for scan and evaluate. */
@@ -161,6 +163,14 @@ export function addReportOptions(command: Command): Command {
 }
 
 /** What to scan and how to reach it: the options `scan` and `remediate` share. */
+/** --strict-patterns, for scan and evaluate. */
+export function strictPatternsOption(): Option {
+  return new Option(
+    '--strict-patterns',
+    "take the reference patterns' text at its word: a filter must also catch events of other services and event types CloudTrail never writes for the check (default: CloudTrail-aware)",
+  );
+}
+
 export function addScopeOptions(command: Command, roleNameHelp = 'the role assumed in every other account'): Command {
   // A profile that is not there is named before any call, not lost in the SDK's "could not load credentials".
   command.hook('preAction', async (action) => {
@@ -191,6 +201,7 @@ export const registerScan: RegisterCommand = (program, cli) => {
     .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)))
     .addOption(exceptionsOption())
     .addOption(historyOption())
+    .addOption(strictPatternsOption())
     .addOption(
       new Option(
         '--security-hub',
@@ -235,6 +246,7 @@ export async function scanFromTerminal(
       // A saved inventory keeps each account's OU, so evaluate --exceptions can match OUs offline.
       ...(options.saveInventory ? { organizationalUnits: true } : {}),
       ...(options.securityHub ? { securityHub: { archiveMissing: coversWholeScope(options) } } : {}),
+      ...(options.strictPatterns ? { strictPatterns: true } : {}),
     };
     result = await runScan(scanOptions);
   } finally {
