@@ -45,7 +45,8 @@ export interface ScanSummary {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly summary: ScanReport['summary'];
-  readonly accounts: { readonly total: number; readonly scanned: number; readonly notScanned: number };
+  /** judgedThroughOrganizationTrail: members not read because the organization trail settles every check (present when there are any). */
+  readonly accounts: { readonly total: number; readonly scanned: number; readonly notScanned: number; readonly judgedThroughOrganizationTrail?: number };
   readonly notification:
     | { readonly published: false; readonly reason: string }
     | (Pick<PublishResult, 'published' | 'subject' | 'parts' | 'messageIds' | 'fullReportLocation' | 'omittedFindings' | 'chat'> & { readonly published: boolean });
@@ -113,6 +114,10 @@ function approvalDeps(settings: LambdaSettings, payload: ScanPayload, clients: A
   return { ...(plans ? { plans } : {}), ...(name ? { functionName: name } : {}), scope: { ...(checks ? { checks } : {}), ...(regions ? { regions } : {}) } };
 }
 
+function judgedThroughOrganizationTrail(count: number): { judgedThroughOrganizationTrail?: number } {
+  return count > 0 ? { judgedThroughOrganizationTrail: count } : {};
+}
+
 export function invocationSummary(result: ScanResult, notified: boolean): ScanSummary {
   const { report } = result;
   const reportJson = JSON.stringify(report);
@@ -127,6 +132,7 @@ export function invocationSummary(result: ScanResult, notified: boolean): ScanSu
       total: report.accounts.length,
       scanned: report.accounts.filter((a) => a.status === 'SCANNED').length,
       notScanned: report.accounts.filter((a) => a.status === 'ERROR').length,
+      ...judgedThroughOrganizationTrail(report.accounts.filter((a) => a.status === 'ORGANIZATION_TRAIL').length),
     },
     notification: !notified
       ? { published: false, reason: 'notify: false in the payload' }

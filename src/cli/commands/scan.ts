@@ -135,6 +135,8 @@ export interface ScanCommandOptions {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly saveInventory?: string;
+  /** Read every member even where the organization trail settles every check. */
+  readonly readEveryAccount?: boolean;
   readonly color?: boolean;
   readonly exceptions?: ExceptionRules;
   readonly framework?: FrameworkId;
@@ -199,6 +201,7 @@ export const registerScan: RegisterCommand = (program, cli) => {
   )
     .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (a number and a unit: 90s, 10m, 1h) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
     .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)))
+    .addOption(new Option('--read-every-account', 'read every member, even those whose organization trail settles every check (judged through it without a call by default)'))
     .addOption(exceptionsOption())
     .addOption(historyOption())
     .addOption(strictPatternsOption())
@@ -245,6 +248,7 @@ export async function scanFromTerminal(
       ...(options.exceptions ? { exceptions: options.exceptions } : {}),
       // A saved inventory keeps each account's OU, so evaluate --exceptions can match OUs offline.
       ...(options.saveInventory ? { organizationalUnits: true } : {}),
+      ...(options.readEveryAccount ? { readEveryAccount: true } : {}),
       ...(options.securityHub ? { securityHub: { archiveMissing: coversWholeScope(options) } } : {}),
       ...(options.strictPatterns ? { strictPatterns: true } : {}),
     };
