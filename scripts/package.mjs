@@ -17,8 +17,8 @@ if (command !== 'package' && command !== 'deploy') {
 
 rmSync('dist/lambda', { recursive: true, force: true });
 await build({
-  // The watch's function is deployed only with the watch parameter on; its bundle is always built.
-  entryPoints: { scan: 'handlers/scan.ts', watch: 'handlers/watch.ts' },
+  // The watch's and the approval link's functions are deployed only when switched on; their bundles are always built.
+  entryPoints: { scan: 'handlers/scan.ts', watch: 'handlers/watch.ts', 'approval-link': 'handlers/approval-link.ts' },
   outdir: 'dist/lambda',
   bundle: true,
   platform: 'node',

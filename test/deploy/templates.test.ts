@@ -51,7 +51,15 @@ describe('serverless.yml', () => {
     expect(service.provider.runtime).toBe('nodejs22.x');
     expect(service.provider.architecture).toBe('arm64');
     expect(service.functions.scan.handler).toBe('dist/lambda/scan.handler');
-    expect(service.package.patterns).toEqual(['!**', 'dist/lambda/scan.js', 'dist/lambda/scan.js.map', 'dist/lambda/watch.js', 'dist/lambda/watch.js.map']);
+    expect(service.package.patterns).toEqual([
+      '!**',
+      'dist/lambda/scan.js',
+      'dist/lambda/scan.js.map',
+      'dist/lambda/watch.js',
+      'dist/lambda/watch.js.map',
+      'dist/lambda/approval-link.js',
+      'dist/lambda/approval-link.js.map',
+    ]);
     expect(service.functions.scan.events[0]?.schedule.rate).toBe('${param:scheduleRate}');
     expect(service.params.default.scheduleRate).toBe('rate(1 day)');
     expect(service.functions.scan.destinations.onFailure.type).toBe('sqs');
@@ -140,7 +148,8 @@ describe('serverless.yml: the alarms that watch the scanner', () => {
 
   it('notifies the findings topic, or the ops topic the deployer names (alarmTopicArn)', () => {
     // The watch's function (switched on by the watch parameter) reports failed events to its failure queue, watched below.
-    expect(Object.keys(service.functions)).toEqual(['scan', 'watch']);
+    // The approval link's function (approvalLink=true) answers every failure with a page and logs it; it has no queue to watch.
+    expect(Object.keys(service.functions)).toEqual(['scan', 'watch', 'approvalLink']);
     expect(service.params.default.alarmTopicArn).toBe('');
     expect(Parameters.AlarmTopicArn).toMatchObject({ Type: 'String', Default: '${param:alarmTopicArn}' });
     expect(Conditions.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmTopicArn' }, ''] }] });
