@@ -41,6 +41,13 @@ export function controlOf(check: CheckSlug, benchmark: BenchmarkId): ControlList
   return toListing(control);
 }
 
+/** The check in this benchmark as the evaluator sees it (for decisions shared with it); a usage error when the benchmark has no such check. */
+export function benchmarkControlOf(check: CheckSlug, benchmark: BenchmarkId): BenchmarkControl {
+  const [control] = controlsFor(benchmark, [check]);
+  if (!control) throw new UsageError(`${benchmark} has no ${check} control`);
+  return control;
+}
+
 function toListing(control: BenchmarkControl): ControlListing {
   return {
     control: control.control,

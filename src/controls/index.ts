@@ -17,6 +17,18 @@ import {
 export { BENCHMARKS, CHECKS, benchmarkInfo } from './catalogue';
 export { CheckNotInBenchmarkError, UnknownBenchmarkError, UnknownCheckError } from './errors';
 export { BENCHMARK_IDS, CHECK_SLUGS, DEFAULT_BENCHMARK } from './types';
+export {
+  CLOUDTRAIL_SUBJECTS,
+  EVENT_TYPES,
+  SHARED_EVENT_NAMES,
+  USER_IDENTITY_TYPES,
+  inScope,
+  scopeSentence,
+  subjectCondition,
+} from './cloudtrail';
+export type { CloudTrailSubject, EventType, UserIdentityType } from './cloudtrail';
+export { ROUTINE_EVENTS } from './routine-events';
+export type { RoutineEvent } from './routine-events';
 export { CROSSWALK, CROSSWALK_SOURCES, FRAMEWORKS, FRAMEWORK_IDS, crosswalkFor, frameworkFrom, relatedRequirements } from './crosswalk';
 export type { CrosswalkEntry, CrosswalkMapping, CrosswalkSourceId, FrameworkId, FrameworkInfo } from './crosswalk';
 export type {

@@ -160,7 +160,8 @@ function chainsOfTrail(candidate: TrailCandidate, account: AccountInventory, con
   for (const filter of meant) {
     const prefix = [trailLink, logGroup.verdict, filter.verdict];
     const filterEvidence = { ...evidence, metricFilter: filter.filter.name };
-    const filterLabels = { ...labels, filter: filterText(filter.filter, group, viewer) };
+    // A PASS reason says when CloudTrail knowledge decided the filter's verdict.
+    const filterLabels = { ...labels, filter: `${filterText(filter.filter, group, viewer)}${filter.scope !== undefined ? ` (${filter.scope})` : ''}` };
     const chain = { ...base, relevance: filter.relevance };
     if (!filter.metric) {
       chains.push({ ...chain, verdicts: prefix, evidence: filterEvidence, labels: filterLabels });

@@ -4,13 +4,14 @@
  * memo of pattern coverage (the costly part, shared by every account and check).
  */
 import type { AccountInventory, OrganizationContext, ReadError, ResourcePolicyRecord, TopicRecord } from '../collect/inventory';
-import { controlsFor } from '../controls';
+import { controlsFor, inScope } from '../controls';
 import type { BenchmarkControl } from '../controls/types';
 import { covers, parsePattern, PatternSyntaxError, type CoverageResult, type Pattern } from '../pattern';
 import { arnName, logGroupKey, parseArn } from '../arn';
 import { TrailwatchError } from '../errors';
 import { named } from './text';
 import type { Chain } from './chains';
+import { coverageOfControl, type ControlCoverage } from './control-coverage';
 
 /** The evaluation reached its deadline: thrown before a coverage decision, caught by the evaluator. */
 export class EvaluationInterrupted extends TrailwatchError {}
@@ -55,6 +56,8 @@ export class EvaluationContext {
     failedAccounts: readonly { accountId: string; error: string }[],
     readonly organization?: OrganizationContext,
     private readonly pacing: DecisionPacing = { stopped: () => false, beforeDecision: () => undefined },
+    /** Take the references' text at its word, without CloudTrail knowledge (see control-coverage.ts). */
+    readonly strictPatterns = false,
   ) {
     for (const failed of failedAccounts) this.failures.set(failed.accountId, failed.error);
     for (const inventory of inventories) if (!this.failures.has(inventory.accountId)) this.inventories.set(inventory.accountId, inventory);
@@ -107,6 +110,16 @@ export class EvaluationContext {
     return result;
   }
 
+  /** Does the pattern catch the control's events (src/evaluate/control-coverage.ts), on the memoised decisions. */
+  coverageOfControl(candidate: Pattern, control: BenchmarkControl, noise = true): ControlCoverage {
+    return coverageOfControl(candidate, control, { strict: this.strictPatterns, covers: (pattern, reference) => this.covers(pattern, reference), noise });
+  }
+
+  /** A reference as this evaluation decides against it: narrowed to the check's CloudTrail subject, unless strict. */
+  scoped(reference: string, control: BenchmarkControl): string {
+    return this.strictPatterns ? reference : inScope(reference, control);
+  }
+
   /** Whether the pattern catches every event of some other check of the same benchmark (it is that check's filter). */
   coversAnotherCheck(candidate: Pattern, control: BenchmarkControl): boolean {
     let controls = this.benchmarkControls.get(control.benchmark);
@@ -114,7 +127,7 @@ export class EvaluationContext {
       controls = controlsFor(control.benchmark);
       this.benchmarkControls.set(control.benchmark, controls);
     }
-    return controls.some((other) => other.check !== control.check && other.acceptedPatterns.some((reference) => this.covers(candidate, reference).verdict === 'covered'));
+    return controls.some((other) => other.check !== control.check && this.coverageOfControl(candidate, other, false).verdict === 'covered');
   }
 
   /** Finds an SNS topic wherever the scan read it: first in its own account's inventory, then in any other. */

@@ -21,6 +21,8 @@ export interface EvaluateOptions {
   readonly organization?: OrganizationContext;
   /** Accounts that could not be scanned at all (AssumeRole denied...): one ERROR finding per check, with the reason. */
   readonly failedAccounts?: readonly { readonly accountId: string; readonly error: string }[];
+  /** Take the reference patterns' text at its word, without CloudTrail knowledge (default: CloudTrail-aware). */
+  readonly strictPatterns?: boolean;
 }
 
 export interface FindingSummary {
@@ -105,7 +107,7 @@ function* evaluation(inventories: readonly AccountInventory[], options: Evaluate
     if (seen.has(inventory.accountId)) throw new UsageError(`account ${inventory.accountId} has two inventories: give each account once`);
     seen.add(inventory.accountId);
   }
-  const ctx = new EvaluationContext(inventories, failedAccounts, options.organization, pacing);
+  const ctx = new EvaluationContext(inventories, failedAccounts, options.organization, pacing, options.strictPatterns === true);
   const findings: Finding[] = [];
   let interrupted = false;
   for (const inventory of inventories) {

@@ -6,6 +6,7 @@ export { PatternSyntaxError } from './errors';
 export { parsePattern, tryParsePattern, MAX_PATTERN_LENGTH } from './parse';
 export { printPattern } from './print';
 export { matchesEvent } from './match';
+export { isNumberText, numberOfText } from './number';
 export { covers, decideCoverage } from './coverage';
 export { COVERAGE_STEPS, MATCH_STEPS, Work, WorkLimitExceeded } from './work';
 export type {

@@ -14,6 +14,7 @@
  *   `NOT EXISTS` on them holds when they reach nothing.
  */
 import { matchGlob } from './glob';
+import { isNumberText } from './number';
 import { parsePattern } from './parse';
 import { regexMatches } from './regex';
 import { MATCH_STEPS, Work } from './work';
@@ -217,8 +218,6 @@ export function splitFields(line: string): string[] {
   return fields;
 }
 
-const NUMERIC_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
 function matchDelimited(pattern: DelimitedPattern, line: string, work: Work): boolean {
   work.spend(1 + line.length);
   const tokens = splitFields(line);
@@ -256,7 +255,7 @@ function evaluateFieldCondition(condition: FieldCondition, bound: ReadonlyMap<st
       const text = bound.get(condition.field);
       if (text === undefined) return false;
       if (condition.value.kind !== 'number') return compareText(condition.operator, condition.value, text, work);
-      const numeric = NUMERIC_TEXT.test(text);
+      const numeric = isNumberText(text);
       if (condition.operator === '=' || condition.operator === '!=') {
         const equal = numeric ? Number(text) === condition.value.value : text === condition.value.text;
         return condition.operator === '=' ? equal : !equal;

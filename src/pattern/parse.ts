@@ -5,6 +5,7 @@
  */
 import { PatternSyntaxError, syntaxError } from './errors';
 import { normalizePieces } from './glob';
+import { isNumberText } from './number';
 import { TokenKind, TokenStream, scanString, tokenize, unquote, type Token } from './lexer';
 import { compileRegex } from './regex';
 import type {
@@ -34,8 +35,6 @@ const PRECEDENCE = new Map<string, number>([
   [TokenKind.Or, 1],
   [TokenKind.And, 2],
 ]);
-
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Parses a filter pattern; throws PatternSyntaxError and nothing else. */
 export function parsePattern(text: string): Pattern {
@@ -194,7 +193,7 @@ function parseValue(stream: TokenStream, limits: Limits, operator: ComparisonOpe
   }
   if (token.kind === TokenKind.Word) {
     stream.next();
-    if (NUMBER.test(token.text)) return { kind: 'number', value: Number(token.text), text: token.text, start: token.start, end: token.end };
+    if (isNumberText(token.text)) return { kind: 'number', value: Number(token.text), text: token.text, start: token.start, end: token.end };
     if (numeric) throw syntaxError(`expected a number after '${operator}'`, token.start);
     return { kind: 'glob', pieces: normalizePieces(token.text.split('*')), start: token.start, end: token.end };
   }

@@ -160,4 +160,71 @@ describe('trailwatch pattern check', () => {
     expect(noPattern.stderr).toContain("required option '-p, --pattern <pattern>' not specified");
     expect(noCheck.stderr).toContain("required option '-c, --check <slug>' not specified");
   });
+
+  describe('CloudTrail-aware scope and --strict', () => {
+    const guarded = `{ ($.eventSource = iam.amazonaws.com) && (${IAM_EVENTS.map((name) => `($.eventName = ${name})`).join(' || ')}) }`;
+
+    it('exits 0 for a filter narrowed to iam.amazonaws.com, saying why in text and with cloudtrailAware in JSON', async () => {
+      // Act
+      const text = await check('iam_policy_changes', guarded);
+      const json = await check('iam_policy_changes', guarded, '--format', 'json');
+      // Assess
+      expect([text.code, json.code]).toEqual([0, 0]);
+      expect(linesOf(text.stdout)[0]).toMatch(
+        /^covered: the pattern catches every event of iam_policy_changes \(CIS 4\.4, cis-aws-v4\.0\.0\) that CloudTrail can emit: only iam\.amazonaws\.com AwsApiCall events are in scope of 4\.4/,
+      );
+      expect(JSON.parse(json.stdout)).toEqual({
+        check: 'iam_policy_changes',
+        benchmark: 'cis-aws-v4.0.0',
+        covered: true,
+        control: '4.4',
+        cloudtrailAware: true,
+        scope: expect.stringMatching(/^only iam\.amazonaws\.com AwsApiCall events are in scope of 4\.4 \(IAM policy changes\); CreatePolicy/),
+      });
+    });
+
+    it('exits 1 with --strict, the counter-example an event of another source', async () => {
+      // Act
+      const text = await check('iam_policy_changes', guarded, '--strict');
+      const json = await check('iam_policy_changes', guarded, '--strict', '--format', 'json');
+      // Assess
+      expect([text.code, json.code]).toEqual([1, 1]);
+      expect(text.stdout).toMatch(/^not covered: /);
+      const verdict = JSON.parse(json.stdout);
+      expect(verdict).toMatchObject({ covered: false });
+      expect(verdict).not.toHaveProperty('cloudtrailAware');
+      expect(verdict.counterexamples.every((event: { eventSource?: string }) => event.eventSource !== 'iam.amazonaws.com')).toBe(true);
+    });
+
+    it('leaves cloudtrailAware out when the text alone decides', async () => {
+      // Act
+      const { stdout } = await check('iam_policy_changes', cisText(IAM_EVENTS), '--format', 'json');
+      // Assess
+      expect(JSON.parse(stdout)).not.toHaveProperty('cloudtrailAware');
+    });
+
+    it('fails a wrong eventSource with a real IAM event as counter-example', async () => {
+      // Act
+      const { code, stdout } = await check('iam_policy_changes', '{ $.eventSource = s3.amazonaws.com }', '--format', 'json');
+      // Assess
+      expect(code).toBe(1);
+      const verdict = JSON.parse(stdout);
+      expect(verdict.counterexamples.length).toBeGreaterThan(0);
+      expect(verdict.counterexamples.every((event: { eventSource?: string }) => event.eventSource === 'iam.amazonaws.com')).toBe(true);
+    });
+  });
+
+  describe('noise', () => {
+    it('exits 0 for { $.eventName = * } with a warning naming a routine event, in text and JSON', async () => {
+      // Act
+      const text = await check('iam_policy_changes', '{ $.eventName = * }');
+      const json = await check('iam_policy_changes', '{ $.eventName = * }', '--format', 'json');
+      // Assess
+      expect([text.code, json.code]).toEqual([0, 0]);
+      expect(linesOf(text.stdout)[1]).toBe(
+        'warning: the pattern also matches routine activity such as ec2.amazonaws.com DescribeInstances by an IAM user, so an alarm on its metric stays in ALARM in any busy account and does not notify of IAM policy changes (an alarm notifies only when its state changes): narrow it to the cis-aws-v4.0.0 4.4 pattern',
+      );
+      expect(JSON.parse(json.stdout).warnings).toEqual([expect.stringContaining('routine activity such as ec2.amazonaws.com DescribeInstances')]);
+    });
+  });
 });

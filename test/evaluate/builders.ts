@@ -228,7 +228,7 @@ export function findTopic<T extends { topics: Record<string, { arn: string }> }>
 export function findingFor(
   inventories: AccountInventory | readonly AccountInventory[],
   check: CheckSlug,
-  options: { benchmark?: BenchmarkId; accountId?: string; organization?: OrganizationContext; failedAccounts?: { accountId: string; error: string }[] } = {},
+  options: { benchmark?: BenchmarkId; accountId?: string; organization?: OrganizationContext; failedAccounts?: { accountId: string; error: string }[]; strictPatterns?: boolean } = {},
 ): Finding {
   const list = Array.isArray(inventories) ? (inventories as readonly AccountInventory[]) : [inventories as AccountInventory];
   const accountId = options.accountId ?? list[0]?.accountId;
@@ -237,6 +237,7 @@ export function findingFor(
     checks: [check],
     ...(options.organization ? { organization: options.organization } : {}),
     ...(options.failedAccounts ? { failedAccounts: options.failedAccounts } : {}),
+    ...(options.strictPatterns ? { strictPatterns: true } : {}),
   });
   const finding = findings.find((candidate) => candidate.accountId === accountId);
   if (!finding) throw new Error(`no finding for account ${accountId}`);

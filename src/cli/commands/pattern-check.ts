@@ -4,8 +4,9 @@
  * ("cannot verify", never a guessed yes); 2 for a usage error or a pattern that does not parse.
  */
 import type { BenchmarkId, CheckSlug } from '../../controls/types';
-import { type CoverageResult, covers, parsePattern, type Pattern, PatternSyntaxError } from '../../pattern';
-import { type ControlListing, controlOf } from '../catalogue';
+import { coverageOfControl, describeNoise, type ControlCoverage } from '../../evaluate/control-coverage';
+import { parsePattern, type Pattern, PatternSyntaxError } from '../../pattern';
+import { benchmarkControlOf, type ControlListing, controlOf } from '../catalogue';
 import { benchmarkOption, checkOption, formatOption, patternOption } from '../options';
 import { describeParseError, writeJson, writeLine } from '../output';
 import { type CliIo, ExitCode, type ExitCodeValue, type RegisterCommand } from '../types';
@@ -15,6 +16,8 @@ interface CheckOptions {
   readonly pattern: string;
   readonly benchmark: BenchmarkId;
   readonly format: 'text' | 'json';
+  /** Take the reference's text at its word, without CloudTrail knowledge. */
+  readonly strict?: boolean;
 }
 
 export const registerPatternCheck: RegisterCommand = (parent, cli) => {
@@ -25,23 +28,9 @@ export const registerPatternCheck: RegisterCommand = (parent, cli) => {
     .addOption(patternOption())
     .addOption(benchmarkOption())
     .addOption(formatOption(['text', 'json'], 'text'))
+    .option('--strict', "take the reference pattern's text at its word: events of other services, or of event types CloudTrail never writes for the check, count too")
     .action((options: CheckOptions) => cli.setExitCode(checkPattern(options, cli.io)));
 };
-
-/** The verdict for a check with one or more accepted references: covering any one is enough. */
-export function coverageOfControl(candidate: Pattern, control: ControlListing): CoverageResult {
-  const results = control.referencePatterns.map((reference) => covers(candidate, reference));
-  const covered = results.find((r) => r.verdict === 'covered');
-  if (covered) return covered;
-  const undetermined = results.filter((r) => r.verdict === 'undetermined');
-  if (undetermined.length > 0) return { verdict: 'undetermined', reason: undetermined.map((r) => r.reason).join('; ') };
-  const misses = results.filter((r) => r.verdict === 'not-covered');
-  const [first] = misses;
-  if (!first) throw new Error(`${control.check} has no reference pattern`);
-  const unique = new Map(misses.flatMap((r) => r.counterexamples).map((event) => [JSON.stringify(event), event] as const));
-  const counterexamples = [...unique.values()];
-  return { verdict: 'not-covered', counterexamples, explanation: first.explanation };
-}
 
 export function checkPattern(options: CheckOptions, io: CliIo): ExitCodeValue {
   const control = controlOf(options.check, options.benchmark);
@@ -54,10 +43,15 @@ export function checkPattern(options: CheckOptions, io: CliIo): ExitCodeValue {
     else io.stderr.write(`trailwatch pattern check: ${describeParseError(options.pattern, error)}\n`);
     return ExitCode.USAGE;
   }
-  const result = coverageOfControl(candidate, control);
+  const benchmarkControl = benchmarkControlOf(options.check, options.benchmark);
+  const result = coverageOfControl(candidate, benchmarkControl, { strict: options.strict === true });
   const subject = `${options.check} (CIS ${control.control}, ${options.benchmark})`;
+  const warning = result.verdict === 'covered' && result.noise ? `the pattern ${describeNoise(benchmarkControl, result.noise)}` : undefined;
   if (options.format === 'json') {
-    writeJson(io.stdout, verdictJson(result, options, control));
+    writeJson(io.stdout, { ...verdictJson(result, options, control), ...(warning !== undefined ? { warnings: [warning] } : {}) });
+  } else if (result.verdict === 'covered' && result.cloudtrailAware) {
+    writeLine(io.stdout, `covered: the pattern catches every event of ${subject} that CloudTrail can emit: ${result.scope ?? ''}`);
+    writeLine(io.stdout, 'the reference pattern\'s text alone also matches events outside that scope, which this pattern misses (--strict decides on the text)');
   } else if (result.verdict === 'covered') {
     writeLine(io.stdout, `covered: the pattern catches every event the reference pattern of ${subject} catches`);
   } else if (result.verdict === 'not-covered') {
@@ -67,17 +61,20 @@ export function checkPattern(options: CheckOptions, io: CliIo): ExitCodeValue {
   } else {
     writeLine(io.stdout, `cannot verify that the pattern covers ${subject}: ${result.reason}`);
   }
+  if (options.format === 'text' && warning !== undefined) writeLine(io.stdout, `warning: ${warning}`);
   if (options.format === 'text') for (const note of control.notes) writeLine(io.stdout, `note: ${note}`);
   return result.verdict === 'covered' ? ExitCode.OK : ExitCode.NOT_OK;
 }
 
-function verdictJson(result: CoverageResult, options: CheckOptions, control: ControlListing): Record<string, unknown> {
+function verdictJson(result: ControlCoverage, options: CheckOptions, control: ControlListing): Record<string, unknown> {
   const head = { check: options.check, benchmark: options.benchmark };
+  // Present only when CloudTrail knowledge decided the verdict (the reference's text alone gives another).
+  const aware = result.cloudtrailAware ? { cloudtrailAware: true, scope: result.scope } : {};
   switch (result.verdict) {
     case 'covered':
-      return { ...head, covered: true, control: control.control };
+      return { ...head, covered: true, control: control.control, ...aware };
     case 'not-covered':
-      return { ...head, covered: false, counterexamples: result.counterexamples, explanation: result.explanation, control: control.control };
+      return { ...head, covered: false, counterexamples: result.counterexamples, explanation: result.explanation, control: control.control, ...aware };
     case 'undetermined':
       return {
         ...head,
@@ -86,6 +83,7 @@ function verdictJson(result: CoverageResult, options: CheckOptions, control: Con
         explanation: `cannot verify: ${result.reason}`,
         control: control.control,
         undetermined: true,
+        ...aware,
       };
   }
 }

@@ -12,16 +12,12 @@ import type { MetricFilterRecord } from '../../collect/inventory';
 import type { BenchmarkControl } from '../../controls/types';
 import type { Pattern } from '../../pattern';
 import type { EvaluationContext } from '../context';
+import { eventNamesOf } from '../control-coverage';
 
 /** Missed names listed before "and N more". */
 export const MISSED_NAMES_LISTED = 5;
 
-const EVENT_NAME = /\$\.eventName\s*=\s*"?([A-Za-z0-9_.-]+)"?/g;
-
-/** The event names a reference compares `$.eventName` with, in its order, once each. */
-export function eventNamesOf(reference: string): string[] {
-  return [...new Set([...reference.matchAll(EVENT_NAME)].map((match) => match[1] as string))];
-}
+export { eventNamesOf } from '../control-coverage';
 
 export interface EventNameCoverage {
   readonly caught: readonly string[];
@@ -41,7 +37,8 @@ export function eventNameCoverage(candidate: Pattern, control: BenchmarkControl,
   const missed: string[] = [];
   for (const name of names) {
     // Undetermined counts as missed: a name is caught only when the engine is sure.
-    const result = ctx.covers(candidate, `{ ($.eventName = "${name}") && (${body}) }`);
+    // Narrowed to the check's CloudTrail subject too, as the filter's own verdict is (unless strict).
+    const result = ctx.covers(candidate, ctx.scoped(`{ ($.eventName = "${name}") && (${body}) }`, control));
     (result.verdict === 'covered' ? caught : missed).push(name);
   }
   return { caught, missed };

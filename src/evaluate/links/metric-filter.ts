@@ -5,10 +5,12 @@
  */
 import type { LogGroupRecord, MetricFilterRecord, MetricTransformation } from '../../collect/inventory';
 import type { BenchmarkControl } from '../../controls/types';
+import { numberOfText } from '../../pattern/number';
 import type { EvaluationContext } from '../context';
 import * as fixes from '../fixes';
 import { command, named } from '../text';
 import { fail, pass, unknown, type LinkVerdict } from '../verdict';
+import { describeNoise, referenceTokens } from '../control-coverage';
 import { eventNameCoverage, withEventNameMisses } from './event-names';
 import { firstProblem } from './trail';
 
@@ -31,22 +33,12 @@ export interface FilterLink {
   /** How much the filter looks like it is meant for this check (0..1), to name the closest one when none works. */
   readonly relevance: number;
   readonly metric?: PublishedMetric;
+  /** Why the filter's narrower scope was enough, when CloudTrail knowledge decided its verdict (findings say so). */
+  readonly scope?: string;
 }
-
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 export function filterText(filter: MetricFilterRecord, logGroup: LogGroupRecord, viewer: string): string {
   return `${named('filter', filter.name)} on ${named('log group', logGroup.name, { accountId: logGroup.accountId, region: logGroup.region, viewer })}`;
-}
-
-/** The literal values a reference compares fields with: "Root", "ConsoleLogin", "DetachGroupPolicy"... */
-export function referenceTokens(reference: string): string[] {
-  const tokens = new Set<string>();
-  for (const match of reference.matchAll(/!?=\s*(?:"([^"]*)"|([^\s()&|}]+))/g)) {
-    const value = (match[1] ?? match[2] ?? '').replace(/[*%]/g, '');
-    if (value.length > 1) tokens.add(value);
-  }
-  return [...tokens];
 }
 
 function relevance(filter: MetricFilterRecord, control: BenchmarkControl, ctx: EvaluationContext): number {
@@ -54,25 +46,25 @@ function relevance(filter: MetricFilterRecord, control: BenchmarkControl, ctx: E
   // Another check's filter is never "the closest" one: rewriting it would break that check.
   const parsed = ctx.parseCandidate(filter.pattern);
   if (parsed.ok && ctx.coversAnotherCheck(parsed.pattern, control)) return 0;
+  // The reference's literal values, read by its parser: a filter naming most of them is likely meant for the check.
   const tokens = referenceTokens(control.referencePattern);
   if (tokens.length === 0) return 0;
   return tokens.filter((token) => filter.pattern.includes(token)).length / tokens.length;
 }
 
-function coverageVerdict(filter: MetricFilterRecord, logGroup: LogGroupRecord, control: BenchmarkControl, ctx: EvaluationContext, viewer: string): LinkVerdict {
+function coverageVerdict(filter: MetricFilterRecord, logGroup: LogGroupRecord, control: BenchmarkControl, ctx: EvaluationContext, viewer: string): { verdict: LinkVerdict; scope?: string } {
   const text = filterText(filter, logGroup, viewer);
   const parsed = ctx.parseCandidate(filter.pattern);
   if (!parsed.ok) {
-    return unknown('metricFilter', `trailwatch cannot read the pattern of ${text} (${parsed.error.message}), so it cannot verify what it catches`);
+    return { verdict: unknown('metricFilter', `trailwatch cannot read the pattern of ${text} (${parsed.error.message}), so it cannot verify what it catches`) };
   }
-  const results = control.acceptedPatterns.map((reference) => ctx.covers(parsed.pattern, reference));
-  if (results.some((result) => result.verdict === 'covered')) return pass();
-  const undetermined = results.find((result) => result.verdict === 'undetermined');
-  if (undetermined?.verdict === 'undetermined') {
-    return unknown('metricFilter', `trailwatch cannot verify that ${text} catches every event of ${control.definition.subject}: ${undetermined.reason}`);
+  const coverage = ctx.coverageOfControl(parsed.pattern, control);
+  const scope = coverage.cloudtrailAware && coverage.scope !== undefined ? { scope: `CloudTrail-aware: ${coverage.scope}` } : {};
+  if (coverage.verdict === 'covered') return { verdict: pass(coverage.noise ? [`${text} ${describeNoise(control, coverage.noise)}`] : []), ...scope };
+  if (coverage.verdict === 'undetermined') {
+    return { verdict: unknown('metricFilter', `trailwatch cannot verify that ${text} catches every event of ${control.definition.subject}: ${coverage.reason}`), ...scope };
   }
-  const [primary] = results;
-  const explained = primary?.verdict === 'not-covered' ? primary.explanation : `does not catch every event of ${control.definition.subject}`;
+  const explained = coverage.explanation;
   // Name by name where the check lists event names: the missed ones whole, or counted.
   const explanation = withEventNameMisses(explained, eventNameCoverage(parsed.pattern, control, ctx));
   const metric = filter.transformations[0];
@@ -85,7 +77,7 @@ function coverageVerdict(filter: MetricFilterRecord, logGroup: LogGroupRecord, c
     ...(metric?.dimensions ? { dimensions: metric.dimensions } : {}),
     region: logGroup.region,
   });
-  return fail('metricFilter', `${text} ${explanation}: give it the ${control.benchmark} ${control.control} pattern with ${command(fix)}`, fix);
+  return { verdict: fail('metricFilter', `${text} ${explanation}: give it the ${control.benchmark} ${control.control} pattern with ${command(fix)}`, fix), ...scope };
 }
 
 function valueVerdict(filter: MetricFilterRecord, transformation: MetricTransformation, logGroup: LogGroupRecord, viewer: string): { verdict: LinkVerdict; value?: number } {
@@ -99,8 +91,8 @@ function valueVerdict(filter: MetricFilterRecord, transformation: MetricTransfor
     metricNamespace: transformation.metricNamespace,
     region: logGroup.region,
   });
-  if (NUMBER.test(raw)) {
-    const value = Number(raw);
+  const value = numberOfText(raw);
+  if (value !== undefined) {
     if (value > 0) return { verdict: pass(), value };
     return { verdict: fail('metricFilter', `${text} adds ${raw} to metric ${transformation.metricName} for each event, so its alarm never sees one: set metricValue to 1 with ${command(fix)}`, fix), value };
   }
@@ -112,16 +104,18 @@ function valueVerdict(filter: MetricFilterRecord, transformation: MetricTransfor
 
 /** One verdict per metric the filter publishes (AWS allows one transformation; an empty list is a failure). */
 export function filterLinks(filter: MetricFilterRecord, logGroup: LogGroupRecord, control: BenchmarkControl, ctx: EvaluationContext, viewer: string): FilterLink[] {
-  const coverage = coverageVerdict(filter, logGroup, control, ctx, viewer);
+  const { verdict: coverage, scope } = coverageVerdict(filter, logGroup, control, ctx, viewer);
   const score = coverage.outcome === 'pass' ? 1 : relevance(filter, control, ctx);
+  const scoped = scope !== undefined ? { scope } : {};
   if (filter.transformations.length === 0) {
-    return [{ filter, relevance: score, verdict: firstProblem([coverage, fail('metricFilter', `${filterText(filter, logGroup, viewer)} publishes no metric: add a metric transformation`)]) }];
+    return [{ filter, relevance: score, ...scoped, verdict: firstProblem([coverage, fail('metricFilter', `${filterText(filter, logGroup, viewer)} publishes no metric: add a metric transformation`)]) }];
   }
   return filter.transformations.map((transformation) => {
     const value = valueVerdict(filter, transformation, logGroup, viewer);
     return {
       filter,
       relevance: score,
+      ...scoped,
       verdict: firstProblem([coverage, value.verdict]),
       metric: {
         name: transformation.metricName,

@@ -11,7 +11,20 @@ const actual = jest.requireActual<typeof Engine>('../../../src/pattern');
 /** Set by a test to answer coverage its own way; reset it in afterEach. */
 export const coverageOverride: { covers?: typeof Engine.covers } = {};
 
-export const { parsePattern, matchesEvent, PatternSyntaxError, printPattern, tryParsePattern, MAX_PATTERN_LENGTH } = actual;
+export const {
+  parsePattern,
+  matchesEvent,
+  PatternSyntaxError,
+  printPattern,
+  tryParsePattern,
+  MAX_PATTERN_LENGTH,
+  numberOfText,
+  isNumberText,
+  Work,
+  WorkLimitExceeded,
+  COVERAGE_STEPS,
+  MATCH_STEPS,
+} = actual;
 
 export function covers(candidate: Engine.Pattern | string, reference: Engine.Pattern | string): Engine.CoverageResult {
   return (coverageOverride.covers ?? actual.covers)(candidate, reference);
