@@ -23,6 +23,7 @@ import { TrailwatchError } from './errors';
 import { readAccount } from './collect';
 import { AccountCredentials, DISCOVERY_SESSION, listAccounts, refuseUnknownRegions } from './discover';
 import { evaluateWithinDeadline, regionsEnabledNowhere, RegionsEnabledNowhereError, summarize } from './evaluate';
+import { memberJudgedThroughOrganization, organizationCoverage, type OrganizationCoverage } from './evaluate/organization-coverage';
 
 export interface ScanProgress {
   readonly kind: 'discovered' | 'account-started' | 'account-finished' | 'account-skipped';
@@ -46,6 +47,11 @@ export interface ScanOptions {
   readonly externalId?: string;
   /** Accounts collected at once. */
   readonly concurrency: number;
+  /**
+   * Read every member even when the organization trail settles every check (by default such a
+   * member is judged through it without a call: ORGANIZATION_TRAIL). For comparisons.
+   */
+  readonly readEveryAccount?: boolean;
   /** Epoch milliseconds after which no new account is started and unfinished ones are given up. */
   readonly deadline?: number;
   /**
@@ -73,6 +79,8 @@ export interface ScanOptions {
    * archiveMissing only for a scan of the whole scope.
    */
   readonly securityHub?: { readonly region?: string; readonly archiveMissing: boolean };
+  /** Decide filters on the reference patterns' text alone, without CloudTrail knowledge (default: CloudTrail-aware). */
+  readonly strictPatterns?: boolean;
   /** Publish the report to SNS (src/notify publishReport) once it is built; nothing is published when absent. */
   readonly notify?: NotifySettings;
   /**
@@ -138,6 +146,7 @@ export interface ScanSteps {
       checks?: readonly CheckSlug[];
       organization?: OrganizationContext;
       failedAccounts: { accountId: string; error: string }[];
+      strictPatterns?: boolean;
       /** Stop judging then (or on abort): the rest ERROR with the reason. */
       deadline?: number;
       signal?: AbortSignal;
@@ -240,10 +249,8 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
   options.onProgress?.({ kind: 'discovered', total: ids.length, message: discovery.notes.join(' ') || undefined });
 
   let done = 0;
-  const outcomes = await collectWithinDeadline(
-    ids,
-    (accountId, signal) => steps.collect(byId.get(accountId) as AccountToScan, options, signal),
-    {
+  const collectSome = (accountIds: readonly string[]) =>
+    collectWithinDeadline(accountIds, (accountId, signal) => steps.collect(byId.get(accountId) as AccountToScan, options, signal), {
       concurrency: options.concurrency,
       deadline: options.deadline,
       signal: options.signal,
@@ -258,17 +265,43 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
           total: ids.length,
         });
       },
-    },
-  );
+    });
+
+  // The organization trail's owner first: what its chain settles, no member needs to be read for.
+  const owner = await organizationTrailOwnerFirst(ids, discovery.organization, options, steps, collectSome);
+  const judged = new Set(owner?.coverage?.unsettled.length === 0 ? ids.filter((id) => owner.members.has(id)) : []);
+  for (const accountId of judged) {
+    done += 1;
+    options.onProgress?.({ kind: 'account-finished', accountId, message: `judged through the organization trail of account ${owner?.coverage?.owner ?? ''}`, done, total: ids.length });
+  }
+  const rest = await collectSome(ids.filter((id) => id !== owner?.outcome.accountId && !judged.has(id)));
+  const outcomeOf = new Map([...(owner ? [owner.outcome] : []), ...rest].map((outcome) => [outcome.accountId, outcome]));
 
   const collected: AccountInventory[] = [];
   const failedAccounts: { accountId: string; error: string }[] = [];
   const accounts: AccountResult[] = [];
   const counter = options.clients.callCounter;
-  for (const outcome of outcomes) {
-    const name = byId.get(outcome.accountId)?.name;
-    const ou = byId.get(outcome.accountId)?.ou;
-    const apiCalls = counter.totalFor(outcome.accountId);
+  for (const accountId of ids) {
+    const name = byId.get(accountId)?.name;
+    const ou = byId.get(accountId)?.ou;
+    const apiCalls = counter.totalFor(accountId);
+    const coverage = owner?.coverage;
+    if (judged.has(accountId) && coverage && owner.outcome.kind === 'collected') {
+      collected.push(memberJudgedThroughOrganization(accountId, owner.outcome.value, coverage.trails));
+      accounts.push({
+        accountId,
+        ...(name ? { name } : {}),
+        status: 'ORGANIZATION_TRAIL',
+        regions: [...coverage.regions],
+        organizationTrail: { owner: coverage.owner, trails: [...coverage.trails] },
+        notes: [`not read: the multi-region organization trail of account ${coverage.owner} settles every check, and a member cannot change it`],
+        apiCalls,
+        ...(ou ? { ou } : {}),
+      });
+      continue;
+    }
+    const outcome = outcomeOf.get(accountId);
+    if (!outcome) continue;
     if (outcome.kind === 'collected') {
       collected.push(outcome.value);
       const notEnabled = outcome.value.regionsNotEnabled ?? [];
@@ -299,6 +332,7 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     checks: options.checks,
     organization: discovery.organization,
     failedAccounts,
+    ...(options.strictPatterns ? { strictPatterns: true } : {}),
     ...(evaluationDeadline !== undefined ? { deadline: evaluationDeadline } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -336,6 +370,42 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
     ...(discovery.organization ? { organization: discovery.organization } : {}),
     ...(discovery.callerAccountId ? { callerAccountId: discovery.callerAccountId } : {}),
   };
+}
+
+/** The organization trail's owner, collected (and its own queues, functions and keys read) before any member, and what its chain settles. */
+interface OwnerFirst {
+  readonly outcome: AccountOutcome<AccountInventory>;
+  /** The members in scope that the owner's organization trail may judge. */
+  readonly members: ReadonlySet<string>;
+  /** Undefined when the owner could not be read, or its chain settles nothing it can tell. */
+  readonly coverage?: OrganizationCoverage;
+}
+
+/**
+ * Reads the management account first when the scan covers it and some of its members: its
+ * organization trail's chain, judged on its inventory alone, decides which checks no member can
+ * change (src/evaluate/organization-coverage.ts). Undefined when there is no such owner in scope.
+ */
+async function organizationTrailOwnerFirst(
+  ids: readonly string[],
+  organization: OrganizationContext | undefined,
+  options: ScanOptions,
+  steps: ScanSteps,
+  collectSome: (accountIds: readonly string[]) => Promise<AccountOutcome<AccountInventory>[]>,
+): Promise<OwnerFirst | undefined> {
+  const ownerId = organization?.managementAccountId;
+  if (options.readEveryAccount === true || !organization || ownerId === undefined || !ids.includes(ownerId)) return undefined;
+  const organizationMembers = new Set(organization.memberAccountIds);
+  const members = new Set(ids.filter((id) => id !== ownerId && organizationMembers.has(id)));
+  if (members.size === 0) return undefined;
+  const [collected] = await collectSome([ownerId]);
+  if (!collected) return undefined;
+  if (collected.kind !== 'collected') return { outcome: collected, members };
+  // Its own queues, functions and keys: an organization chain that depends on one is judged with it.
+  const [inventory = collected.value] = await addResourcePolicies([collected.value], options, steps);
+  const outcome = { ...collected, value: inventory };
+  const coverage = organizationCoverage(inventory, { benchmark: options.benchmark, checks: options.checks, organization });
+  return { outcome, members, ...(coverage ? { coverage } : {}) };
 }
 
 /** The import, whose failure (even a whole one) is reported in its result and never costs the report. */
@@ -496,6 +566,7 @@ export function awsScanSteps(): ScanSteps {
         checks: context.checks ? [...context.checks] : undefined,
         organization: context.organization,
         failedAccounts: context.failedAccounts,
+        ...(context.strictPatterns ? { strictPatterns: true } : {}),
         deadline: context.deadline,
         signal: context.signal,
       }),

@@ -140,7 +140,8 @@ async function measureTrailwatch(endpointUrl: string, args: BenchArgs, regions: 
     );
     const wallMs = performance.now() - started;
     const { report } = result;
-    const scanned = report.accounts.filter((a) => a.status === 'SCANNED');
+    // Judged: read, or judged through the organization trail without a call.
+    const scanned = report.accounts.filter((a) => a.status === 'SCANNED' || a.status === 'ORGANIZATION_TRAIL');
     return {
       wallMs,
       attempts: clients.callCounter.attempts(),
@@ -282,6 +283,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const worst = timeWorstCoverageDecision(DEFAULT_BENCHMARK);
 
     log(`bench: the watch's re-check of one account, ${PROJECTION_LATENCY_MS} ms per request ...`);
+    // The re-check seeds the demo organization: into an empty moto.
+    await moto.reset();
     const recheckMeasurement = await measureRecheck(moto.endpoint, PROJECTION_LATENCY_MS);
 
     printResults({ args, org, tw, tw17, naive, naive17, coverage, worst, loadAverage: loadavg()[0] ?? 0, cpus: cpus().length });
@@ -331,7 +334,7 @@ function printResults({ args, org, tw, tw17, naive, naive17, coverage, worst, lo
   const out: string[] = [];
   out.push('');
   out.push(
-    `trailwatch benchmark: ${args.accounts} accounts (${tw.scannedAccounts} scanned, ${args.accounts - tw.scannedAccounts} closed) x ${org.regions.length} regions, ` +
+    `trailwatch benchmark: ${args.accounts} accounts (${tw.scannedAccounts} judged: read, or through the organization trail without a call; ${args.accounts - tw.scannedAccounts} closed) x ${org.regions.length} regions, ` +
       `${latencyMs} ms per request, concurrency ${concurrency}, moto behind a proxy that shows the organization trail to members as AWS does`,
   );
   out.push('');
@@ -403,10 +406,10 @@ function printResults({ args, org, tw, tw17, naive, naive17, coverage, worst, lo
 
   const targets: Target[] = [
     {
-      name: 'calls per account covered by the organization trail (one topic)',
+      name: 'calls per member whose every check the organization chain passes',
       measured: `max ${max(coveredCalls)} at ${org.regions.length} regions, max ${max(coveredCalls17)} at ${DEFAULT_17_REGIONS.length}; trail owner ${managementCalls}`,
-      target: '<= 8, same at any region count',
-      met: max(coveredCalls) <= 8 && coveredCalls.every((n, i) => n === coveredCalls17[i]),
+      target: '0, at any region count',
+      met: max(coveredCalls) === 0 && max(coveredCalls17) === 0,
     },
     { name: 'concurrency efficiency', measured: efficiency.toFixed(2), target: '>= 0.8', met: efficiency >= 0.8 },
     {

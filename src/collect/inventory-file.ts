@@ -182,6 +182,7 @@ const accountInventorySchema = z.looseObject({
   resourcePolicies: z.record(text, resourcePolicySchema).optional(),
   readErrors: z.array(readErrorSchema),
   apiCalls: z.record(text, z.number()).optional(),
+  judgedThrough: z.looseObject({ organizationTrailOwner: text, trails: stringList }).optional(),
 });
 
 const organizationSchema = z.looseObject({

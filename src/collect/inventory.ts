@@ -214,6 +214,11 @@ export interface AccountInventory {
   readonly readErrors: ReadError[];
   /** API calls made to collect this inventory, by "service:Operation". */
   readonly apiCalls?: Record<string, number>;
+  /**
+   * Set for a member that was not read: the organization trail of this owner settles every check
+   * (src/evaluate/organization-coverage.ts). The inventory then holds nothing of the member's own.
+   */
+  readonly judgedThrough?: { readonly organizationTrailOwner: string; readonly trails: string[] };
 }
 
 /** What the organization looks like, for crediting organization trails to members. */

@@ -192,6 +192,7 @@ export const ENVIRONMENT_VARIABLES = [
   'EXCEPTIONS_S3_OBJECT',
   'EXCEPTIONS_SSM_PARAMETER',
   'SECURITY_HUB',
+  'STRICT_PATTERNS',
   'FRAMEWORK',
   'CHAT_TOPIC_ARN',
 ] as const;
@@ -278,6 +279,7 @@ const environmentSchema = z.object({
     .regex(SSM_PARAMETER, { error: (issue) => `${quoted(issue.input)} is not an SSM parameter name starting with / (e.g. /trailwatch/exceptions)` })
     .optional(),
   SECURITY_HUB: oneOf(['true', 'false']).default('false'),
+  STRICT_PATTERNS: oneOf(['true', 'false']).default('false'),
   FRAMEWORK: z
     .string()
     .transform((text, ctx) => frameworkFrom(text) ?? (ctx.addIssue({ code: 'custom', message: `${quoted(text)} is not a framework (one of ${FRAMEWORK_IDS.join(', ')})` }), z.NEVER))
@@ -318,6 +320,8 @@ export interface LambdaSettings {
   readonly exceptions?: ExceptionsLocation;
   /** SECURITY_HUB=true: import the findings into Security Hub in this account and the home region. */
   readonly securityHub?: boolean;
+  /** STRICT_PATTERNS=true: decide filters on the reference patterns' text alone, without CloudTrail knowledge. */
+  readonly strictPatterns?: boolean;
 }
 
 /** An exceptions file in S3 (EXCEPTIONS_S3_OBJECT) or in an SSM parameter (EXCEPTIONS_SSM_PARAMETER). */
@@ -417,6 +421,7 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
       : {}),
     ...(exceptions ? { exceptions } : {}),
     ...(e.SECURITY_HUB === 'true' ? { securityHub: true } : {}),
+    ...(e.STRICT_PATTERNS === 'true' ? { strictPatterns: true } : {}),
   };
 }
 

@@ -116,7 +116,7 @@ function trailCandidates(account: AccountInventory, ctx: EvaluationContext): Tra
   // Organization trails the member cannot see in its own list (moto never shows them; AWS does).
   const organization = ctx.organization;
   const management = organization?.managementAccountId;
-  if (organization && management !== undefined && management !== viewer && organization.memberAccountIds.includes(viewer)) {
+  if (organization && management !== undefined && management !== viewer && ctx.isOrganizationMember(viewer)) {
     const owner = ctx.inventory(management);
     for (const trail of owner?.trails ?? []) {
       if (trail.isOrganizationTrail === true && !seen.has(trail.arn) && owner) {

@@ -63,6 +63,14 @@ export class EvaluationContext {
     for (const inventory of inventories) if (!this.failures.has(inventory.accountId)) this.inventories.set(inventory.accountId, inventory);
   }
 
+  private members?: ReadonlySet<string>;
+
+  /** Whether the account is a member of the organization (a set: thousands of accounts are asked about, each per check). */
+  isOrganizationMember(accountId: string): boolean {
+    this.members ??= new Set(this.organization?.memberAccountIds ?? []);
+    return this.members.has(accountId);
+  }
+
   inventory(accountId: string): AccountInventory | undefined {
     return this.inventories.get(accountId);
   }

@@ -45,7 +45,8 @@ export interface ScanSummary {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly summary: ScanReport['summary'];
-  readonly accounts: { readonly total: number; readonly scanned: number; readonly notScanned: number };
+  /** judgedThroughOrganizationTrail: members not read because the organization trail settles every check (present when there are any). */
+  readonly accounts: { readonly total: number; readonly scanned: number; readonly notScanned: number; readonly judgedThroughOrganizationTrail?: number };
   readonly notification:
     | { readonly published: false; readonly reason: string }
     | (Pick<PublishResult, 'published' | 'subject' | 'parts' | 'messageIds' | 'fullReportLocation' | 'omittedFindings' | 'chat'> & { readonly published: boolean });
@@ -98,6 +99,7 @@ export function buildScanOptions(
     concurrency: settings.concurrency,
     homeRegion: settings.homeRegion,
     ...securityHub,
+    ...(settings.strictPatterns ? { strictPatterns: true } : {}),
     ...extra,
   };
 }
@@ -110,6 +112,10 @@ function approvalDeps(settings: LambdaSettings, payload: ScanPayload, clients: A
   const regions = payload.regions ?? settings.regions;
   const name = functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
   return { ...(plans ? { plans } : {}), ...(name ? { functionName: name } : {}), scope: { ...(checks ? { checks } : {}), ...(regions ? { regions } : {}) } };
+}
+
+function judgedThroughOrganizationTrail(count: number): { judgedThroughOrganizationTrail?: number } {
+  return count > 0 ? { judgedThroughOrganizationTrail: count } : {};
 }
 
 export function invocationSummary(result: ScanResult, notified: boolean): ScanSummary {
@@ -126,6 +132,7 @@ export function invocationSummary(result: ScanResult, notified: boolean): ScanSu
       total: report.accounts.length,
       scanned: report.accounts.filter((a) => a.status === 'SCANNED').length,
       notScanned: report.accounts.filter((a) => a.status === 'ERROR').length,
+      ...judgedThroughOrganizationTrail(report.accounts.filter((a) => a.status === 'ORGANIZATION_TRAIL').length),
     },
     notification: !notified
       ? { published: false, reason: 'notify: false in the payload' }

@@ -49,9 +49,11 @@ export function logReport(logger: StructuredLogger, report: ScanReport): void {
       error: findings.filter((f) => f.status === 'ERROR').length,
       failing: findings.filter((f) => f.status !== 'PASS').map((f) => ({ check: f.check, status: f.status, brokenLink: f.brokenLink, reason: f.reason })),
       ...(account.notes?.length ? { notes: account.notes } : {}),
+      ...(account.organizationTrail ? { organizationTrailOwner: account.organizationTrail.owner } : {}),
     };
     if (account.status === 'ERROR') logger.warn('account not scanned', entry);
     else if (account.status === 'SKIPPED') logger.info('account skipped', entry);
+    else if (account.status === 'ORGANIZATION_TRAIL') logger.info('account judged through the organization trail', entry);
     else logger.info('account scanned', entry);
   }
   logger.info('scan finished', {
@@ -77,6 +79,7 @@ export function publishCheckMetrics(metrics: Metrics, report: ScanReport): void 
   metrics.addDimensions({ benchmark: report.benchmark });
   metrics.addMetric('AccountsScanned', MetricUnit.Count, scanned);
   metrics.addMetric('AccountsNotScanned', MetricUnit.Count, report.accounts.filter((a) => a.status === 'ERROR').length);
+  metrics.addMetric('AccountsJudgedThroughOrganizationTrail', MetricUnit.Count, report.accounts.filter((a) => a.status === 'ORGANIZATION_TRAIL').length);
   metrics.publishStoredMetrics();
 }
 

@@ -134,7 +134,7 @@ export function archivedCopy(finding: AwsSecurityFinding, updatedAt: string): Aw
  * ERROR keeps its findings: not being able to look is no reason to close them.
  */
 export function findingsToArchive(held: readonly AwsSecurityFinding[], produced: ReadonlySet<string>, report: ScanReport, prefix: string): AwsSecurityFinding[] {
-  const judged = new Set(report.accounts.filter((a) => a.status === 'SCANNED' || a.status === 'ERROR').map((a) => a.accountId));
+  const judged = new Set(report.accounts.filter((a) => a.status === 'SCANNED' || a.status === 'ORGANIZATION_TRAIL' || a.status === 'ERROR').map((a) => a.accountId));
   const checks = new Set(report.findings.map((f) => f.check as string));
   return held.filter((f) => {
     if (!f.Id || produced.has(f.Id) || !f.Id.startsWith(prefix)) return false;

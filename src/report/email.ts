@@ -177,8 +177,11 @@ function emailBlocks(report: ScanReport, options: EmailOptions): Block[] {
 function headingLines(report: ScanReport): string[] {
   const { pass, fail, error } = report.summary;
   const scanned = report.accounts.filter((a) => a.status === 'SCANNED').length;
+  const judged = report.accounts.filter((a) => a.status === 'ORGANIZATION_TRAIL');
+  const owners = [...new Set(judged.map((a) => a.organizationTrail?.owner ?? '?'))];
+  const throughOrganization = judged.length > 0 ? `, ${judged.length} judged through the organization trail of account ${owners.join(', ')} without being read` : '';
   return [
-    `trailwatch: ${report.benchmark} monitoring controls in ${plural(report.accounts.length, 'account')} (${scanned} scanned)`,
+    `trailwatch: ${report.benchmark} monitoring controls in ${plural(report.accounts.length, 'account')} (${scanned} scanned${throughOrganization})`,
     `Scan ${report.startedAt} to ${report.finishedAt}`,
     `Result: ${fail} FAIL, ${error} ERROR, ${pass} PASS${hasExceptions(report) ? `, ${report.summary.excepted ?? 0} EXCEPTED` : ''}`,
     ...scopeLines(report),

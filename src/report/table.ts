@@ -43,7 +43,8 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
 
   const lines: string[] = [
     paint('bold', `${benchmarkInWords(report.benchmark)} (${report.benchmark})`),
-    `Scanned ${countOf(report.accounts.filter((a) => a.status !== 'SKIPPED').length, 'account')} from ${report.startedAt} to ${report.finishedAt}`,
+    `Scanned ${countOf(report.accounts.filter((a) => a.status === 'SCANNED' || a.status === 'ERROR').length, 'account')} from ${report.startedAt} to ${report.finishedAt}`,
+    ...judgedThroughOrganizationLines(report, who, options.passAccountsShown ?? 5),
     ...scopeLines(report).map((line) => paint('yellow', line)),
     '',
   ];
@@ -89,7 +90,7 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
   }
   if (report.findings.length === 0) lines.push('No findings.', '');
 
-  const unscanned = report.accounts.filter((a) => a.status !== 'SCANNED');
+  const unscanned = report.accounts.filter((a) => a.status === 'ERROR' || a.status === 'SKIPPED');
   if (unscanned.length > 0) {
     lines.push(paint('bold', 'Accounts not scanned'));
     for (const account of unscanned) lines.push(`${INDENT}${accountLine(account, who(account.accountId))}`);
@@ -152,6 +153,19 @@ function summarizeAccounts(accounts: readonly string[], shown: number): string {
   const listed = accounts.slice(0, shown).join(', ');
   const more = accounts.length - shown;
   return `${countOf(accounts.length, 'account')}: ${listed}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/** Members not read because their organization trail settles every check, one line per trail owner. */
+function judgedThroughOrganizationLines(report: ScanReport, who: (accountId: string) => string, shown: number): string[] {
+  const byOwner = new Map<string, string[]>();
+  for (const account of report.accounts) {
+    if (account.status !== 'ORGANIZATION_TRAIL' || !account.organizationTrail) continue;
+    const owner = account.organizationTrail.owner;
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), who(account.accountId)]);
+  }
+  return [...byOwner].map(
+    ([owner, members]) => `Judged ${summarizeAccounts(members, shown)} through the organization trail of account ${who(owner)} (not read: its chain settles every check)`,
+  );
 }
 
 function accountLine(account: AccountResult, label: string): string {

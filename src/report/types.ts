@@ -3,8 +3,12 @@ import type { OrganizationalUnitPlacement } from '../discover/types';
 import type { Finding } from '../evaluate/types';
 import type { ExceptionsOutcome } from '../exceptions/types';
 
-/** SCANNED and ERROR as DESIGN.md; SKIPPED for accounts outside the scan's scope that are still worth listing (suspended). */
-export type AccountStatus = 'SCANNED' | 'ERROR' | 'SKIPPED';
+/**
+ * SCANNED and ERROR as DESIGN.md; SKIPPED for accounts outside the scan's scope that are still
+ * worth listing (suspended); ORGANIZATION_TRAIL for a member not read at all because the
+ * organization trail's chain, in its owner's account, settles every check (`organizationTrail`).
+ */
+export type AccountStatus = 'SCANNED' | 'ORGANIZATION_TRAIL' | 'ERROR' | 'SKIPPED';
 
 export interface AccountResult {
   readonly accountId: string;
@@ -18,6 +22,8 @@ export interface AccountResult {
   readonly apiCalls?: number;
   /** The organizational unit the account sits in (read when the scan asks for it, e.g. for the HTML page). */
   readonly ou?: OrganizationalUnitPlacement;
+  /** ORGANIZATION_TRAIL: the account that owns the organization trail which judged this member, and the trail(s). */
+  readonly organizationTrail?: { readonly owner: string; readonly trails: string[] };
 }
 
 

@@ -189,6 +189,12 @@ describe('loadLambdaSettings', () => {
     expect(() => loadLambdaSettings({ ...minimal, SECURITY_HUB: 'yes' })).toThrow(/SECURITY_HUB: 'yes' is not one of true, false/);
   });
 
+  it('decides filters CloudTrail-aware unless STRICT_PATTERNS=true, and refuses anything but true or false', () => {
+    expect(loadLambdaSettings({ ...minimal, STRICT_PATTERNS: 'true' }).strictPatterns).toBe(true);
+    expect(loadLambdaSettings(minimal).strictPatterns).toBeUndefined();
+    expect(() => loadLambdaSettings({ ...minimal, STRICT_PATTERNS: 'on' })).toThrow(/STRICT_PATTERNS: 'on' is not one of true, false/);
+  });
+
   it('groups the email by FRAMEWORK and sends a chat message to CHAT_TOPIC_ARN, naming a wrong value', () => {
     const settings = loadLambdaSettings({ ...minimal, FRAMEWORK: 'NIST 800-53', CHAT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-prod-chat' });
     expect(settings.notify).toMatchObject({ framework: 'nist-800-53', chatTopicArn: 'arn:aws:sns:us-east-1:123456789012:trailwatch-prod-chat' });

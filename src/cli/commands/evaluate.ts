@@ -14,7 +14,7 @@ import { benchmarkOption, parsedBy, required } from '../options';
 import { exitCodeOf, writeReport, type ReportFormat } from '../report-output';
 import type { CliIo, RegisterCommand } from '../types';
 import { checkHistoryFormat, htmlHistory, type HistoryLocation } from '../history';
-import { addReportOptions, historyOption } from './scan';
+import { addReportOptions, historyOption, strictPatternsOption } from './scan';
 
 interface EvaluateCommandOptions {
   readonly inventory: string;
@@ -25,6 +25,7 @@ interface EvaluateCommandOptions {
   readonly color?: boolean;
   readonly history?: HistoryLocation;
   readonly exceptions?: ExceptionRules;
+  readonly strictPatterns?: boolean;
 }
 
 export const registerEvaluate: RegisterCommand = (program, cli) => {
@@ -35,7 +36,8 @@ export const registerEvaluate: RegisterCommand = (program, cli) => {
     .addOption(benchmarkOption())
     .addOption(new Option('--checks <slugs>', 'only these checks, comma-separated').argParser(parsedBy(parseCheckSlugs)))
     .addOption(exceptionsOption())
-    .addOption(historyOption());
+    .addOption(historyOption())
+    .addOption(strictPatternsOption());
   addReportOptions(command).action(async (options: EvaluateCommandOptions) => cli.setExitCode(await evaluateInventoryFile(options, cli.io)));
 };
 
@@ -49,7 +51,7 @@ export async function evaluateInventoryFile(options: EvaluateCommandOptions, io:
     throw new UsageError(`cannot read the inventory file ${options.inventory}: ${(error as Error).message}`, { cause: error });
   }
   const { inventories, organization } = readInventoryFile(text);
-  const findings = evaluate(inventories, { benchmark: options.benchmark, checks: options.checks, organization });
+  const findings = evaluate(inventories, { benchmark: options.benchmark, checks: options.checks, organization, ...(options.strictPatterns ? { strictPatterns: true } : {}) });
   // The report describes the accounts as they were when read, not when re-evaluated.
   const collected = inventories.map((inventory) => inventory.collectedAt).sort();
   const now = new Date().toISOString();

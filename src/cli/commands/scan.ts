@@ -135,6 +135,8 @@ export interface ScanCommandOptions {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly saveInventory?: string;
+  /** Read every member even where the organization trail settles every check. */
+  readonly readEveryAccount?: boolean;
   readonly color?: boolean;
   readonly exceptions?: ExceptionRules;
   readonly framework?: FrameworkId;
@@ -142,6 +144,8 @@ export interface ScanCommandOptions {
   readonly history?: HistoryLocation;
   /** Import the findings into Security Hub (scan only). */
   readonly securityHub?: boolean;
+  /** Decide filters on the reference patterns' text alone, without CloudTrail knowledge. */
+  readonly strictPatterns?: boolean;
 }
 
 /** --history, for scan and evaluate. */
@@ -161,6 +165,14 @@ export function addReportOptions(command: Command): Command {
 }
 
 /** What to scan and how to reach it: the options `scan` and `remediate` share. */
+/** --strict-patterns, for scan and evaluate. */
+export function strictPatternsOption(): Option {
+  return new Option(
+    '--strict-patterns',
+    "take the reference patterns' text at its word: a filter must also catch events of other services and event types CloudTrail never writes for the check (default: CloudTrail-aware)",
+  );
+}
+
 export function addScopeOptions(command: Command, roleNameHelp = 'the role assumed in every other account'): Command {
   // A profile that is not there is named before any call, not lost in the SDK's "could not load credentials".
   command.hook('preAction', async (action) => {
@@ -189,8 +201,10 @@ export const registerScan: RegisterCommand = (program, cli) => {
   )
     .addOption(new Option('--deadline <duration>', 'stop starting accounts after this long (a number and a unit: 90s, 10m, 1h) and report the rest as not scanned').argParser(parsedBy(parseDuration)))
     .addOption(new Option('--save-inventory <file>', 'also save what was read, for trailwatch evaluate --inventory').argParser(parsedBy(parseOutputPath)))
+    .addOption(new Option('--read-every-account', 'read every member, even those whose organization trail settles every check (judged through it without a call by default)'))
     .addOption(exceptionsOption())
     .addOption(historyOption())
+    .addOption(strictPatternsOption())
     .addOption(
       new Option(
         '--security-hub',
@@ -234,7 +248,9 @@ export async function scanFromTerminal(
       ...(options.exceptions ? { exceptions: options.exceptions } : {}),
       // A saved inventory keeps each account's OU, so evaluate --exceptions can match OUs offline.
       ...(options.saveInventory ? { organizationalUnits: true } : {}),
+      ...(options.readEveryAccount ? { readEveryAccount: true } : {}),
       ...(options.securityHub ? { securityHub: { archiveMissing: coversWholeScope(options) } } : {}),
+      ...(options.strictPatterns ? { strictPatterns: true } : {}),
     };
     result = await runScan(scanOptions);
   } finally {

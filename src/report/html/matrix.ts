@@ -57,7 +57,7 @@ export function matrixHtml(model: PageModel, options: { collapsePassing?: boolea
   const bodies = model.groups.map((group) => {
     const passing = group.rows.filter((r) => r.status !== 'SKIPPED' && r.notPassing === 0 && r.cells.some((c) => c)).length;
     const needAction = group.rows.filter((r) => r.notPassing > 0).length;
-    const notScanned = group.rows.filter((r) => r.status !== 'SCANNED').length;
+    const notScanned = group.rows.filter((r) => r.status === 'ERROR' || r.status === 'SKIPPED').length;
     const facts = [
       `${group.rows.length} account${group.rows.length === 1 ? '' : 's'}`,
       `${needAction} need${needAction === 1 ? 's' : ''} action`,

@@ -69,7 +69,8 @@ export interface PageModel {
   readonly ouKnown: boolean;
   readonly causes: PageCause[];
   readonly counts: StatusCounts;
-  readonly accounts: { readonly judged: number; readonly skipped: number; readonly error: number; readonly total: number };
+  /** judged: read and judged; throughOrganizationTrail: members not read, judged by their organization trail's chain. */
+  readonly accounts: { readonly judged: number; readonly throughOrganizationTrail: number; readonly skipped: number; readonly error: number; readonly total: number };
   /** Checks with FAIL or ERROR findings, the most first. */
   readonly worstChecks: PageColumn[];
   readonly organizationTrails: OrganizationTrailView[];
@@ -212,6 +213,7 @@ export function buildModel(report: ScanReport, options: ModelOptions = {}): Page
     counts,
     accounts: {
       judged: accounts.filter((a) => a.status === 'SCANNED').length,
+      throughOrganizationTrail: accounts.filter((a) => a.status === 'ORGANIZATION_TRAIL').length,
       skipped: accounts.filter((a) => a.status === 'SKIPPED').length,
       error: accounts.filter((a) => a.status === 'ERROR').length,
       total: accounts.length,

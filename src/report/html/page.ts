@@ -99,7 +99,7 @@ function headline(model: PageModel): string {
   const tile = (cls: string, value: string, label: string) => `<li class="${cls}"><b>${value}</b>${label}</li>`;
   return `<header>
 <h1>trailwatch: ${text(benchmarkInWords(report.benchmark))} monitoring controls</h1>
-<p class="meta">Scan of ${text(when(report.finishedAt))}${text(duration(report.startedAt, report.finishedAt))} · ${plural(accounts.total, 'account')}: ${accounts.judged} judged, ${accounts.skipped} skipped, ${accounts.error} in error · ${plural(model.columns.length, 'check')}</p>
+<p class="meta">Scan of ${text(when(report.finishedAt))}${text(duration(report.startedAt, report.finishedAt))} · ${plural(accounts.total, 'account')}: ${accounts.judged} judged${accounts.throughOrganizationTrail ? `, ${accounts.throughOrganizationTrail} judged through the organization trail without being read` : ''}, ${accounts.skipped} skipped, ${accounts.error} in error · ${plural(model.columns.length, 'check')}</p>
 <ul class="tiles">
 ${tile('P', String(counts.pass), 'PASS')}
 ${tile('F', String(counts.fail), 'FAIL')}
@@ -159,6 +159,8 @@ function nameOf(arn: string | undefined): string {
 
 function trailHtml(model: PageModel, view: OrganizationTrailView): string {
   const members = view.accountIds.map((id) => `<a href="#a-${token(id)}">${accountLabel(model, id)}</a>`).join(', ');
+  const notRead = model.report.accounts.filter((a) => a.status === 'ORGANIZATION_TRAIL' && a.organizationTrail?.owner === view.ownerAccountId).length;
+  const notReadText = notRead ? `<p>${plural(notRead, 'member')} of these ${notRead === 1 ? 'was' : 'were'} judged through this trail without being read: its chain settles every check, and a member cannot change it.</p>\n` : '';
   const rows = view.checks
     .map((c) => {
       const results = (['pass', 'fail', 'error', 'excepted'] as const)
@@ -176,7 +178,7 @@ function trailHtml(model: PageModel, view: OrganizationTrailView): string {
   return `<h3>Trail <code>${text(nameOf(view.trail))}</code> of account ${accountLabel(model, view.ownerAccountId)}</h3>
 <p>${view.trail ? `<code>${text(view.trail)}</code>` : ''}${view.logGroup ? ` delivers to log group <code>${text(nameOf(view.logGroup))}</code>` : ''}.</p>
 <details><summary>Serves ${plural(view.accountIds.length, 'account')} (its owner and the members it is credited to)</summary><p>${members}</p></details>
-<p>Checks its chains settle (the other checks rely on each account's own trail and chain):</p>
+${notReadText}<p>Checks its chains settle (the other checks rely on each account's own trail and chain):</p>
 <table class="plain"><tr><th>Check</th><th>Settled for</th><th>Result</th></tr>
 ${rows}</table>`;
 }
@@ -189,7 +191,7 @@ function organizationTrails(model: PageModel): string {
 }
 
 function notScanned(model: PageModel): string {
-  const rows = model.groups.flatMap((g) => g.rows).filter((r) => r.status !== 'SCANNED');
+  const rows = model.groups.flatMap((g) => g.rows).filter((r) => r.status === 'ERROR' || r.status === 'SKIPPED');
   if (rows.length === 0) return '';
   const lines = rows
     .map((r) => `<tr><td>${accountLabel(model, r.accountId)}</td><td>${text(r.status)}</td><td>${text(r.error ?? '')}</td></tr>`)
