@@ -17,11 +17,11 @@ if (command !== 'package' && command !== 'deploy') {
 
 rmSync('dist/lambda', { recursive: true, force: true });
 await build({
-  // The watch's function is deployed only with the watch parameter on; its bundle is always built.
+  // The watch's, the approval link's and distributed mode's functions are deployed only when switched on; their bundles are always built.
   entryPoints: {
     scan: 'handlers/scan.ts',
     watch: 'handlers/watch.ts',
-    // Distributed mode's steps (deployed with mode=distributed); always built.
+    'approval-link': 'handlers/approval-link.ts',
     'distributed-discover': 'handlers/distributed-discover.ts',
     'distributed-collect': 'handlers/distributed-collect.ts',
     'distributed-aggregate': 'handlers/distributed-aggregate.ts',

@@ -59,6 +59,8 @@ describe('serverless.yml', () => {
       'dist/lambda/watch.js.map',
       'dist/lambda/distributed-*.js',
       'dist/lambda/distributed-*.js.map',
+      'dist/lambda/approval-link.js',
+      'dist/lambda/approval-link.js.map',
     ]);
     expect(service.functions.scan.events[0]?.schedule.rate).toBe('${param:scheduleRate}');
     expect(service.params.default.scheduleRate).toBe('rate(1 day)');
@@ -148,7 +150,8 @@ describe('serverless.yml: the alarms that watch the scanner', () => {
 
   it('notifies the findings topic, or the ops topic the deployer names (alarmTopicArn)', () => {
     // The watch's function (switched on by the watch parameter) reports failed events to its failure queue, watched below.
-    expect(Object.keys(service.functions)).toEqual(['scan', 'watch', 'distributedDiscover', 'distributedCollect', 'distributedAggregate']);
+    // The approval link's function (approvalLink=true) answers every failure with a page and logs it; it has no queue to watch.
+    expect(Object.keys(service.functions)).toEqual(['scan', 'watch', 'distributedDiscover', 'distributedCollect', 'distributedAggregate', 'approvalLink']);
     expect(service.params.default.alarmTopicArn).toBe('');
     expect(Parameters.AlarmTopicArn).toMatchObject({ Type: 'String', Default: '${param:alarmTopicArn}' });
     expect(Conditions.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmTopicArn' }, ''] }] });
