@@ -17,8 +17,15 @@ if (command !== 'package' && command !== 'deploy') {
 
 rmSync('dist/lambda', { recursive: true, force: true });
 await build({
-  // The watch's function is deployed only with the watch parameter on; its bundle is always built.
-  entryPoints: { scan: 'handlers/scan.ts', watch: 'handlers/watch.ts' },
+  // The watch's, the approval link's and distributed mode's functions are deployed only when switched on; their bundles are always built.
+  entryPoints: {
+    scan: 'handlers/scan.ts',
+    watch: 'handlers/watch.ts',
+    'approval-link': 'handlers/approval-link.ts',
+    'distributed-discover': 'handlers/distributed-discover.ts',
+    'distributed-collect': 'handlers/distributed-collect.ts',
+    'distributed-aggregate': 'handlers/distributed-aggregate.ts',
+  },
   outdir: 'dist/lambda',
   bundle: true,
   platform: 'node',
@@ -35,10 +42,9 @@ await build({
 });
 
 const osls = require.resolve('osls/bin/serverless.js');
-const run = (env) => spawnSync(process.execPath, [osls, command, ...oslsArgs], { stdio: 'inherit', env });
 
 if (command === 'deploy') {
-  const result = run(process.env);
+  const result = spawnSync(process.execPath, [osls, command, ...oslsArgs], { stdio: 'inherit', env: process.env });
   process.exit(result.status ?? 1);
 }
 
@@ -59,14 +65,26 @@ Object.assign(env, {
   SLS_TELEMETRY_DISABLED: '1',
   SLS_NOTIFICATIONS_MODE: 'off',
 });
-const result = run(env);
-if (result.status !== 0) {
-  console.error(`osls package failed (exit ${result.status ?? result.signal})`);
-  process.exit(result.status ?? 1);
+// Both modes (serverless.yml `mode`): single into .serverless/, distributed into .serverless-distributed/,
+// so CI lints both templates; a `--param mode=...` of your own packages that mode alone into .serverless/.
+const ownMode = oslsArgs.some((arg, i) => /^mode=/.test(arg) && oslsArgs[i - 1] === '--param') || oslsArgs.some((arg) => /^--param=mode=/.test(arg));
+// Distributed first: every osls package clears .serverless/.
+const builds = ownMode
+  ? [{ dir: '.serverless', args: [] }]
+  : [
+      { dir: '.serverless-distributed', args: ['--param', 'mode=distributed', '--package', '.serverless-distributed'] },
+      { dir: '.serverless', args: [] },
+    ];
+for (const { dir, args } of builds) {
+  const result = spawnSync(process.execPath, [osls, command, ...oslsArgs, ...args], { stdio: 'inherit', env });
+  if (result.status !== 0) {
+    console.error(`osls package failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+  const template = `${dir}/cloudformation-template-update-stack.json`;
+  if (!existsSync(template)) {
+    console.error(`osls package did not write ${template}`);
+    process.exit(1);
+  }
+  console.log(`packaged: ${dir}/trailwatch.zip and ${template}`);
 }
-const template = '.serverless/cloudformation-template-update-stack.json';
-if (!existsSync(template)) {
-  console.error(`osls package did not write ${template}`);
-  process.exit(1);
-}
-console.log(`packaged: .serverless/trailwatch.zip and ${template}`);

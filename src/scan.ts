@@ -498,42 +498,56 @@ function namesOus(exceptions: ExceptionRules | undefined): boolean {
   return exceptions?.rules.some((rule) => rule.ous.length > 0) ?? false;
 }
 
-/** The real steps: Organizations and STS for discovery, the collector per account, the pure evaluator. */
-export function awsScanSteps(): ScanSteps {
+/**
+ * Discovery as the real steps do it: the organization's accounts in scope (Organizations, STS),
+ * the regions asked for checked first. Exported for distributed mode's discover step, which runs
+ * it alone.
+ */
+export async function discoverAccounts(options: ScanOptions): Promise<Discovery & { readonly callerAccountId: string }> {
+  const found = await listAccounts(options.clients, DISCOVERY_SESSION, {
+    accounts: options.accounts ? [...options.accounts] : undefined,
+    excludeAccounts: options.excludeAccounts ? [...options.excludeAccounts] : undefined,
+    ous: options.ous ? [...options.ous] : undefined,
+    organizationalUnits: options.organizationalUnits === true || namesOus(options.exceptions),
+    region: options.homeRegion,
+    signal: options.signal,
+  });
+  // A typo in the regions is refused before any account is read.
+  if (options.regions) await refuseUnknownRegions(options.clients, DISCOVERY_SESSION, options.regions, options.homeRegion, options.signal);
+  return {
+    accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}), ...(a.ou ? { ou: a.ou } : {}) })),
+    skipped: found.notScanned.map((n) => ({
+      accountId: n.accountId,
+      ...(n.name ? { name: n.name } : {}),
+      status: 'SKIPPED',
+      error: n.reason,
+      ...(n.ou ? { ou: n.ou } : {}),
+    })),
+    organization: found.organization,
+    callerAccountId: found.callerAccountId,
+    notes: found.notes,
+  };
+}
+
+/**
+ * The real steps: Organizations and STS for discovery, the collector per account, the pure evaluator.
+ * `discovered`: discovery ran elsewhere (distributed mode's batches and aggregate), so collect and
+ * the second passes assume the member role as that caller without discovering again.
+ */
+export function awsScanSteps(discovered?: { readonly callerAccountId: string }): ScanSteps {
   let credentials: AccountCredentials | undefined;
+  const credentialsFor = (options: ScanOptions, callerAccountId: string) =>
+    new AccountCredentials(options.clients, { callerAccountId, roleName: options.roleName, externalId: options.externalId, region: options.homeRegion });
+  const credentialsOf = (options: ScanOptions): AccountCredentials | undefined =>
+    (credentials ??= discovered ? credentialsFor(options, discovered.callerAccountId) : undefined);
   return {
     async discover(options) {
-      const found = await listAccounts(options.clients, DISCOVERY_SESSION, {
-        accounts: options.accounts ? [...options.accounts] : undefined,
-        excludeAccounts: options.excludeAccounts ? [...options.excludeAccounts] : undefined,
-        ous: options.ous ? [...options.ous] : undefined,
-        organizationalUnits: options.organizationalUnits === true || namesOus(options.exceptions),
-        region: options.homeRegion,
-        signal: options.signal,
-      });
-      // A typo in the regions is refused before any account is read.
-      if (options.regions) await refuseUnknownRegions(options.clients, DISCOVERY_SESSION, options.regions, options.homeRegion, options.signal);
-      credentials = new AccountCredentials(options.clients, {
-        callerAccountId: found.callerAccountId,
-        roleName: options.roleName,
-        externalId: options.externalId,
-        region: options.homeRegion,
-      });
-      return {
-        accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}), ...(a.ou ? { ou: a.ou } : {}) })),
-        skipped: found.notScanned.map((n) => ({
-          accountId: n.accountId,
-          ...(n.name ? { name: n.name } : {}),
-          status: 'SKIPPED',
-          error: n.reason,
-          ...(n.ou ? { ou: n.ou } : {}),
-        })),
-        organization: found.organization,
-        callerAccountId: found.callerAccountId,
-        notes: found.notes,
-      };
+      const discovery = await discoverAccounts(options);
+      credentials = credentialsFor(options, discovery.callerAccountId);
+      return discovery;
     },
     async collect(account, options, signal) {
+      const credentials = credentialsOf(options);
       if (!credentials) throw new TrailwatchError('collect ran before discover');
       try {
         return await readAccount(options.clients, credentials, account.accountId, {
@@ -547,11 +561,13 @@ export function awsScanSteps(): ScanSteps {
       }
     },
     async readTopics(accountId, topics, options, signal) {
+      const credentials = credentialsOf(options);
       if (!credentials) throw new TrailwatchError('readTopics ran before discover');
       const session = await credentials.sessionFor(accountId, signal);
       return readTopics(options.clients, session, topics, signal);
     },
     async readResourcePolicies(accountId, resources, options, signal) {
+      const credentials = credentialsOf(options);
       if (!credentials) throw new TrailwatchError('readResourcePolicies ran before discover');
       const session = await credentials.sessionFor(accountId, signal);
       try {

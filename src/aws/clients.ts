@@ -15,6 +15,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -197,6 +198,11 @@ export class AwsClients {
 
   ssm(session: AccountSession, region: string): SSMClient {
     return this.client(SSMClient, 'SSM', session, region);
+  }
+
+  // The approval link's signing secret (approvalLink=true).
+  secretsManager(session: AccountSession, region: string): SecretsManagerClient {
+    return this.client(SecretsManagerClient, 'SecretsManager', session, region);
   }
 
   /**

@@ -9,6 +9,7 @@ import { CHECK_SLUGS, DEFAULT_BENCHMARK, type BenchmarkId, type CheckSlug } from
 import { NOTIFICATION_LEVELS, NOTIFY_WHEN_VALUES, type NotifySettings } from '../notify/types';
 import { parseAlertSubscription } from '../remediate/options';
 import { DEFAULT_APPROVAL_HOURS, PLAN_ID } from '../remediate/approval';
+import { SECRET_ARN } from '../remediate/approval-link';
 import { REMEDIATE_MODES, type RemediationSettings } from '../remediate/step';
 import { ConfigurationError, PayloadError, type FieldIssue } from './errors';
 
@@ -180,6 +181,8 @@ export const ENVIRONMENT_VARIABLES = [
   'REMEDIATION_MAX_CHANGES',
   'REMEDIATION_FIX_ALARMS',
   'REMEDIATION_APPROVAL_HOURS',
+  'APPROVAL_LINK_SECRET_ARN',
+  'APPROVAL_LINK_URL',
   'SCHEDULE_RULE_NAME',
   'MEMBER_STACK_SET_NAME',
   'FAILURE_QUEUE_URL',
@@ -251,6 +254,14 @@ const environmentSchema = z.object({
   REMEDIATION_MAX_CHANGES: integer(1, 10000).default(100),
   REMEDIATION_FIX_ALARMS: oneOf(['true', 'false']).default('false'),
   REMEDIATION_APPROVAL_HOURS: integer(1, 720).default(DEFAULT_APPROVAL_HOURS),
+  // approvalLink=true: the secret that signs approval links, and (the scan function's) the link function's URL.
+  APPROVAL_LINK_SECRET_ARN: z
+    .string()
+    .regex(SECRET_ARN, { error: (issue) => `${quoted(issue.input)} is not a Secrets Manager secret ARN` })
+    .optional(),
+  APPROVAL_LINK_URL: z
+    .url({ protocol: /^https?$/, error: (issue) => `${quoted(issue.input)} is not an http(s) URL` })
+    .optional(),
   // Where the deployment's other parts are, for the doctor.
   SCHEDULE_RULE_NAME: z.string().regex(/^[\w.-]{1,64}$/, { error: (issue) => `${quoted(issue.input)} is not an EventBridge rule name` }).optional(),
   MEMBER_STACK_SET_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: (issue) => `${quoted(issue.input)} is not a StackSet name` }).optional(),
@@ -340,6 +351,14 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
   if (e.REMEDIATE === 'approve' && !e.REPORT_BUCKET) {
     throw new ConfigurationError([{ field: 'REPORT_BUCKET', message: 'REMEDIATE=approve keeps each plan in the report bucket until it is approved: set it' }]);
   }
+  if ((e.APPROVAL_LINK_SECRET_ARN || e.APPROVAL_LINK_URL) && e.REMEDIATE !== 'approve') {
+    throw new ConfigurationError([
+      { field: e.APPROVAL_LINK_SECRET_ARN ? 'APPROVAL_LINK_SECRET_ARN' : 'APPROVAL_LINK_URL', message: `approval links are for REMEDIATE=approve (this function has REMEDIATE=${e.REMEDIATE})` },
+    ]);
+  }
+  if (e.APPROVAL_LINK_URL && !e.APPROVAL_LINK_SECRET_ARN) {
+    throw new ConfigurationError([{ field: 'APPROVAL_LINK_SECRET_ARN', message: 'APPROVAL_LINK_URL needs it: links are signed with that secret' }]);
+  }
   if (e.EXCEPTIONS_S3_OBJECT && e.EXCEPTIONS_SSM_PARAMETER) {
     throw new ConfigurationError([
       { field: 'EXCEPTIONS_SSM_PARAMETER', message: 'set EXCEPTIONS_S3_OBJECT or EXCEPTIONS_SSM_PARAMETER, not both: one file of exceptions' },
@@ -384,6 +403,9 @@ export function loadLambdaSettings(env: Readonly<Record<string, string | undefin
             maxChanges: e.REMEDIATION_MAX_CHANGES,
             fixAlarms: e.REMEDIATION_FIX_ALARMS === 'true',
             ...(e.REMEDIATE === 'approve' ? { approvalHours: e.REMEDIATION_APPROVAL_HOURS } : {}),
+            ...(e.APPROVAL_LINK_SECRET_ARN
+              ? { approvalLink: { secretArn: e.APPROVAL_LINK_SECRET_ARN, ...(e.APPROVAL_LINK_URL ? { url: e.APPROVAL_LINK_URL } : {}) } }
+              : {}),
           },
         }
       : {}),

@@ -11,7 +11,8 @@ import { parseScanEvent, PayloadError } from '../config';
 import { AccountCredentials } from '../discover/credentials';
 import { TrailwatchError } from '../errors';
 import { publishReport } from '../notify/publish';
-import { approvePlan, rejectPlan, type DecisionOutcome } from '../remediate/approve';
+import type { LambdaSettings } from '../config';
+import { approvePlan, rejectPlan, type DecisionDeps, type DecisionOutcome } from '../remediate/approve';
 import { planStoreOf } from '../remediate/plan-store';
 import { buildScanOptions, scanDeadlines, type ScanHandlerDeps } from './scan-handler';
 
@@ -28,6 +29,59 @@ type LambdaContext = Parameters<ReturnType<typeof import('./scan-handler').creat
 /** A payload that decides a plan rather than asking for a scan. */
 export function isDecisionEvent(event: unknown): boolean {
   return typeof event === 'object' && event !== null && !('detail-type' in event) && ('approve' in event || 'reject' in event);
+}
+
+/** What approving a plan needs from the function it runs in; every channel (payload, link) applies through it. */
+export interface ApprovalRun extends DecisionDeps {
+  readonly settings: LambdaSettings;
+  readonly clients: AwsClients;
+  readonly runScan: ScanHandlerDeps['runScan'];
+  readonly logger: ScanHandlerDeps['logger'];
+  readonly signal: AbortSignal;
+  /** Publish the result to the findings topic (whatever NOTIFY says: an approval's result is always told). */
+  readonly publish: boolean;
+}
+
+/**
+ * Approves a kept plan: re-scans its accounts with its settings, applies it once unless it
+ * drifted (src/remediate/approve.ts), and publishes the re-scan with what was done.
+ */
+export async function approveAndPublish(planId: string, run: ApprovalRun): Promise<DecisionSummary> {
+  const { settings, clients, logger, signal } = run;
+  const caller = (await clients.sts({ accountId: 'caller' }, settings.homeRegion).send(new GetCallerIdentityCommand({}))).Account ?? '';
+  const credentials = new AccountCredentials(clients, {
+    callerAccountId: caller,
+    roleName: settings.roleName,
+    ...(settings.externalId ? { externalId: settings.externalId } : {}),
+    region: settings.homeRegion,
+  });
+  const outcome = await approvePlan(planId, {
+    store: run.store,
+    principal: run.principal,
+    channel: run.channel,
+    now: run.now,
+    apply: { clients, sessionFor: (accountId) => credentials.sessionFor(accountId), signal },
+    rescan: (accounts, plan) =>
+      run.runScan(
+        buildScanOptions(
+          settings,
+          { benchmark: plan.benchmark, ...(plan.checks ? { checks: plan.checks } : {}), ...(plan.regions ? { regions: plan.regions } : {}), accounts },
+          { clients, signal },
+        ),
+      ),
+  });
+  if (outcome.status !== 'applied') {
+    logger.warn(`plan ${planId} refused`, { outcome });
+    return outcome;
+  }
+  logger.info(`plan ${planId} applied`, { decision: outcome.decision, applied: outcome.applied.applied, failed: outcome.applied.failed });
+  let published = false;
+  if (run.publish) {
+    const result = await publishReport(outcome.report, { ...settings.notify, when: 'always', onNote: (note) => logger.warn(note) }, { clients });
+    published = result.published;
+  }
+  const { report: _report, applied, ...rest } = outcome;
+  return { ...rest, applied: { applied: applied.applied, failed: applied.failed, notAttempted: applied.notAttempted }, published };
 }
 
 export function createDecisionHandler(deps: ScanHandlerDeps): (event: unknown, context: LambdaContext) => Promise<DecisionSummary> {
@@ -64,38 +118,7 @@ export function createDecisionHandler(deps: ScanHandlerDeps): (event: unknown, c
         logger.info(`plan ${outcome.status}`, { outcome });
         return outcome as DecisionSummary;
       }
-      const caller = (await clients.sts({ accountId: 'caller' }, settings.homeRegion).send(new GetCallerIdentityCommand({}))).Account ?? '';
-      const credentials = new AccountCredentials(clients, {
-        callerAccountId: caller,
-        roleName: settings.roleName,
-        ...(settings.externalId ? { externalId: settings.externalId } : {}),
-        region: settings.homeRegion,
-      });
-      const outcome = await approvePlan(planId, {
-        ...decisionDeps,
-        apply: { clients, sessionFor: (accountId) => credentials.sessionFor(accountId), signal: abort.signal },
-        rescan: (accounts, plan) =>
-          deps.runScan(
-            buildScanOptions(
-              settings,
-              { benchmark: plan.benchmark, ...(plan.checks ? { checks: plan.checks } : {}), ...(plan.regions ? { regions: plan.regions } : {}), accounts },
-              { clients, signal: abort.signal },
-            ),
-          ),
-      });
-      if (outcome.status !== 'applied') {
-        logger.warn(`plan ${planId} refused`, { outcome });
-        return outcome;
-      }
-      logger.info(`plan ${planId} applied`, { decision: outcome.decision, applied: outcome.applied.applied, failed: outcome.applied.failed });
-      let published = false;
-      if (payload.notify !== false) {
-        // Whatever NOTIFY says: an approval's result is always told.
-        const result = await publishReport(outcome.report, { ...settings.notify, when: 'always', onNote: (note) => logger.warn(note) }, { clients });
-        published = result.published;
-      }
-      const { report: _report, applied, ...rest } = outcome;
-      return { ...rest, applied: { applied: applied.applied, failed: applied.failed, notAttempted: applied.notAttempted }, published };
+      return await approveAndPublish(planId, { ...decisionDeps, settings, clients, runScan: deps.runScan, logger, signal: abort.signal, publish: payload.notify !== false });
     } finally {
       if (timer) clearTimeout(timer);
       clients.destroy();

@@ -200,7 +200,13 @@ export function renderRemediationSection(run: RemediationRunResult, heading = 'R
 /** REMEDIATE=approve: the plan kept for approval, and the ways to approve or reject it. */
 export function renderApprovalRequest(
   record: { readonly planId: string; readonly hash: string; readonly expiresAt: string; readonly plan: RemediationPlan },
-  where: { readonly location: string; readonly plansUri: string; readonly functionName?: string },
+  where: {
+    readonly location: string;
+    readonly plansUri: string;
+    readonly functionName?: string;
+    /** approvalLink=true: the signed link, or why it could not be made. */
+    readonly link?: { readonly url: string } | { readonly problem: string };
+  },
 ): string {
   const payload = (action: string) => `'{"${action}":"${record.planId}"}'`;
   const invoke = (action: string) =>
@@ -214,7 +220,18 @@ export function renderApprovalRequest(
     `       or: ${invoke('approve')}`,
     `  reject:  trailwatch remediate --reject ${record.planId} --plans ${where.plansUri}`,
     `       or: ${invoke('reject')}`,
+    ...(where.link ? ['', ...linkLines(where.link, record.expiresAt)] : []),
     '',
     planTable(record.plan),
   ].join('\n');
+}
+
+/** The one-click link and who it empowers; a link that could not be made says why (the other ways still work). */
+function linkLines(link: { readonly url: string } | { readonly problem: string }, expiresAt: string): string[] {
+  if ('problem' in link) return [`One-click approval link: not made (${printable(link.problem)}); approve with a command above.`];
+  return [
+    `One-click approval (opens a confirmation page; nothing changes until you confirm there), valid until ${expiresAt}:`,
+    `  ${link.url}`,
+    'Anyone holding this link can approve this plan until then: do not forward it. To stop it, reject the plan.',
+  ];
 }

@@ -11,7 +11,9 @@ import { AccountCredentials } from '../discover/credentials';
 import { summarize } from '../evaluate/evaluate';
 import type { ReportRemediation, ScanReport } from '../report/types';
 import type { ScanResult } from '../scan';
-import { DEFAULT_APPROVAL_HOURS, planRecord, type PlanSettings } from './approval';
+import { DEFAULT_APPROVAL_HOURS, planRecord, type PlanRecord, type PlanSettings } from './approval';
+import { approvalLink, linkTokenFor } from './approval-link';
+import { readLinkSecret } from './link-secret';
 import { putPlanRecord, type PlanStore } from './plan-store';
 import { renderApprovalRequest, renderRemediationSection } from './render';
 import { s3Uri } from '../notify/store';
@@ -29,6 +31,11 @@ export interface RemediationSettings {
   readonly fixAlarms?: boolean;
   /** approve: how long a kept plan may be approved (DEFAULT_APPROVAL_HOURS when absent). */
   readonly approvalHours?: number;
+  /**
+   * approve with approvalLink=true: the secret that signs one-click links and, for the scan
+   * function, the URL of the link function (the email carries a link only with both).
+   */
+  readonly approvalLink?: { readonly secretArn: string; readonly url?: string };
 }
 
 export interface RemediationStepDeps {
@@ -132,9 +139,31 @@ async function keepForApproval(run: RemediationRunResult, scan: ScanResult, sett
     approvalHours: settings.approvalHours ?? DEFAULT_APPROVAL_HOURS,
   });
   const location = await putPlanRecord(store, record);
+  const link = await signedLink(record, settings, deps);
   return {
     ...base,
-    approval: { planId: record.planId, hash: record.hash, expiresAt: record.expiresAt, location },
-    text: renderApprovalRequest(record, { location, plansUri: s3Uri(store.bucket, store.prefix), ...(deps.functionName ? { functionName: deps.functionName } : {}) }),
+    approval: { planId: record.planId, hash: record.hash, expiresAt: record.expiresAt, location, ...(link && 'url' in link ? { link: link.url } : {}) },
+    text: renderApprovalRequest(record, {
+      location,
+      plansUri: s3Uri(store.bucket, store.prefix),
+      ...(deps.functionName ? { functionName: deps.functionName } : {}),
+      ...(link ? { link } : {}),
+    }),
   };
+}
+
+/** approvalLink=true: the plan's one-click link, signed; why there is none when the secret cannot be read (the plan stands). */
+async function signedLink(
+  record: PlanRecord,
+  settings: RemediationSettings,
+  deps: RemediationStepDeps,
+): Promise<{ readonly url: string } | { readonly problem: string } | undefined> {
+  const where = settings.approvalLink;
+  if (!where?.url) return undefined;
+  try {
+    const secret = await readLinkSecret(deps.clients, where.secretArn, deps.signal);
+    return { url: approvalLink(where.url, linkTokenFor(record), secret) };
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
 }

@@ -60,6 +60,8 @@ export interface ReportRemediation {
     readonly expiresAt: string;
     /** Where the plan is kept (s3:// URI). */
     readonly location?: string;
+    /** approvalLink=true: the signed one-click link, valid until expiresAt. */
+    readonly link?: string;
     readonly decision?: { readonly decision: string; readonly by: string; readonly at: string; readonly channel: string };
   };
   /** The section of the findings email, as src/remediate writes it. */

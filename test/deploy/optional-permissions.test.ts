@@ -157,3 +157,42 @@ describe('serverless.yml: framework and chat', () => {
     expect(chatGrants({ Chat: 'true' })).toEqual([{ action: 'sns:Publish', resource: { Ref: 'ChatTopic' } }]);
   });
 });
+
+describe('serverless.yml: the approval link', () => {
+  const template = yamlFile('serverless.yml') as {
+    params: { default: Record<string, unknown> };
+    functions: Record<string, { handler: string; condition?: string; reservedConcurrency?: number; url?: unknown; environment?: Record<string, unknown> }>;
+    resources: { Outputs: Record<string, { Condition?: string }> };
+  };
+  const linkGrants = (parameters: Record<string, string>) => roleGrants(parameters).filter((g) => g.action.startsWith('secretsmanager:'));
+
+  it('is off by default and only meaningful with remediate=approve: its function, URL, secret and grant all hang on ApprovalLinkOn', () => {
+    expect(template.params.default.approvalLink).toBe('false');
+    expect(Parameters.ApprovalLink).toMatchObject({ Default: '${param:approvalLink}', AllowedValues: ['true', 'false'] });
+    expect(Conditions.ApprovalLinkOn).toEqual({ 'Fn::And': [{ 'Fn::Equals': [{ Ref: 'Remediate' }, 'approve'] }, { 'Fn::Equals': [{ Ref: 'ApprovalLink' }, 'true'] }] });
+    // osls gives the function's URL, its two public permissions and its log group the function's condition.
+    expect(template.functions.approvalLink).toMatchObject({ handler: 'dist/lambda/approval-link.handler', condition: 'ApprovalLinkOn', reservedConcurrency: 2, url: true });
+    for (const name of Object.keys(Resources).filter((n) => n.startsWith('ApprovalLink'))) expect([name, Resources[name]?.Condition]).toEqual([name, 'ApprovalLinkOn']);
+    expect(Object.keys(Resources).filter((n) => n.startsWith('ApprovalLink')).sort()).toEqual(['ApprovalLinkSecret', 'ApprovalLinkSecretReadPolicy']);
+    expect(Object.values(Resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret' || r.Type === 'AWS::Lambda::Url').every((r) => r.Condition === 'ApprovalLinkOn')).toBe(true);
+    expect(service.provider.environment.APPROVAL_LINK_SECRET_ARN).toBeUndefined();
+    expect(template.functions.scan?.environment?.APPROVAL_LINK_SECRET_ARN).toEqual({ 'Fn::If': ['ApprovalLinkOn', { Ref: 'ApprovalLinkSecret' }, ''] });
+    expect(template.functions.approvalLink?.environment).toEqual({ APPROVAL_LINK_SECRET_ARN: { Ref: 'ApprovalLinkSecret' } });
+    expect(template.functions.scan?.environment?.APPROVAL_LINK_URL).toEqual({ 'Fn::If': ['ApprovalLinkOn', { 'Fn::GetAtt': ['ApprovalLinkLambdaFunctionUrl', 'FunctionUrl'] }, ''] });
+  });
+
+  it('generates the signing secret in the stack', () => {
+    expect(Resources.ApprovalLinkSecret?.Type).toBe('AWS::SecretsManager::Secret');
+    expect((Resources.ApprovalLinkSecret?.Properties as unknown as { GenerateSecretString: unknown }).GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true });
+  });
+
+  it('grants reading that one secret only with the link on, and nothing of the link otherwise, whatever else is on', () => {
+    expect(linkGrants({})).toEqual([]);
+    expect(linkGrants({ Remediate: 'approve' })).toEqual([]);
+    expect(linkGrants({ Remediate: 'apply', ApprovalLink: 'true' })).toEqual([]);
+    expect(linkGrants({ Remediate: 'approve', ApprovalLink: 'true' })).toEqual([{ action: 'secretsmanager:GetSecretValue', resource: { Ref: 'ApprovalLinkSecret' } }]);
+    // Applying through the link reuses the approve mode's remediation policy; the link adds no write of its own.
+    const extra = roleGrants({ Remediate: 'approve', ApprovalLink: 'true' }).filter((g) => !roleGrants({ Remediate: 'approve' }).some((h) => JSON.stringify(h) === JSON.stringify(g)));
+    expect(extra).toEqual([{ action: 'secretsmanager:GetSecretValue', resource: { Ref: 'ApprovalLinkSecret' } }]);
+  });
+});

@@ -50,8 +50,11 @@ describe('what each role is granted is what its code calls', () => {
   const calls = {} as Record<PermissionUse, string[]>;
 
   beforeAll(async () => {
-    // The role serves both functions: the scan, and the watch's re-check (deployed with the watch on).
-    lambda = await sdkActionsOf("export { handler } from './handlers/scan'; export { handler as watch } from './handlers/watch'");
+    // The role serves every function: the scan, the watch's re-check, the approval link's page and distributed
+    // mode's three steps (each deployed only when on).
+    lambda = await sdkActionsOf(
+      "export { handler } from './handlers/scan'; export { handler as watch } from './handlers/watch'; export { handler as approvalLink } from './handlers/approval-link'; export { handler as discover } from './handlers/distributed-discover'; export { handler as collect } from './handlers/distributed-collect'; export { handler as aggregate } from './handlers/distributed-aggregate'",
+    );
     memberReads = await sdkActionsOf(
       "export { readAccount } from './src/collect/read-account'; export { readTopics } from './src/collect/cross-account-topics'; export { readResourcePolicies } from './src/collect/resource-policies'",
     );

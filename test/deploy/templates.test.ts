@@ -51,7 +51,17 @@ describe('serverless.yml', () => {
     expect(service.provider.runtime).toBe('nodejs22.x');
     expect(service.provider.architecture).toBe('arm64');
     expect(service.functions.scan.handler).toBe('dist/lambda/scan.handler');
-    expect(service.package.patterns).toEqual(['!**', 'dist/lambda/scan.js', 'dist/lambda/scan.js.map', 'dist/lambda/watch.js', 'dist/lambda/watch.js.map']);
+    expect(service.package.patterns).toEqual([
+      '!**',
+      'dist/lambda/scan.js',
+      'dist/lambda/scan.js.map',
+      'dist/lambda/watch.js',
+      'dist/lambda/watch.js.map',
+      'dist/lambda/distributed-*.js',
+      'dist/lambda/distributed-*.js.map',
+      'dist/lambda/approval-link.js',
+      'dist/lambda/approval-link.js.map',
+    ]);
     expect(service.functions.scan.events[0]?.schedule.rate).toBe('${param:scheduleRate}');
     expect(service.params.default.scheduleRate).toBe('rate(1 day)');
     expect(service.functions.scan.destinations.onFailure.type).toBe('sqs');
@@ -140,12 +150,13 @@ describe('serverless.yml: the alarms that watch the scanner', () => {
 
   it('notifies the findings topic, or the ops topic the deployer names (alarmTopicArn)', () => {
     // The watch's function (switched on by the watch parameter) reports failed events to its failure queue, watched below.
-    expect(Object.keys(service.functions)).toEqual(['scan', 'watch']);
+    // The approval link's function (approvalLink=true) answers every failure with a page and logs it; it has no queue to watch.
+    expect(Object.keys(service.functions)).toEqual(['scan', 'watch', 'distributedDiscover', 'distributedCollect', 'distributedAggregate', 'approvalLink']);
     expect(service.params.default.alarmTopicArn).toBe('');
     expect(Parameters.AlarmTopicArn).toMatchObject({ Type: 'String', Default: '${param:alarmTopicArn}' });
     expect(Conditions.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmTopicArn' }, ''] }] });
     const alarms = Object.entries(Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(alarms.map(([name]) => name).sort()).toEqual(['ScanErrorsAlarm', 'ScanFailuresQueuedAlarm', 'ScanHeartbeatAlarm', 'WatchFailuresQueuedAlarm']);
+    expect(alarms.map(([name]) => name).sort()).toEqual(['ScanErrorsAlarm', 'ScanExecutionsFailedAlarm', 'ScanFailuresQueuedAlarm', 'ScanHeartbeatAlarm', 'WatchFailuresQueuedAlarm']);
     for (const [, resource] of alarms) expect((resource as unknown as Alarm).Properties.AlarmActions).toEqual([ALARM_TOPIC]);
   });
 
@@ -233,7 +244,7 @@ describe('serverless.yml: the findings topic and the report bucket', () => {
     expect(cloudWatch?.Condition?.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
     const alarmPrefix = sourceArn.split(':alarm:')[1] ?? '';
     expect(alarmPrefix).toBe('trailwatch-${sls:stage}-*');
-    expect(alarmNames).toHaveLength(4);
+    expect(alarmNames).toHaveLength(5);
     for (const name of alarmNames) expect(name.startsWith(alarmPrefix.slice(0, -1))).toBe(true);
     // Nobody else, whatever their identity policy says: a Deny for every principal but the role and AWS services.
     expect(statements.find((s) => s.Sid === 'NobodyElsePublishes')).toEqual({

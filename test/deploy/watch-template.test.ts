@@ -70,7 +70,7 @@ describe('serverless.yml: the watch', () => {
   });
 
   it('tells trailwatch doctor, through the scan function, where the watch rule, bus and queue are (unset with the watch off)', () => {
-    expect((service.functions.scan as unknown as { environment: Record<string, unknown> }).environment).toEqual({
+    expect((service.functions.scan as unknown as { environment: Record<string, unknown> }).environment).toMatchObject({
       WATCH_RULE_NAME: { 'Fn::If': ['WatchOn', 'trailwatch-${sls:stage}-watch', ''] },
       WATCH_BUS_NAME: { 'Fn::If': ['WatchOn', 'trailwatch-${sls:stage}-watch', ''] },
       WATCH_QUEUE_URL: { 'Fn::If': ['WatchOn', { Ref: 'WatchQueue' }, ''] },

@@ -1,0 +1,92 @@
+/**
+ * Distributed mode, step 1 (README "Distributed mode"): the scan's discovery, alone. Reads the
+ * execution's input as the scan function reads its event, discovers the accounts in scope as
+ * single mode does (`discoverAccounts`, src/scan.ts), and writes them to the report bucket for
+ * the Distributed Map (`accounts.json`) and the rest for the aggregate (`discovery.json`).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { AwsClients } from '../aws/clients';
+import { parseScanEvent, PayloadError, type LambdaSettings } from '../config';
+import { DEFAULT_REPORT_PREFIX } from '../notify/store';
+import { discoverAccounts } from '../scan';
+import { buildScanOptions, scanDeadlines, type LambdaContext } from './scan-handler';
+import { callCountsOf, DistributedRunError, RUN_FORMAT_VERSION, RunStore, runKeys, type DiscoverResult, type DiscoveryFile } from './distributed-run';
+
+export interface DistributedStepDeps {
+  readonly settings: LambdaSettings;
+  readonly logger: Logger;
+  /** A client factory per invocation; the settings' endpoint when absent. */
+  readonly clients?: () => AwsClients;
+  readonly now?: () => number;
+}
+
+const discoverInputSchema = z.object({ event: z.unknown(), runId: z.string(), startedAt: z.string().optional() });
+
+export function clientsOf(deps: DistributedStepDeps): AwsClients {
+  return deps.clients?.() ?? new AwsClients(deps.settings.endpointUrl ? { endpointUrl: deps.settings.endpointUrl } : {});
+}
+
+/** The report bucket, which distributed mode needs for everything it hands from one step to the next. */
+export function runStoreOf(settings: LambdaSettings, clients: AwsClients): { store: RunStore; prefix: string } {
+  const bucket = settings.notify.reportBucket;
+  if (!bucket) throw new DistributedRunError('distributed mode keeps its run in the report bucket: REPORT_BUCKET is not set');
+  return { store: new RunStore(clients.s3({ accountId: 'scanner' }, settings.homeRegion), bucket), prefix: settings.notify.reportPrefix ?? DEFAULT_REPORT_PREFIX };
+}
+
+export function createDistributedDiscoverHandler(deps: DistributedStepDeps): (input: unknown, context: LambdaContext) => Promise<DiscoverResult> {
+  const { settings, logger } = deps;
+  const now = deps.now ?? Date.now;
+  return async (input, context) => {
+    const parsedInput = discoverInputSchema.safeParse(input);
+    if (!parsedInput.success) throw new PayloadError([{ field: 'input', message: 'expected { event, runId } from the state machine' }]);
+    const { event, runId } = parsedInput.data;
+    const { payload, trigger } = parseScanEvent(event);
+    if (payload.doctor || payload.approve || payload.reject) {
+      throw new PayloadError([{ field: payload.doctor ? 'doctor' : payload.approve ? 'approve' : 'reject', message: 'the state machine scans; send this to the scan function' }]);
+    }
+    logger.info('distributed scan: discovering', { runId, trigger, payload });
+    const scanClients = clientsOf(deps);
+    // Files are written with clients of their own: the report counts the scan's calls, not the run's bookkeeping.
+    const fileClients = clientsOf(deps);
+    const abort = new AbortController();
+    const deadlines = scanDeadlines(now(), typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined, settings.deadlineMarginMs);
+    const timer = deadlines ? setTimeout(() => abort.abort(new DistributedRunError('the Lambda is about to time out')), deadlines.abortAfterMs) : undefined;
+    timer?.unref();
+    try {
+      const { store, prefix } = runStoreOf(settings, fileClients);
+      const keys = runKeys(prefix, runId);
+      const options = buildScanOptions(settings, payload, { clients: scanClients, signal: abort.signal });
+      const startedAt = new Date(now()).toISOString();
+      const discovery = await discoverAccounts(options);
+      const file: DiscoveryFile = {
+        formatVersion: RUN_FORMAT_VERSION,
+        runId,
+        startedAt,
+        event,
+        skipped: discovery.skipped,
+        ...(discovery.organization ? { organization: discovery.organization } : {}),
+        callerAccountId: discovery.callerAccountId,
+        notes: discovery.notes,
+        apiCalls: callCountsOf(scanClients.callCounter),
+      };
+      await store.put(keys.accounts, JSON.stringify(discovery.accounts));
+      await store.put(keys.discovery, JSON.stringify(file));
+      logger.info('distributed scan: discovered', { runId, accounts: discovery.accounts.length, skipped: discovery.skipped.length });
+      return {
+        runId,
+        accountsKey: keys.accounts,
+        accounts: discovery.accounts.length,
+        collect: { runId, callerAccountId: discovery.callerAccountId, ...(options.regions ? { regions: [...options.regions] } : {}) },
+      };
+    } catch (error) {
+      logger.error('distributed scan: discovery failed', error as Error);
+      throw error;
+    } finally {
+      if (timer) clearTimeout(timer);
+      scanClients.destroy();
+      fileClients.destroy();
+      logger.resetKeys();
+    }
+  };
+}
