@@ -31,8 +31,9 @@ describe('serverless.yml: the watch', () => {
     expect(service.resources.Parameters.Watch).toMatchObject({ Default: '${param:watch}', AllowedValues: ['off', 'on'] });
     expect(service.resources.Conditions.WatchOn).toEqual({ 'Fn::Equals': [{ Ref: 'Watch' }, 'on'] });
     expect(service.functions.watch).toMatchObject({ handler: 'dist/lambda/watch.handler', condition: 'WatchOn', reservedConcurrency: 1 });
-    // Every bus, rule, queue and mapping of the stack but the scan's own failure queue is the watch's, and conditional.
-    const watchParts = Object.entries(resources).filter(([name, r]) => ['AWS::Events::EventBus', 'AWS::Events::EventBusPolicy', 'AWS::Events::Rule', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::Lambda::EventSourceMapping'].includes(r.Type) && name !== 'ScanFailureQueue');
+    // Every bus, rule, queue and mapping of the stack but the scan's own failure queue and distributed mode's
+    // schedule (conditioned on that mode) is the watch's, and conditional.
+    const watchParts = Object.entries(resources).filter(([name, r]) => ['AWS::Events::EventBus', 'AWS::Events::EventBusPolicy', 'AWS::Events::Rule', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::Lambda::EventSourceMapping'].includes(r.Type) && name !== 'ScanFailureQueue' && r.Condition !== 'DistributedMode');
     expect(watchParts.map(([name]) => name).sort()).toEqual(['WatchBus', 'WatchBusPolicy', 'WatchFailureQueue', 'WatchQueue', 'WatchQueueEventSource', 'WatchQueuePolicy', 'WatchRule']);
     for (const [name, resource] of Object.entries(resources)) if (name.startsWith('Watch')) expect([name, resource.Condition]).toEqual([name, 'WatchOn']);
     expect(service.resources.Outputs.WatchBusArn?.Condition).toBe('WatchOn');

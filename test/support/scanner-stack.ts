@@ -4,6 +4,9 @@
  * deployment bucket, the artefact goes there, the update template makes everything else.
  * moto does not create the AWS::SNS::Subscription of the template, so the email subscription
  * is made with the SDK afterwards (moto confirms it at once, as it does every subscription).
+ * moto also resolves every output's export even when the output's condition is false, and fails on a
+ * GetAtt of a resource the condition left out (the approval link's Function URL); so the update
+ * template goes to moto without the exports of conditional outputs (nothing here imports them).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -35,11 +38,17 @@ export function packageScanner(): Packaged {
   const code = (JSON.parse(update) as { Resources: Record<string, { Properties: { Code?: { S3Key?: string } } }> }).Resources.ScanLambdaFunction?.Properties.Code;
   packaged = {
     create: readFileSync(join(ROOT, '.serverless/cloudformation-template-create-stack.json'), 'utf8'),
-    update,
+    update: withoutConditionalExports(update),
     artefact: readFileSync(join(ROOT, '.serverless/trailwatch.zip')),
     artefactKey: code?.S3Key ?? '',
   };
   return packaged;
+}
+
+function withoutConditionalExports(template: string): string {
+  const parsed = JSON.parse(template) as { Outputs?: Record<string, { Condition?: string; Export?: unknown }> };
+  for (const output of Object.values(parsed.Outputs ?? {})) if (output.Condition) delete output.Export;
+  return JSON.stringify(parsed);
 }
 
 async function outputsOf(clients: AwsClients, region: string): Promise<Record<string, string>> {
