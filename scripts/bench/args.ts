@@ -6,6 +6,8 @@ export interface BenchArgs {
   readonly accounts: number;
   readonly latencyMs: number;
   readonly concurrency: number;
+  /** Seed every member's own chain, not only the members some run reads (slow at thousands of accounts). */
+  readonly seedAll: boolean;
 }
 
 function integerFlag(name: string, text: string | undefined, fallback: number, min: number, maxValue: number): number {
@@ -21,18 +23,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { accounts: { type: 'string' }, 'latency-ms': { type: 'string' }, concurrency: { type: 'string' } },
+      options: { accounts: { type: 'string' }, 'latency-ms': { type: 'string' }, concurrency: { type: 'string' }, 'seed-all': { type: 'boolean' } },
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (usage: npm run bench -- [--accounts N] [--latency-ms L] [--concurrency C])`);
+    throw new UsageError(`${(error as Error).message} (usage: npm run bench -- [--accounts N] [--latency-ms L] [--concurrency C] [--seed-all])`);
   }
   return {
-    accounts: integerFlag('accounts', values.accounts, 200, 2, 5000),
+    accounts: integerFlag('accounts', values.accounts, 200, 2, 50_000),
     latencyMs: integerFlag('latency-ms', values['latency-ms'], 50, 0, 10_000),
     // The Lambda's default SCAN_CONCURRENCY.
     concurrency: integerFlag('concurrency', values.concurrency, 10, 1, 200),
+    seedAll: values['seed-all'] === true,
   };
 }
 
