@@ -215,6 +215,7 @@ export async function measureDistributed(options: DistributedBenchOptions): Prom
         peakRssBytes: aggregated.peakRssBytes,
         baselineRssBytes: aggregated.baselineRssBytes,
         peakHeapBytes: aggregated.peakHeapBytes,
+        baselineHeapBytes: aggregated.baselineHeapBytes,
         accounts: accounts.length,
         batchFiles: batches.length,
       },

@@ -113,7 +113,8 @@ export function table(rows: readonly (readonly string[])[]): string {
  * The scale model: what was measured at `accounts` accounts with `latencyMs` per request, carried
  * to other sizes at `projectionLatencyMs`. A phase that waits on calls made one after another
  * (discovery's pages or tree walk, the owner's read, the aggregate's reads) scales with the
- * latency; CPU (evaluation) does not; both scale with the accounts where the code's work does.
+ * latency; CPU (evaluation) does not, but runs slower in a Lambda of less than one vCPU; both
+ * scale with the accounts where the code's work does.
  */
 export interface ScaleMeasurements {
   readonly accounts: number;
@@ -126,16 +127,18 @@ export interface ScaleMeasurements {
     readonly discoveryListingCalls: number;
     /** The owner's read and the judged members' bookkeeping: does not grow with the members. */
     readonly collectionMs: number;
-    readonly evaluationMs: number;
+    /** CPU time of the evaluation and report (a busy machine stretches their wall time, not their CPU). */
+    readonly evaluationCpuMs: number;
+    /** The resident set before the scan, and what the scan added (measure.ts memoryGrowth). */
     readonly baselineRssBytes: number;
-    readonly peakRssBytes: number;
+    readonly growthBytes: number;
   };
   /** Single mode reading every account (no organization trail, or one whose chain misses a check), on a sample. */
   readonly read: {
     readonly accounts: number;
     readonly attempts: number;
     readonly collectionMs: number;
-    readonly evaluationMs: number;
+    readonly evaluationCpuMs: number;
     readonly concurrency: number;
   };
   /** Distributed mode: discover (the whole organization), one batch, the aggregate of the whole run. */
@@ -148,14 +151,22 @@ export interface ScaleMeasurements {
     readonly aggregateBatchFiles: number;
     readonly aggregateAccounts: number;
     readonly aggregateBaselineRssBytes: number;
-    readonly aggregatePeakRssBytes: number;
+    readonly aggregateGrowthBytes: number;
   };
 }
 
 export interface DistributedSettings {
   readonly batchSize: number;
   readonly maxConcurrency: number;
+  /**
+   * How much slower CPU work runs in the function than here: Lambda gives a function one vCPU at
+   * 1,769 MB and a share in proportion below (1769 / 1024 at the default 1 GB).
+   */
+  readonly cpuSlowdown: number;
 }
+
+/** The memory at which Lambda gives a function the equivalent of one full vCPU. */
+export const LAMBDA_ONE_VCPU_MB = 1769;
 
 export interface ScaleProjection {
   readonly accounts: number;
@@ -181,13 +192,14 @@ export function projectScale(m: ScaleMeasurements, accounts: number, latencyMs: 
   if (m.latencyMs <= 0) throw new RangeError('a projection needs a measured latency above 0 ms');
   const waits = latencyMs / m.latencyMs;
   const size = accounts / m.accounts;
-  const rss = (baseline: number, peak: number, per: number) => baseline + Math.max(0, peak - baseline) * per;
+  const rss = (baseline: number, growth: number, per: number) => baseline + growth * per;
+  const cpu = Math.max(1, settings.cpuSlowdown);
 
   // Discovery: the measured time per call (its parallelism included), for the calls the code would make at that size.
   const perDiscoveryCall = m.single.discoveryMs / Math.max(1, m.single.discoveryCalls);
   const discoveryCalls = m.single.discoveryCalls - m.single.discoveryListingCalls + m.single.discoveryListingCalls * size;
   const discoverySeconds = (perDiscoveryCall * waits * discoveryCalls) / 1000;
-  const singleSeconds = discoverySeconds + (m.single.collectionMs * waits + m.single.evaluationMs * size) / 1000;
+  const singleSeconds = discoverySeconds + (m.single.collectionMs * waits + m.single.evaluationCpuMs * cpu * size) / 1000;
 
   const readEfficiency = concurrencyEfficiency(m.read.attempts, m.latencyMs, m.read.concurrency, m.read.collectionMs);
   const readCollection = projectedSeconds({
@@ -197,7 +209,7 @@ export function projectScale(m: ScaleMeasurements, accounts: number, latencyMs: 
     concurrency: m.read.concurrency,
     efficiency: readEfficiency,
   });
-  const readingEvery = discoverySeconds + readCollection + (m.read.evaluationMs / Math.max(1, m.read.accounts)) * accounts / 1000;
+  const readingEvery = discoverySeconds + readCollection + ((m.read.evaluationCpuMs * cpu) / Math.max(1, m.read.accounts)) * accounts / 1000;
 
   const d = m.distributed;
   // Discover is single mode's discovery, then two files written.
@@ -209,10 +221,10 @@ export function projectScale(m: ScaleMeasurements, accounts: number, latencyMs: 
   const aggregateSize = accounts / Math.max(1, d.aggregateAccounts);
   // Its requests, one after another: a GET per batch file, and the rest (listing, the owner's second passes, publish, store) as measured.
   const aggregateRequests = d.aggregateAttempts - d.aggregateBatchFiles + batches;
-  const aggregateSeconds = (d.aggregateCpuMs * aggregateSize + aggregateRequests * latencyMs) / 1000;
+  const aggregateSeconds = (d.aggregateCpuMs * cpu * aggregateSize + aggregateRequests * latencyMs) / 1000;
   return {
     accounts,
-    single: { seconds: singleSeconds, discoverySeconds, rssBytes: rss(m.single.baselineRssBytes, m.single.peakRssBytes, size) },
+    single: { seconds: singleSeconds, discoverySeconds, rssBytes: rss(m.single.baselineRssBytes, m.single.growthBytes, size) },
     singleReadingEvery: { seconds: readingEvery },
     distributed: {
       seconds: discoverSeconds + waves * childSeconds + aggregateSeconds,
@@ -221,7 +233,7 @@ export function projectScale(m: ScaleMeasurements, accounts: number, latencyMs: 
       waves,
       childSeconds,
       aggregateSeconds,
-      aggregateRssBytes: rss(d.aggregateBaselineRssBytes, d.aggregatePeakRssBytes, aggregateSize),
+      aggregateRssBytes: rss(d.aggregateBaselineRssBytes, d.aggregateGrowthBytes, aggregateSize),
     },
   };
 }

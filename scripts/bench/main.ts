@@ -28,6 +28,7 @@ import { measureDistributed, type DistributedMeasurement } from './distributed';
 import {
   concurrencyEfficiency,
   formatNumber,
+  LAMBDA_ONE_VCPU_MB,
   machineLine,
   max,
   median,
@@ -38,7 +39,7 @@ import {
   type ScaleProjection,
   type Target,
 } from './figures';
-import { latencyHook, withCpu, withPeakRss, type PeakRss } from './measure';
+import { latencyHook, memoryGrowth, withCpu, withPeakRss, type PeakRss } from './measure';
 import { naiveScan } from './naive-scan';
 import { startOrganizationTrailProxy } from './organization-trail-proxy';
 import { seedSyntheticOrganization, warmUpMoto, SYNTHETIC_REGIONS, SYNTHETIC_ROLE_NAME, type SyntheticOrganization } from './organization';
@@ -91,6 +92,8 @@ interface ScanMeasurement {
     readonly discoveryMs: number;
     readonly collectionMs: number;
     readonly evaluationMs: number;
+    /** This process's CPU time from the last account finished to the end. */
+    readonly evaluationCpuMs: number;
     readonly discoveryCalls: number;
     /** Discovery's calls by operation: what the code did to list the organization. */
     readonly discoveryOperations: Record<string, number>;
@@ -114,6 +117,7 @@ async function measureTrailwatch(
     const started = performance.now();
     let discovered = 0;
     let lastFinished = 0;
+    let cpuAtLastFinished = process.cpuUsage();
     const measured = await withPeakRss(() =>
       runScan({
         benchmark: DEFAULT_BENCHMARK,
@@ -126,11 +130,15 @@ async function measureTrailwatch(
         ...(narrow.readEveryAccount ? { readEveryAccount: true } : {}),
         onProgress: (progress) => {
           if (progress.kind === 'discovered') discovered = performance.now();
-          if (progress.kind === 'account-finished' || progress.kind === 'account-skipped') lastFinished = performance.now();
+          if (progress.kind === 'account-finished' || progress.kind === 'account-skipped') {
+            lastFinished = performance.now();
+            cpuAtLastFinished = process.cpuUsage();
+          }
         },
       }),
     );
     const wallMs = performance.now() - started;
+    const evaluationCpu = process.cpuUsage(cpuAtLastFinished);
     const { value: result, ...memory } = measured;
     const { report } = result;
     // Judged: read, or judged through the organization trail without a call.
@@ -151,6 +159,7 @@ async function measureTrailwatch(
         discoveryMs: discovered - started,
         collectionMs: lastFinished - discovered,
         evaluationMs: started + wallMs - lastFinished,
+        evaluationCpuMs: (evaluationCpu.user + evaluationCpu.system) / 1000,
         discoveryCalls: clients.callCounter.totalFor(DISCOVERY_SESSION.accountId),
         discoveryOperations: clients.callCounter.forAccount(DISCOVERY_SESSION.accountId),
       },
@@ -422,15 +431,15 @@ function scaleMeasurements(r: Results): ScaleMeasurements {
       discoveryCalls: phases.discoveryCalls,
       discoveryListingCalls: listingCalls(phases.discoveryOperations),
       collectionMs: phases.collectionMs,
-      evaluationMs: phases.evaluationMs,
+      evaluationCpuMs: phases.evaluationCpuMs,
       baselineRssBytes: r.tw17.memory.baselineRssBytes,
-      peakRssBytes: r.tw17.memory.peakRssBytes,
+      growthBytes: memoryGrowth(r.tw17.memory),
     },
     read: {
       accounts: r.read17.scannedAccounts,
       attempts: r.read17.attempts - readPhases.discoveryCalls,
       collectionMs: readPhases.collectionMs,
-      evaluationMs: readPhases.evaluationMs,
+      evaluationCpuMs: readPhases.evaluationCpuMs,
       concurrency: r.args.concurrency,
     },
     distributed: {
@@ -441,7 +450,7 @@ function scaleMeasurements(r: Results): ScaleMeasurements {
       aggregateBatchFiles: d.aggregate.batchFiles,
       aggregateAccounts: d.aggregate.accounts,
       aggregateBaselineRssBytes: d.aggregate.baselineRssBytes,
-      aggregatePeakRssBytes: d.aggregate.peakRssBytes,
+      aggregateGrowthBytes: memoryGrowth(d.aggregate),
     },
   };
 }
@@ -464,7 +473,7 @@ function printResults(r: Results): void {
   const readEfficiency = concurrencyEfficiency(readAttempts, latencyMs, concurrency, readPhases?.collectionMs ?? read17.wallMs);
   const batchEfficiency = concurrencyEfficiency(d.batch.attempts, latencyMs, d.batch.concurrency, d.batch.wallMs);
   const measurements = latencyMs > 0 ? scaleMeasurements(r) : undefined;
-  const settings = { batchSize: deploy.batchSize, maxConcurrency: deploy.maxConcurrency };
+  const settings = { batchSize: deploy.batchSize, maxConcurrency: deploy.maxConcurrency, cpuSlowdown: LAMBDA_ONE_VCPU_MB / deploy.memoryMb };
   const projections = measurements ? PROJECTED_SIZES.map((n) => projectScale(measurements, n, PROJECTION_LATENCY_MS, settings)) : [];
   const projectionAt = (n: number) => projections.find((p) => p.accounts === n);
   const single1000 = measurements ? projectScale(measurements, 1000, PROJECTION_LATENCY_MS, settings).single.seconds : NaN;
@@ -526,12 +535,12 @@ function printResults(r: Results): void {
   out.push(`Scale, ${DEFAULT_17_REGIONS.length} regions, ${latencyMs} ms per request, concurrency ${concurrency} (serverless.yml: concurrency ${deploy.concurrency}, ${deploy.memoryMb} MB, ${deploy.timeoutSeconds} s; distributed batches of ${deploy.batchSize}, ${deploy.maxConcurrency} at once)`);
   if (tw17.phases) {
     const p = tw17.phases;
-    const growth = tw17.memory.peakRssBytes - tw17.memory.baselineRssBytes;
+    const growth = memoryGrowth(tw17.memory);
     out.push(
       `  single mode, the whole organization: ${tw17.totalCalls} calls (${p.discoveryCalls} of discovery: ${operationsLine(p.discoveryOperations)}), ` +
-        `${seconds(tw17.wallMs)} (discovery ${seconds(p.discoveryMs)}, collection ${seconds(p.collectionMs)}, evaluation and report ${seconds(p.evaluationMs)}), ` +
+        `${seconds(tw17.wallMs)} (discovery ${seconds(p.discoveryMs)}, collection ${seconds(p.collectionMs)}, evaluation and report ${seconds(p.evaluationMs)}, ${p.evaluationCpuMs.toFixed(0)} ms CPU), ` +
         `efficiency ${concurrencyEfficiency(tw17.attempts, latencyMs, concurrency, tw17.wallMs).toFixed(2)} (few calls are left to overlap), ` +
-        `peak RSS ${mb(tw17.memory.peakRssBytes)} (${mb(tw17.memory.baselineRssBytes)} before it: ${perThousand(growth, accountsInAll)} per 1,000 accounts; heap at most ${mb(tw17.memory.peakHeapBytes)}), ` +
+        `peak RSS ${mb(tw17.memory.peakRssBytes)} (${mb(tw17.memory.baselineRssBytes)} before it, heap ${mb(tw17.memory.baselineHeapBytes)} -> ${mb(tw17.memory.peakHeapBytes)}: ${perThousand(growth, accountsInAll)} per 1,000 accounts), ` +
         `${tw17.judgedThrough ?? 0} members judged through the organization trail`,
     );
   }
@@ -539,8 +548,8 @@ function printResults(r: Results): void {
     out.push(
       `  single mode reading every account (the first ${read17.scannedAccounts}, as with no organization trail or one whose chain misses a check): ` +
         `${(readAttempts / Math.max(1, read17.scannedAccounts)).toFixed(2)} calls per account (${readKindsLine(org, read17.callsByAccount)}), ` +
-        `collection ${seconds(readPhases.collectionMs)} (efficiency ${readEfficiency.toFixed(2)}), evaluation and report ${seconds(readPhases.evaluationMs)}, ` +
-        `peak RSS ${mb(read17.memory.peakRssBytes)} (${perThousand(read17.memory.peakRssBytes - read17.memory.baselineRssBytes, read17.scannedAccounts)} per 1,000 accounts read)`,
+        `collection ${seconds(readPhases.collectionMs)} (efficiency ${readEfficiency.toFixed(2)}), evaluation and report ${seconds(readPhases.evaluationMs)} (${readPhases.evaluationCpuMs.toFixed(0)} ms CPU), ` +
+        `peak RSS ${mb(read17.memory.peakRssBytes)} (${perThousand(memoryGrowth(read17.memory), read17.scannedAccounts)} per 1,000 accounts read)`,
     );
   }
   const differences = tw17.verdicts ? verdictDifferences(tw17.verdicts, verdictsOf(d.report)) : NaN;
@@ -548,8 +557,8 @@ function printResults(r: Results): void {
     `  distributed mode (the real step functions in order, in this process): discover ${d.discover.accounts} accounts ${seconds(d.discover.wallMs)} (${d.discover.attempts} requests); ` +
       `one batch of ${d.batch.accounts} accounts ${seconds(d.batch.wallMs)} (${d.batch.calls} calls, ${d.batch.collected} collected, efficiency ${batchEfficiency.toFixed(2)}); ` +
       `the other ${d.aggregate.batchFiles - 1} batch files copied from it; aggregate ${d.aggregate.accounts} accounts ${seconds(d.aggregate.wallMs)} ` +
-      `(${d.aggregate.cpuMs.toFixed(0)} ms CPU, ${d.aggregate.attempts} requests, peak RSS ${mb(d.aggregate.peakRssBytes)}, ` +
-      `${perThousand(d.aggregate.peakRssBytes - d.aggregate.baselineRssBytes, d.aggregate.accounts)} per 1,000 accounts); ` +
+      `(${d.aggregate.cpuMs.toFixed(0)} ms CPU, ${d.aggregate.attempts} requests, peak RSS ${mb(d.aggregate.peakRssBytes)}, heap ${mb(d.aggregate.baselineHeapBytes)} -> ${mb(d.aggregate.peakHeapBytes)}: ` +
+      `${perThousand(memoryGrowth(d.aggregate), d.aggregate.accounts)} per 1,000 accounts); ` +
       `verdicts that differ from single mode's: ${differences}`,
   );
 
@@ -576,9 +585,11 @@ function printResults(r: Results): void {
       ]),
     );
     out.push(
-      `model: discovery, the owner's read and the aggregate's requests wait on calls one after another, so their measured time scales by ${PROJECTION_LATENCY_MS}/${latencyMs} and with the accounts; ` +
-        `evaluation is CPU and scales with the accounts; reading an account costs the measured calls x ${PROJECTION_LATENCY_MS} ms / concurrency / measured efficiency; ` +
-        `a child collects ${deploy.batchSize} accounts at the measured batch's pace; memory grows from the measured baseline at the measured rate. ` +
+      `model: discovery takes the measured time per call (its parallelism included) x ${PROJECTION_LATENCY_MS}/${latencyMs}, for the calls it makes at that size (its listings grow with the accounts); ` +
+        `the owner's read is as measured x ${PROJECTION_LATENCY_MS}/${latencyMs}; evaluation and the aggregate's work are their measured CPU time x the accounts, x ${settings.cpuSlowdown.toFixed(2)} ` +
+        `(a ${deploy.memoryMb} MB Lambda has ${deploy.memoryMb}/${LAMBDA_ONE_VCPU_MB} of a vCPU); reading an account costs the measured calls x ${PROJECTION_LATENCY_MS} ms / concurrency / measured efficiency; ` +
+        `a child collects ${deploy.batchSize} accounts at the measured batch's pace; the aggregate's requests (a GET per batch file) are one after another; ` +
+        `memory grows from the measured baseline at the measured rate per account. Moto's own time per request (and this machine's load) is in every measured figure. ` +
         `Not modeled: Lambda cold starts, Step Functions' own time per child, AWS throttling beyond the retries.`,
     );
   } else {

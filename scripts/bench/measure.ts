@@ -19,8 +19,17 @@ export interface PeakRss {
   readonly peakRssBytes: number;
   /** The resident set just before, after a garbage collection: what the work added is peak - baseline. */
   readonly baselineRssBytes: number;
-  /** The largest V8 heap in use sampled while the work ran. */
+  /** The largest V8 heap in use sampled while the work ran, and the heap in use just before (collected). */
   readonly peakHeapBytes: number;
+  readonly baselineHeapBytes: number;
+}
+
+/**
+ * What the work added to memory: the resident set's growth, or the heap's when larger (a process
+ * keeps pages it has freed, so work after other work can grow its heap without growing the RSS).
+ */
+export function memoryGrowth(m: PeakRss): number {
+  return Math.max(0, m.peakRssBytes - m.baselineRssBytes, m.peakHeapBytes - m.baselineHeapBytes);
 }
 
 /** Samples the resident set while `work` runs. */
@@ -28,7 +37,8 @@ export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T
   collectGarbage();
   const baselineRssBytes = process.memoryUsage.rss();
   let peak = baselineRssBytes;
-  let peakHeap = process.memoryUsage().heapUsed;
+  const baselineHeapBytes = process.memoryUsage().heapUsed;
+  let peakHeap = baselineHeapBytes;
   const sample = () => {
     peak = Math.max(peak, process.memoryUsage.rss());
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
@@ -37,7 +47,7 @@ export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T
   try {
     const value = await work();
     sample();
-    return { value, peakRssBytes: peak, baselineRssBytes, peakHeapBytes: peakHeap };
+    return { value, peakRssBytes: peak, baselineRssBytes, peakHeapBytes: peakHeap, baselineHeapBytes };
   } finally {
     clearInterval(timer);
   }

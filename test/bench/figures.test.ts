@@ -2,6 +2,7 @@ import { UsageError } from '../../src/errors';
 import { parseBenchArgs } from '../../scripts/bench/args';
 import { ouPlacementAt } from '../../scripts/bench/organization';
 import { underAccountId } from '../../scripts/bench/distributed';
+import { memoryGrowth } from '../../scripts/bench/measure';
 import {
   concurrencyEfficiency,
   formatNumber,
@@ -65,9 +66,9 @@ describe('benchmark figures', () => {
     const measured: ScaleMeasurements = {
       accounts: 1000,
       latencyMs: 50,
-      single: { discoveryMs: 2500, discoveryCalls: 50, discoveryListingCalls: 48, collectionMs: 1000, evaluationMs: 2000, baselineRssBytes: 200e6, peakRssBytes: 250e6 },
+      single: { discoveryMs: 2500, discoveryCalls: 50, discoveryListingCalls: 48, collectionMs: 1000, evaluationCpuMs: 1000, baselineRssBytes: 200e6, growthBytes: 50e6 },
       // 100 accounts read, 600 attempts of 50 ms 10 at a time: 3 s ideal, done in 4 s (efficiency 0.75)
-      read: { accounts: 100, attempts: 600, collectionMs: 4000, evaluationMs: 500, concurrency: 10 },
+      read: { accounts: 100, attempts: 600, collectionMs: 4000, evaluationCpuMs: 250, concurrency: 10 },
       distributed: {
         batchAccounts: 100,
         batchWallMs: 4000,
@@ -76,38 +77,44 @@ describe('benchmark figures', () => {
         aggregateBatchFiles: 5,
         aggregateAccounts: 1000,
         aggregateBaselineRssBytes: 200e6,
-        aggregatePeakRssBytes: 300e6,
+        aggregateGrowthBytes: 100e6,
       },
     };
 
     it('scales waiting by the latency and the accounts, CPU by the accounts, memory from its baseline', () => {
-      const p = projectScale(measured, 10_000, 100, { batchSize: 200, maxConcurrency: 25 });
+      const p = projectScale(measured, 10_000, 100, { batchSize: 200, maxConcurrency: 25, cpuSlowdown: 2 });
       // discovery: 50 ms a call measured, 100 ms at twice the latency; 2 calls that do not grow and 48 x 10 that list
       expect(p.single.discoverySeconds).toBeCloseTo(48.2);
-      // the owner's read 1 s x 2 (latency); evaluation 2 s x 10 (accounts)
+      // the owner's read 1 s x 2 (latency); evaluation 1 s of CPU x 2 (a Lambda of half a vCPU) x 10 (accounts)
       expect(p.single.seconds).toBeCloseTo(48.2 + 2 + 20);
       expect(p.single.rssBytes).toBeCloseTo(200e6 + 50e6 * 10);
-      // reading: 10,000 x 6 calls x 100 ms / 10 / 0.75 = 800 s, plus 5 ms of evaluation an account
+      // reading: 10,000 x 6 calls x 100 ms / 10 / 0.75 = 800 s, plus 2.5 ms of CPU an account, x 2
       expect(p.singleReadingEvery.seconds).toBeCloseTo(48.2 + 800 + 50);
     });
 
     it('runs the batches in waves of MaxConcurrency children, each a full batch at the measured pace', () => {
-      const p = projectScale(measured, 50_000, 100, { batchSize: 200, maxConcurrency: 25 });
+      const p = projectScale(measured, 50_000, 100, { batchSize: 200, maxConcurrency: 25, cpuSlowdown: 2 });
       expect(p.distributed.batches).toBe(250);
       expect(p.distributed.waves).toBe(10);
       // 100 accounts in 4 s at 50 ms: 200 accounts at 100 ms take 16 s
       expect(p.distributed.childSeconds).toBeCloseTo(16);
       // single mode's discovery (2 + 48 x 50 calls of 100 ms), then two files written
       expect(p.distributed.discoverSeconds).toBeCloseTo(240.2 + 0.2);
-      // 5 s of CPU x 50; requests: the 15 that do not grow and a GET for each of the 250 batch files, 100 ms each
-      expect(p.distributed.aggregateSeconds).toBeCloseTo(250 + 26.5);
-      expect(p.distributed.seconds).toBeCloseTo(240.4 + 10 * 16 + 276.5);
+      // 5 s of CPU x 2 x 50; requests: the 15 that do not grow and a GET for each of the 250 batch files, 100 ms each
+      expect(p.distributed.aggregateSeconds).toBeCloseTo(500 + 26.5);
+      expect(p.distributed.seconds).toBeCloseTo(240.4 + 10 * 16 + 526.5);
       expect(p.distributed.aggregateRssBytes).toBeCloseTo(200e6 + 100e6 * 50);
     });
 
     it('needs a measured latency', () => {
-      expect(() => projectScale({ ...measured, latencyMs: 0 }, 10_000, 100, { batchSize: 200, maxConcurrency: 25 })).toThrow(RangeError);
+      expect(() => projectScale({ ...measured, latencyMs: 0 }, 10_000, 100, { batchSize: 200, maxConcurrency: 25, cpuSlowdown: 2 })).toThrow(RangeError);
     });
+  });
+
+  it("counts what work added to memory by the resident set, or by the heap when that grew more (freed pages stay resident)", () => {
+    expect(memoryGrowth({ baselineRssBytes: 300, peakRssBytes: 400, baselineHeapBytes: 100, peakHeapBytes: 150 })).toBe(100);
+    expect(memoryGrowth({ baselineRssBytes: 300, peakRssBytes: 310, baselineHeapBytes: 100, peakHeapBytes: 180 })).toBe(80);
+    expect(memoryGrowth({ baselineRssBytes: 300, peakRssBytes: 300, baselineHeapBytes: 100, peakHeapBytes: 90 })).toBe(0);
   });
 
   it('places members in leaf OUs of a fixed size, ten leaves to a group', () => {
