@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- --accounts N --latency-ms L --concurrency C]`: seeds moto with a synthetic
- * organization (not timed), then scans it with the real runScan while every HTTP attempt waits
- * L ms (an attempt hook, as a far-away AWS would), and prints calls per account, wall time,
- * throughput, concurrency efficiency, peak RSS and projections to 1,000 and 5,000 accounts ×
- * 17 regions; the same organization read the naive per-region way; and the cost of coverage
- * decisions. The last line is for machines.
+ * `npm run bench [-- --accounts N --latency-ms L --concurrency C --seed-all]`: seeds moto with a
+ * synthetic organization (not timed), then, with every HTTP attempt waiting L ms (an attempt hook,
+ * as a far-away AWS would): scans it in single mode with the real runScan (2 and 17 regions),
+ * reads its first batch's worth of accounts in full and the naive per-region way, and runs
+ * distributed mode's three real step functions (scripts/bench/distributed.ts); prints calls,
+ * wall time and where it went, efficiency, peak memory per 1,000 accounts, and both modes'
+ * projections to 10,000 and 50,000 accounts x 17 regions at 100 ms a call, against the targets;
+ * then the cost of coverage decisions, the watch's re-check and the HTML page. The bench's last
+ * summary line is for machines.
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -268,8 +271,9 @@ const BENCH_OU_LAYOUT = { accountsPerUnit: 100, unitsPerGroup: 10 } as const;
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'recheck') return mainRecheck(argv.slice(1));
   if (argv[0] === 'html') return mainHtml();
-  const args = parseBenchArgs(argv);
+  const flags = parseBenchArgs(argv);
   const deploy = deployDefaults();
+  const args: BenchArgs = { ...flags, concurrency: flags.concurrency ?? deploy.concurrency };
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const moto = await startMoto();
   let proxy: { endpoint: string; close(): Promise<void> } | undefined;

@@ -136,8 +136,8 @@ describe('benchmark figures', () => {
 });
 
 describe('npm run bench flags', () => {
-  it('defaults to 200 accounts, 50 ms per request, 10 accounts at once', () => {
-    expect(parseBenchArgs([])).toEqual({ accounts: 200, latencyMs: 50, concurrency: 10, seedAll: false });
+  it("defaults to 200 accounts, 50 ms per request, the function's concurrency (serverless.yml's, read by the bench)", () => {
+    expect(parseBenchArgs([])).toEqual({ accounts: 200, latencyMs: 50, seedAll: false });
     expect(parseBenchArgs(['--accounts', '1000', '--latency-ms=0', '--concurrency', '25', '--seed-all'])).toEqual({ accounts: 1000, latencyMs: 0, concurrency: 25, seedAll: true });
   });
 
