@@ -50,8 +50,8 @@ export interface ListAccountsOptions {
   readonly concurrency?: number;
   /** ListAccounts pages read before an organization that has not ended is walked instead (LIST_ACCOUNTS_PAGES_BEFORE_WALK when absent; 0: walk at once). */
   readonly pagesBeforeWalk?: number;
-  /** Called once, before the first account is handed out, with the organization's management account (the owner of its organization trails). */
-  readonly onOrganization?: (organization: { readonly managementAccountId?: string }) => void;
+  /** Called once, before the first account is handed out: who the scanner is, and the organization's management account (the owner of its organization trails). */
+  readonly onOrganization?: (facts: { readonly callerAccountId: string; readonly managementAccountId?: string }) => void;
   /** Each account to scan as soon as it is found, each once (the result lists them all again). Not called for accounts that are not listed from an organization. */
   readonly onAccount?: (account: DiscoveredAccount) => void;
 }
@@ -216,7 +216,7 @@ export async function listAccounts(clients: AwsClients, session: AccountSession,
   const requested = options.accounts ? [...new Set(options.accounts)] : undefined;
   if (described.organization) {
     const organization = described.organization;
-    options.onOrganization?.({ ...(organization.managementAccountId ? { managementAccountId: organization.managementAccountId } : {}) });
+    options.onOrganization?.({ callerAccountId, ...(organization.managementAccountId ? { managementAccountId: organization.managementAccountId } : {}) });
     try {
       return await listOrganization(org, organization, { ...options, callerAccountId, callerArn, excluded, ...(requested ? { requested } : {}) });
     } catch (error) {
@@ -225,7 +225,7 @@ export async function listAccounts(clients: AwsClients, session: AccountSession,
       return notListed({ callerAccountId, callerArn, excluded, requested, ous: options.ous }, error.message, { ...organization, memberAccountIds });
     }
   }
-  options.onOrganization?.({});
+  options.onOrganization?.({ callerAccountId });
   return notListed({ callerAccountId, callerArn, excluded, requested, ous: options.ous }, described.problem ?? 'no organization');
 }
 
