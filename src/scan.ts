@@ -22,7 +22,8 @@ import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
 import { readAccount } from './collect';
 import { AccountCredentials, DISCOVERY_SESSION, listAccounts, refuseUnknownRegions, type DiscoveredAccount } from './discover';
-import { evaluateWithinDeadline, regionsEnabledNowhere, RegionsEnabledNowhereError, summarize } from './evaluate';
+import { evaluateWithinDeadline, PartialEvaluation, regionsEnabledNowhere, RegionsEnabledNowhereError, summarize } from './evaluate';
+import { accountsReferenced, lookupsOnly, ownsOrganizationTrail } from './collect/references';
 import { memberJudgedThroughOrganization, organizationCoverage, type OrganizationCoverage } from './evaluate/organization-coverage';
 
 export interface ScanProgress {
@@ -52,6 +53,13 @@ export interface ScanOptions {
    * member is judged through it without a call: ORGANIZATION_TRAIL). For comparisons.
    */
   readonly readEveryAccount?: boolean;
+  /**
+   * Judge each account as soon as what it depends on is read, then keep only its findings and what
+   * other accounts may still look up in it (its topics, queues, functions and keys): memory does
+   * not grow with the accounts already judged. `inventories` then holds what was kept. Not with
+   * `remediate` (which plans from whole inventories); for callers that need only the report.
+   */
+  readonly releaseInventories?: boolean;
   /** Epoch milliseconds after which no new account is started and unfinished ones are given up. */
   readonly deadline?: number;
   /**
@@ -154,6 +162,8 @@ export interface ScanSteps {
     options: ScanOptions,
     signal: AbortSignal,
   ): Promise<{ records: ResourcePolicyRecord[]; readErrors: ReadError[] }>;
+  /** Evaluation in parts, for `releaseInventories` (without it the scan evaluates once, with `evaluate`). */
+  partialEvaluation?(context: { benchmark: BenchmarkId; checks?: readonly CheckSlug[]; organization?: OrganizationContext; strictPatterns?: boolean }): PartialEvaluation;
   evaluate(
     inventories: AccountInventory[],
     context: {
@@ -315,7 +325,7 @@ export function describeError(error: unknown): string {
 
 export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSteps()): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
-  const { discovery, ids, byId, owner, judged, outcomeOf } = await discoverAndCollect(options, steps);
+  const { discovery, ids, byId, owner, judged, outcomeOf, early } = await discoverAndCollect(options, steps);
 
   const collected: AccountInventory[] = [];
   const failedAccounts: { accountId: string; error: string }[] = [];
@@ -366,8 +376,10 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
 
   const inventories = await addResourcePolicies(await addTopicsOwnedElsewhere(collected, options, steps), options, steps);
 
-  const evaluationDeadline = options.evaluationDeadline ?? (options.deadline === undefined ? undefined : Math.max(options.deadline, Date.now() + EVALUATION_GRACE_MS));
-  const findings = await steps.evaluate(inventories, {
+  const evaluationDeadline = evaluationDeadlineOf(options);
+  const findings = early
+    ? await early.finish(inventories, failedAccounts, { organization: discovery.organization, deadline: evaluationDeadline })
+    : await steps.evaluate(inventories, {
     benchmark: options.benchmark,
     checks: options.checks,
     organization: discovery.organization,
@@ -412,6 +424,88 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
   };
 }
 
+function evaluationDeadlineOf(options: ScanOptions): number | undefined {
+  return options.evaluationDeadline ?? (options.deadline === undefined ? undefined : Math.max(options.deadline, Date.now() + EVALUATION_GRACE_MS));
+}
+
+/**
+ * The accounts judged as soon as they were read (ScanOptions.releaseInventories): their findings,
+ * and the evaluation in parts that judges the rest once everything is read.
+ */
+class EarlyJudgement {
+  private readonly findings = new Map<string, Finding[]>();
+  /** False once it is known that nothing can be judged early (an owner whose chain needs other accounts). */
+  private open = true;
+
+  constructor(
+    private readonly evaluation: PartialEvaluation,
+    private readonly options: ScanOptions,
+    private readonly steps: ScanSteps,
+  ) {}
+
+  /** The organization trail's owner, read: known to every judgement; a chain of its that needs another account closes early judgement. */
+  owner(outcome: AccountOutcome<AccountInventory>): void {
+    if (outcome.kind !== 'collected') {
+      this.evaluation.failed(outcome.accountId, outcome.error);
+      return;
+    }
+    this.evaluation.know(outcome.value);
+    if (accountsReferenced(outcome.value).size > 0) this.open = false;
+  }
+
+  /**
+   * Judges an account just read when it needs nothing of another account but the owner (read by
+   * now, or outside the scan), after reading its own queues, functions and keys; returns what is
+   * kept of it. An account that needs more, or owns an organization trail, is kept whole for the end.
+   */
+  async judge(inventory: AccountInventory, allowed: ReadonlySet<string>, member: boolean): Promise<AccountInventory> {
+    if (!this.open || ownsOrganizationTrail(inventory) || [...accountsReferenced(inventory)].some((accountId) => !allowed.has(accountId))) return inventory;
+    const [whole = inventory] = await addResourcePolicies([inventory], this.options, this.steps);
+    this.evaluation.know(whole, member);
+    const deadline = evaluationDeadlineOf(this.options);
+    const findings = await this.evaluation.judge([whole], { ...(deadline !== undefined ? { deadline } : {}), ...(this.options.signal ? { signal: this.options.signal } : {}) });
+    const kept = lookupsOnly(whole);
+    this.evaluation.know(kept, member);
+    this.findings.set(whole.accountId, findings);
+    return kept;
+  }
+
+  /**
+   * Every finding, in the order one evaluation gives them (accounts in the order given, the failed
+   * ones after): the accounts judged early keep their findings, the others are judged now with
+   * everything known.
+   */
+  async finish(
+    inventories: readonly AccountInventory[],
+    failedAccounts: readonly { accountId: string; error: string }[],
+    context: { organization?: OrganizationContext; deadline?: number },
+  ): Promise<Finding[]> {
+    const members = new Set(context.organization?.memberAccountIds ?? []);
+    for (const failed of failedAccounts) {
+      // Judged before the deadline stopped its account: its findings are the failure's.
+      this.findings.delete(failed.accountId);
+      this.evaluation.failed(failed.accountId, failed.error);
+    }
+    for (const inventory of inventories) this.evaluation.know(inventory, members.has(inventory.accountId));
+    const rest = inventories.filter((inventory) => !this.findings.has(inventory.accountId));
+    const judged = await this.evaluation.judge(rest, {
+      failedAccounts,
+      ...(context.deadline !== undefined ? { deadline: context.deadline } : {}),
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+    });
+    const byAccount = new Map<string, Finding[]>();
+    for (const finding of judged) byAccount.set(finding.accountId, [...(byAccount.get(finding.accountId) ?? []), finding]);
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const accountId of [...inventories.map((inventory) => inventory.accountId), ...failedAccounts.map((failed) => failed.accountId)]) {
+      if (seen.has(accountId)) continue;
+      seen.add(accountId);
+      findings.push(...(this.findings.get(accountId) ?? byAccount.get(accountId) ?? []));
+    }
+    return findings;
+  }
+}
+
 /** The organization trail's owner, collected (and its own queues, functions and keys read) before any member, and what its chain settles. */
 interface OwnerFirst {
   readonly outcome: AccountOutcome<AccountInventory>;
@@ -428,6 +522,8 @@ interface Collection {
   /** Members judged through the organization trail without being read. */
   readonly judged: ReadonlySet<string>;
   readonly outcomeOf: ReadonlyMap<string, AccountOutcome<AccountInventory>>;
+  /** Set with ScanOptions.releaseInventories (and steps that evaluate in parts). */
+  readonly early?: EarlyJudgement;
 }
 
 /**
@@ -452,12 +548,25 @@ async function discoverAndCollect(options: ScanOptions, steps: ScanSteps): Promi
   const discoveryDone: { discovery?: Discovery } = {};
   let done = 0;
   const total = () => discoveryDone.discovery?.accounts.length ?? found.size;
+  // Judging accounts as they are read (ScanOptions.releaseInventories) starts once the organization's management account is known.
+  const evaluateInParts = options.releaseInventories === true && !options.remediate ? steps.partialEvaluation?.bind(steps) : undefined;
+  let early: EarlyJudgement | undefined;
+  const startEarly = (managementAccountId: string | undefined) => {
+    if (!evaluateInParts || early) return;
+    const partial = evaluateInParts({
+      benchmark: options.benchmark,
+      ...(options.checks ? { checks: options.checks } : {}),
+      ...(managementAccountId !== undefined ? { organization: { managementAccountId, memberAccountIds: [] } } : {}),
+      ...(options.strictPatterns ? { strictPatterns: true } : {}),
+    });
+    early = new EarlyJudgement(partial, options, steps);
+  };
   // A function, not a comparison: the callbacks change the state behind the compiler's back.
   const awaitingOwner = () => ownerState === 'awaited';
 
   const isMember = (accountId: string) => accountId !== ownerId && (handedOut.has(accountId) || members.has(accountId));
   const route = (accountId: string) => {
-    if (owner?.coverage?.unsettled.length === 0 && isMember(accountId)) {
+    if (owner?.coverage?.unsettled.length === 0 && options.readEveryAccount !== true && isMember(accountId)) {
       judged.add(accountId);
       done += 1;
       options.onProgress?.({ kind: 'account-finished', accountId, message: `judged through the organization trail of account ${owner.coverage.owner}`, done, total: total() });
@@ -488,7 +597,9 @@ async function discoverAndCollect(options: ScanOptions, steps: ScanSteps): Promi
     organization(facts) {
       if (ownerState !== 'none' || found.size > 0) return;
       ownerId = facts.managementAccountId;
-      if (ownerId !== undefined && options.readEveryAccount !== true) ownerState = 'awaited';
+      startEarly(ownerId);
+      // Judging accounts as they are read needs the owner read first, even when every member is read.
+      if (ownerId !== undefined && (options.readEveryAccount !== true || evaluateInParts)) ownerState = 'awaited';
     },
     account(account) {
       handedOut.add(account.accountId);
@@ -499,7 +610,11 @@ async function discoverAndCollect(options: ScanOptions, steps: ScanSteps): Promi
   // The owner's collection goes on with its own queues, functions and keys, and the judgement of its chain.
   const collectOne = async (accountId: string, signal: AbortSignal): Promise<AccountInventory> => {
     const inventory = await steps.collect(found.get(accountId) as AccountToScan, options, signal);
-    if (accountId !== ownerId || ownerState !== 'reading') return inventory;
+    if (accountId !== ownerId || ownerState !== 'reading') {
+      // The owner is read by now (or outside the scan): its chain is known to the judgement.
+      const allowed = new Set(ownerId !== undefined ? [ownerId] : []);
+      return early ? early.judge(inventory, allowed, isMember(accountId)) : inventory;
+    }
     const [withPolicies = inventory] = await addResourcePolicies([inventory], options, steps);
     const organization = { managementAccountId: accountId, memberAccountIds: [] };
     const coverage = organizationCoverage(withPolicies, { benchmark: options.benchmark, checks: options.checks, organization });
@@ -509,6 +624,7 @@ async function discoverAndCollect(options: ScanOptions, steps: ScanSteps): Promi
   const ownerFinished = (outcome: AccountOutcome<AccountInventory>) => {
     if (outcome.accountId !== ownerId || ownerState !== 'reading') return;
     if (outcome.kind !== 'collected') owner = { outcome };
+    if (owner) early?.owner(owner.outcome);
     ownerState = 'read';
     release();
     closeWhenDone();
@@ -548,6 +664,7 @@ async function discoverAndCollect(options: ScanOptions, steps: ScanSteps): Promi
     const anyMember = discovery.accounts.some((a) => a.accountId !== ownerInScope && memberIds.has(a.accountId));
     if (ownerInScope !== undefined && anyMember && discovery.accounts.some((a) => a.accountId === ownerInScope)) listener.organization({ managementAccountId: ownerInScope });
   }
+  startEarly(discovery.organization?.managementAccountId);
   members = new Set(discovery.organization?.memberAccountIds ?? []);
   discoveryDone.discovery = discovery;
   const owned = discovery.accounts.find((a) => a.accountId === ownerId);
@@ -566,7 +683,7 @@ async function discoverAndCollect(options: ScanOptions, steps: ScanSteps): Promi
   const byId = new Map(discovery.accounts.map((a) => [a.accountId, a]));
   const outcomeOf = new Map(outcomes.map((outcome) => [outcome.accountId, outcome.accountId === owner?.outcome.accountId ? owner.outcome : outcome]));
   const inScope = new Set(ids);
-  return { discovery, ids, byId, ...(owner ? { owner } : {}), judged: new Set([...judged].filter((id) => inScope.has(id))), outcomeOf };
+  return { discovery, ids, byId, ...(owner ? { owner } : {}), judged: new Set([...judged].filter((id) => inScope.has(id))), outcomeOf, ...(early ? { early } : {}) };
 }
 
 /** The import, whose failure (even a whole one) is reported in its result and never costs the report. */
@@ -762,6 +879,13 @@ export function awsScanSteps(discovered?: { readonly callerAccountId: string }):
         options.clients.releaseAccount(accountId);
       }
     },
+    partialEvaluation: (context) =>
+      new PartialEvaluation({
+        benchmark: context.benchmark,
+        ...(context.checks ? { checks: [...context.checks] } : {}),
+        ...(context.organization ? { organization: context.organization } : {}),
+        ...(context.strictPatterns ? { strictPatterns: true } : {}),
+      }),
     evaluate: (inventories, context) =>
       evaluateWithinDeadline(inventories, {
         benchmark: context.benchmark,
