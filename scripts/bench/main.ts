@@ -93,9 +93,12 @@ interface ScanMeasurement {
   /** Where the wall time went: discovery, collection (the accounts), evaluation and report. */
   readonly phases?: {
     readonly discoveryMs: number;
+    /** Collection after discovery ended (it overlaps discovery: accounts are read as they are found). */
     readonly collectionMs: number;
+    /** From the first account started to the last finished. */
+    readonly collectionSpanMs: number;
     readonly evaluationMs: number;
-    /** This process's CPU time from the last account finished to the end. */
+    /** This process's CPU time from the end of discovery and collection to the end. */
     readonly evaluationCpuMs: number;
     readonly discoveryCalls: number;
     /** Discovery's calls by operation: what the code did to list the organization. */
@@ -118,8 +121,11 @@ async function measureTrailwatch(
   const clients = benchClients(endpointUrl, args.latencyMs);
   try {
     const started = performance.now();
+    // Discovery hands accounts out as it finds them: collection overlaps it, and evaluation starts after both.
     let discovered = 0;
+    let firstStarted: number | undefined;
     let lastFinished = 0;
+    let cpuAtDiscovered = process.cpuUsage();
     let cpuAtLastFinished = process.cpuUsage();
     const measured = await withPeakRss(() =>
       runScan({
@@ -132,7 +138,11 @@ async function measureTrailwatch(
         ...(narrow.accounts ? { accounts: narrow.accounts } : {}),
         ...(narrow.readEveryAccount ? { readEveryAccount: true } : {}),
         onProgress: (progress) => {
-          if (progress.kind === 'discovered') discovered = performance.now();
+          if (progress.kind === 'discovered') {
+            discovered = performance.now();
+            cpuAtDiscovered = process.cpuUsage();
+          }
+          if (progress.kind === 'account-started') firstStarted ??= performance.now();
           if (progress.kind === 'account-finished' || progress.kind === 'account-skipped') {
             lastFinished = performance.now();
             cpuAtLastFinished = process.cpuUsage();
@@ -141,7 +151,9 @@ async function measureTrailwatch(
       }),
     );
     const wallMs = performance.now() - started;
-    const evaluationCpu = process.cpuUsage(cpuAtLastFinished);
+    const collectedLast = lastFinished > discovered;
+    const evaluationStart = collectedLast ? lastFinished : discovered;
+    const evaluationCpu = process.cpuUsage(collectedLast ? cpuAtLastFinished : cpuAtDiscovered);
     const { value: result, ...memory } = measured;
     const { report } = result;
     // Judged: read, or judged through the organization trail without a call.
@@ -160,8 +172,9 @@ async function measureTrailwatch(
       errors: report.accounts.filter((a) => a.status === 'ERROR').map((a) => `${a.accountId}: ${a.error ?? ''}`),
       phases: {
         discoveryMs: discovered - started,
-        collectionMs: lastFinished - discovered,
-        evaluationMs: started + wallMs - lastFinished,
+        collectionMs: Math.max(0, lastFinished - discovered),
+        collectionSpanMs: lastFinished - (firstStarted ?? lastFinished),
+        evaluationMs: started + wallMs - evaluationStart,
         evaluationCpuMs: (evaluationCpu.user + evaluationCpu.system) / 1000,
         discoveryCalls: clients.callCounter.totalFor(DISCOVERY_SESSION.accountId),
         discoveryOperations: clients.callCounter.forAccount(DISCOVERY_SESSION.accountId),
@@ -442,7 +455,7 @@ function scaleMeasurements(r: Results): ScaleMeasurements {
     read: {
       accounts: r.read17.scannedAccounts,
       attempts: r.read17.attempts - readPhases.discoveryCalls,
-      collectionMs: readPhases.collectionMs,
+      collectionMs: readPhases.collectionSpanMs,
       evaluationCpuMs: readPhases.evaluationCpuMs,
       concurrency: r.args.concurrency,
     },
@@ -474,7 +487,7 @@ function printResults(r: Results): void {
   const managementCalls = tw.callsByAccount.get(org.managementAccountId) ?? NaN;
   const readPhases = read17.phases;
   const readAttempts = read17.attempts - (readPhases?.discoveryCalls ?? 0);
-  const readEfficiency = concurrencyEfficiency(readAttempts, latencyMs, concurrency, readPhases?.collectionMs ?? read17.wallMs);
+  const readEfficiency = concurrencyEfficiency(readAttempts, latencyMs, concurrency, readPhases?.collectionSpanMs ?? read17.wallMs);
   const batchEfficiency = concurrencyEfficiency(d.batch.attempts, latencyMs, d.batch.concurrency, d.batch.wallMs);
   const measurements = latencyMs > 0 ? scaleMeasurements(r) : undefined;
   const settings = { batchSize: deploy.batchSize, maxConcurrency: deploy.maxConcurrency, cpuSlowdown: LAMBDA_ONE_VCPU_MB / deploy.memoryMb };
@@ -542,7 +555,7 @@ function printResults(r: Results): void {
     const growth = memoryGrowth(tw17.memory);
     out.push(
       `  single mode, the whole organization: ${tw17.totalCalls} calls (${p.discoveryCalls} of discovery: ${operationsLine(p.discoveryOperations)}), ` +
-        `${seconds(tw17.wallMs)} (discovery ${seconds(p.discoveryMs)}, collection ${seconds(p.collectionMs)}, evaluation and report ${seconds(p.evaluationMs)}, ${p.evaluationCpuMs.toFixed(0)} ms CPU), ` +
+        `${seconds(tw17.wallMs)} (discovery ${seconds(p.discoveryMs)}, collection ${seconds(p.collectionMs)} after it, evaluation and report ${seconds(p.evaluationMs)}, ${p.evaluationCpuMs.toFixed(0)} ms CPU), ` +
         `efficiency ${concurrencyEfficiency(tw17.attempts, latencyMs, concurrency, tw17.wallMs).toFixed(2)} (few calls are left to overlap), ` +
         `peak RSS ${mb(tw17.memory.peakRssBytes)} (${mb(tw17.memory.baselineRssBytes)} before it, heap ${mb(tw17.memory.baselineHeapBytes)} -> ${mb(tw17.memory.peakHeapBytes)}: ${perThousand(growth, accountsInAll)} per 1,000 accounts), ` +
         `${tw17.judgedThrough ?? 0} members judged through the organization trail`,
@@ -552,7 +565,7 @@ function printResults(r: Results): void {
     out.push(
       `  single mode reading every account (the first ${read17.scannedAccounts}, as with no organization trail or one whose chain misses a check): ` +
         `${(readAttempts / Math.max(1, read17.scannedAccounts)).toFixed(2)} calls per account (${readKindsLine(org, read17.callsByAccount)}), ` +
-        `collection ${seconds(readPhases.collectionMs)} (efficiency ${readEfficiency.toFixed(2)}), evaluation and report ${seconds(readPhases.evaluationMs)} (${readPhases.evaluationCpuMs.toFixed(0)} ms CPU), ` +
+        `collection ${seconds(readPhases.collectionSpanMs)} (efficiency ${readEfficiency.toFixed(2)}), evaluation and report ${seconds(readPhases.evaluationMs)} (${readPhases.evaluationCpuMs.toFixed(0)} ms CPU), ` +
         `peak RSS ${mb(read17.memory.peakRssBytes)} (${perThousand(memoryGrowth(read17.memory), read17.scannedAccounts)} per 1,000 accounts read)`,
     );
   }
