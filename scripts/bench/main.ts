@@ -137,6 +137,8 @@ async function measureTrailwatch(
         clients,
         ...(narrow.accounts ? { accounts: narrow.accounts } : {}),
         ...(narrow.readEveryAccount ? { readEveryAccount: true } : {}),
+        // As the scheduled function scans without remediation: each account judged as soon as it can be, its inventory let go.
+        releaseInventories: true,
         onProgress: (progress) => {
           if (progress.kind === 'discovered') {
             discovered = performance.now();
