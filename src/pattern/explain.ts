@@ -13,8 +13,9 @@
  * - missed value: the reference tests F on this event, and the candidate refuses its value;
  * - also-when: the reference has the failing condition, but not where this event satisfies it;
  * - added: otherwise the candidate adds a condition on F the reference does not have.
- * When no single field explains the event, the fewest fields changed together that do (checked
- * the same way); when nothing is confirmed, a general sentence that is always true.
+ * When no single field explains the event, a few fields changed together that do (those of its
+ * closest way of accepting; checked the same way; five at most); when nothing is confirmed within
+ * these bounds, a general sentence that is always true.
  */
 import { FIELD_HINTS } from './cloudtrail';
 import { fieldPossibilities, type FieldPossibilities } from './field';
@@ -28,8 +29,10 @@ import { MATCH_STEPS, Work } from './work';
 const MAX_LISTED = 5;
 /** Ways (terms of the disjunctive form) of accepting an event considered per field, and for several fields together. */
 const MAX_TERMS = 64;
-const MAX_JOINT_TERMS = 256;
+const MAX_JOINT_TERMS = 64;
 const JOINT_TERMS_TRIED = 8;
+/** Fields a sentence says must change together, at most (more says little a person can act on). */
+const MAX_FIELDS_CHANGED = 5;
 /** Longest printed requirement or value before it is summarized (patterns and values are untrusted). */
 const MAX_PRINTED = 200;
 const MAX_VALUE_PRINTED = 80;
@@ -66,8 +69,8 @@ export function explainMisses(candidate: JsonPattern, reference: Pattern, events
   for (const event of events) {
     const differences = differencesOf(candidate, reference, event, work);
     for (const difference of differences) add(difference.listed ? listed : parts, difference.text);
-    // Further events add to a list of missed values; a condition the candidate adds is said once.
-    if (!differences.some((difference) => difference.listed)) break;
+    // Further events only add to a list of missed values: once a difference of another kind is said, that is the sentence.
+    if (differences.length === 0 || !differences.every((difference) => difference.listed)) break;
   }
   const sentence: string[] = [];
   if (listed.length > 0) {
@@ -166,6 +169,8 @@ class EventExplainer {
     private readonly event: Record<string, unknown>,
     private readonly work: Work,
     satisfied?: JsonCondition[],
+    /** An event differing from this one only at `except`: the truth of conditions elsewhere is taken from it. */
+    private readonly sameElsewhere?: { readonly explainer: EventExplainer; readonly except: Selector },
   ) {
     this.satisfied = satisfied ?? (reference.kind === 'json' ? conditionsSatisfying(reference.body, event, work) : []);
     const testedKeys = new Set(this.satisfied.map((condition) => selectorKey(condition.selector)));
@@ -176,7 +181,11 @@ class EventExplainer {
 
   /** The first field that alone makes the candidate refuse the event, described. */
   singleField(): Difference[] | undefined {
+    // The candidate is monotone in its conditions (no negation above them): a field all of whose
+    // conditions hold already cannot be what makes it refuse the event.
+    const failingFields = new Set(factsOf(this.candidate.body).conditions.filter((condition) => !this.truth(condition)).map((condition) => selectorKey(condition.selector)));
     for (const field of this.fields) {
+      if (!failingFields.has(field.key)) continue;
       const difference = this.explainField(field);
       if (difference) return [difference];
     }
@@ -195,46 +204,88 @@ class EventExplainer {
   }
 
   /**
-   * The fewest fields that, changed together, make the candidate accept the event. Each is then
-   * described as a single field of the event with the others changed (its own content kept).
+   * A few fields that, changed together, make the candidate accept the event: those of its
+   * closest way of accepting (the fewest failing conditions), else of its other ways (fewest
+   * fields first). Each is then described as a single field of the event with the others changed
+   * (its own content kept).
    */
   severalFields(): Difference[] | undefined {
+    const tried = new Set<string>();
+    const attempt = (term: readonly JsonCondition[]): Difference[] | undefined => {
+      const key = term.map(conditionKey).join('\u0000');
+      if (tried.has(key)) return undefined;
+      tried.add(key);
+      return this.changedTogether(groupByField(term));
+    };
+    const first = attempt(this.closestFailing(this.candidate.body));
+    if (first) return first;
     const failing = restrict(this.candidate.body, (condition) => !this.truth(condition), () => true);
     if (typeof failing === 'boolean') return undefined;
     const terms = disjunctiveTerms(failing, MAX_JOINT_TERMS);
     if (!terms) return undefined;
-    const grouped = terms
-      .map((term) => groupByField(term))
-      .filter((groups) => groups.every((group) => group.field.selector.segments.every(isConcrete)))
-      .sort((a, b) => a.length - b.length)
+    const fieldCount = (term: readonly JsonCondition[]) => new Set(term.map((condition) => selectorKey(condition.selector))).size;
+    const ordered = terms
+      .map((term) => ({ term, count: fieldCount(term) }))
+      .sort((a, b) => a.count - b.count)
       .slice(0, JOINT_TERMS_TRIED);
-    for (const groups of grouped) {
-      let fixed = this.event;
-      const contents: Slot[] = [];
-      for (const group of groups) {
-        const content = this.contentsFor(group.field, group.conditions)[0];
-        if (!content) break;
-        contents.push(content);
-        fixed = withField(fixed, group.field.selector.segments, content);
-      }
-      if (contents.length !== groups.length || !matchesEvent(this.candidate, fixed, this.work)) continue;
-      const differences: Difference[] = [];
-      for (const [at, group] of groups.entries()) {
-        const others = withField(fixed, group.field.selector.segments, this.shown(group.field));
-        const difference = new EventExplainer(this.candidate, this.reference, others, this.work, this.satisfied).explainField(group.field);
-        if (!difference) break;
-        // The fix that is checked for this event: all the fields' contents together.
-        differences.push({ ...difference, fix: contents[at] as Slot });
-      }
-      if (differences.length === groups.length) return differences;
+    for (const { term } of ordered) {
+      const found = attempt(term);
+      if (found) return found;
     }
     return undefined;
+  }
+
+  /** The failing conditions of the candidate's closest way of accepting the event (for ||, the alternative with fewest). */
+  private closestFailing(expression: JsonExpression): JsonCondition[] {
+    switch (expression.kind) {
+      case 'and':
+        return expression.operands.flatMap((operand) => this.closestFailing(operand));
+      case 'or': {
+        let best: JsonCondition[] | undefined;
+        for (const operand of expression.operands) {
+          const failing = this.closestFailing(operand);
+          if (!best || failing.length < best.length) best = failing;
+        }
+        return best ?? [];
+      }
+      default:
+        return this.truth(expression) ? [] : [expression];
+    }
+  }
+
+  /** The groups' fields changed together to contents satisfying their conditions: described when the candidate then accepts. */
+  private changedTogether(groups: readonly { field: Field; conditions: JsonCondition[] }[]): Difference[] | undefined {
+    if (groups.length === 0 || groups.length > MAX_FIELDS_CHANGED || !groups.every((group) => group.field.selector.segments.every(isConcrete))) return undefined;
+    let fixed = this.event;
+    const contents: Slot[] = [];
+    for (const group of groups) {
+      const content = this.contentsFor(group.field, group.conditions)[0];
+      if (!content) return undefined;
+      contents.push(content);
+      fixed = withField(fixed, group.field.selector.segments, content);
+    }
+    if (!matchesEvent(this.candidate, fixed, this.work)) return undefined;
+    const differences: Difference[] = [];
+    const changed = new EventExplainer(this.candidate, this.reference, fixed, this.work, this.satisfied);
+    for (const [at, group] of groups.entries()) {
+      const others = withField(fixed, group.field.selector.segments, this.shown(group.field));
+      const sameElsewhere = { explainer: changed, except: group.field.selector };
+      const difference = new EventExplainer(this.candidate, this.reference, others, this.work, this.satisfied, sameElsewhere).explainField(group.field);
+      if (!difference) return undefined;
+      // The fix that is checked for this event: all the fields' contents together.
+      differences.push({ ...difference, fix: contents[at] as Slot });
+    }
+    return differences;
   }
 
   private truth(condition: JsonCondition): boolean {
     let truth = this.truths.get(condition);
     if (truth === undefined) {
-      truth = evaluateCondition(condition, select(this.event, condition.selector.segments, this.work), this.work);
+      const elsewhere = this.sameElsewhere;
+      truth =
+        elsewhere && !onSamePath(condition.selector, elsewhere.except)
+          ? elsewhere.explainer.truth(condition)
+          : evaluateCondition(condition, select(this.event, condition.selector.segments, this.work), this.work);
       this.truths.set(condition, truth);
     }
     return truth;
@@ -290,11 +341,11 @@ class EventExplainer {
   private describe(field: Field, requirement: JsonExpression, terms: readonly (readonly JsonCondition[])[], fix: Slot): Difference {
     const shown = this.shown(field);
     const type = typeOfSlot(shown);
-    // The types any way of accepting the event allows here (an over-approximation: "requires" claims stay true).
-    const allowed = new Set(terms.flatMap((term) => [...intersection(term.map(typesAccepting))]));
     const name = fieldName(field.selector);
     const base = { selector: field.selector, shown, fix };
-    if (!allowed.has(type)) {
+    // Some way of accepting the event may take this kind of content (types are over-approximated: "requires" claims stay true).
+    if (!terms.some((term) => term.every((condition) => typesAccepting(condition).has(type)))) {
+      const allowed = new Set(terms.flatMap((term) => [...intersection(term.map(typesAccepting))]));
       const required = parenthesized(requirementText(requirement, name));
       if (allowed.size === 1 && allowed.has('absent')) {
         const how = requirement.kind === 'keyword' && requirement.test === 'NOT EXISTS' ? '(NOT EXISTS)' : required;
@@ -393,6 +444,19 @@ class EventExplainer {
 
 function isConcrete(segment: SelectorSegment): boolean {
   return segment.kind === 'key' || segment.kind === 'index';
+}
+
+/** One selector reaches into the other (`$.a` and `$.a.b`), so changing one may change the other. */
+function onSamePath(a: Selector, b: Selector): boolean {
+  const length = Math.min(a.segments.length, b.segments.length);
+  for (let at = 0; at < length; at += 1) {
+    const x = a.segments[at] as SelectorSegment;
+    const y = b.segments[at] as SelectorSegment;
+    if (x.kind !== y.kind) return false;
+    if (x.kind === 'key' && y.kind === 'key' && x.name !== y.name) return false;
+    if (x.kind === 'index' && y.kind === 'index' && x.index !== y.index) return false;
+  }
+  return true;
 }
 
 function conditionsOf(expression: JsonExpression, into: JsonCondition[] = []): JsonCondition[] {
@@ -667,8 +731,15 @@ function fitting(child: unknown, next: SelectorSegment, slot: Slot): unknown {
 
 // ---------------------------------------------------------------- words
 
+const fieldNames = new WeakMap<Selector, string>();
+
 function fieldName(selector: Selector): string {
-  return printSelector(selector).replace(/^\$\.?/, '');
+  let name = fieldNames.get(selector);
+  if (name === undefined) {
+    name = selectorKey(selector).replace(/^\$\.?/, '');
+    fieldNames.set(selector, name);
+  }
+  return name;
 }
 
 /** A condition as a person reads it: `errorCode = *UnauthorizedOperation`, `userIdentity.invokedBy is absent`. */
@@ -684,6 +755,18 @@ function describeCondition(condition: JsonCondition): string {
  */
 function requirementText(requirement: JsonExpression, name: string): string {
   if (requirement.kind === 'comparison' || requirement.kind === 'keyword') return bounded(conditionKey(requirement));
+  let text = requirementTexts.get(requirement);
+  if (text === undefined) {
+    text = compoundRequirementText(requirement, name);
+    requirementTexts.set(requirement, text);
+  }
+  return text;
+}
+
+/** By node: a requirement is often the candidate's own subtree (restrict keeps unchanged nodes). */
+const requirementTexts = new WeakMap<JsonExpression, string>();
+
+function compoundRequirementText(requirement: Extract<JsonExpression, { kind: 'and' | 'or' }>, name: string): string {
   const text = printExpression(requirement, requirement.kind === 'or');
   if (text.length <= MAX_PRINTED) return requirement.kind === 'or' ? text : `(${text})`;
   const count = conditionsOf(requirement).length;

@@ -309,11 +309,22 @@ describe('explanations', () => {
     for (const difference of differences) expect(matchesEvent(candidate, withField(result.event, difference.selector.segments, difference.fix))).toBe(false);
   });
 
-  it('falls back to a general sentence, true of any counter-example, when no difference is confirmed within its bounds', () => {
-    // 2^9 ways of accepting, each changing 9 fields: more than the explanation looks at.
-    const candidate = `{ ${Array.from({ length: 9 }, (_, i) => `($.a${i} = 1 || $.b${i} = 1)`).join(' && ')} }`;
-    const result = notCovered(candidate, '{ $.z = 1 }');
+  it('names the fields of the closest way of accepting when several must change, up to five', () => {
+    const pairs = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `($.a${i} = 1 || $.b${i} = 1)`).join(' && ')} }`;
+    const three = notCovered(pairs(3), '{ $.z = 1 }');
+    expect(three.explanation).toBe(
+      'adds the condition $.a0 = 1 that the reference does not have, so it misses events without a0; adds the condition $.a1 = 1 that the reference does not have, so it misses events without a1; adds the condition $.a2 = 1 that the reference does not have, so it misses events without a2',
+    );
+    expect(matchesEvent(pairs(3), { ...three.event, a0: 1, a1: 1, a2: 1 })).toBe(true);
+    // Nine fields to change: more than a sentence lists.
+    expect(notCovered(pairs(9), '{ $.z = 1 }').explanation).toBe(GENERAL_EXPLANATION);
+  });
+
+  it('falls back to a general sentence, true of any counter-example, when no difference is confirmed', () => {
+    // No content of $.a is both 1 and 2: no change of the event makes the candidate accept it.
+    const result = notCovered('{ $.a = 1 && $.a = 2 }', '{ $.z = 1 }');
     expect(result.explanation).toBe(GENERAL_EXPLANATION);
+    expect(differencesOf(parsePattern('{ $.a = 1 && $.a = 2 }') as JsonPattern, parsePattern('{ $.z = 1 }'), result.event, new Work(100_000))).toEqual([]);
   });
 
   it('quotes untrusted field names and values, and escapes control characters in them', () => {
