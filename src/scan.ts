@@ -21,8 +21,9 @@ import type { NotifySettings, PublishResult } from './notify/types';
 import type { AccountResult, ScanReport } from './report/types';
 import { TrailwatchError } from './errors';
 import { readAccount } from './collect';
-import { AccountCredentials, DISCOVERY_SESSION, listAccounts, refuseUnknownRegions } from './discover';
-import { evaluateWithinDeadline, regionsEnabledNowhere, RegionsEnabledNowhereError, summarize } from './evaluate';
+import { AccountCredentials, DISCOVERY_SESSION, listAccounts, refuseUnknownRegions, type DiscoveredAccount } from './discover';
+import { evaluateWithinDeadline, PartialEvaluation, regionsEnabledNowhere, RegionsEnabledNowhereError, summarize } from './evaluate';
+import { accountsReferenced, lookupsOnly, ownsOrganizationTrail } from './collect/references';
 import { memberJudgedThroughOrganization, organizationCoverage, type OrganizationCoverage } from './evaluate/organization-coverage';
 
 export interface ScanProgress {
@@ -52,6 +53,13 @@ export interface ScanOptions {
    * member is judged through it without a call: ORGANIZATION_TRAIL). For comparisons.
    */
   readonly readEveryAccount?: boolean;
+  /**
+   * Judge each account as soon as what it depends on is read, then keep only its findings and what
+   * other accounts may still look up in it (its topics, queues, functions and keys): memory does
+   * not grow with the accounts already judged. `inventories` then holds what was kept. Not with
+   * `remediate` (which plans from whole inventories); for callers that need only the report.
+   */
+  readonly releaseInventories?: boolean;
   /** Epoch milliseconds after which no new account is started and unfinished ones are given up. */
   readonly deadline?: number;
   /**
@@ -121,9 +129,24 @@ export interface Discovery {
   readonly notes: string[];
 }
 
+/**
+ * Accounts as discovery finds them, so collection starts before discovery ends. An account handed
+ * to `account` is a member of the organization unless it is the management account named first.
+ */
+export interface DiscoveryListener {
+  /** Once, before any account: who the scanner is, and the organization's management account, whose organization trail is read first. */
+  organization(facts: { readonly callerAccountId?: string; readonly managementAccountId?: string }): void;
+  account(account: AccountToScan): void;
+}
+
 /** The steps runScan composes; the defaults talk to AWS, tests inject their own. */
 export interface ScanSteps {
-  discover(options: ScanOptions): Promise<Discovery>;
+  /**
+   * The accounts in scope. Handing accounts to `listener` as they are found is optional: the
+   * resolved Discovery is the whole answer, and accounts it holds that were not handed out are
+   * collected then. Collected accounts it does not hold are left out of the report.
+   */
+  discover(options: ScanOptions, listener?: DiscoveryListener): Promise<Discovery>;
   collect(account: AccountToScan, options: ScanOptions, signal: AbortSignal): Promise<AccountInventory>;
   /** Reads topics of an account that other accounts' alarms notify (optional second pass). */
   readTopics?(
@@ -139,6 +162,8 @@ export interface ScanSteps {
     options: ScanOptions,
     signal: AbortSignal,
   ): Promise<{ records: ResourcePolicyRecord[]; readErrors: ReadError[] }>;
+  /** Evaluation in parts, for `releaseInventories` (without it the scan evaluates once, with `evaluate`). */
+  partialEvaluation?(context: { benchmark: BenchmarkId; checks?: readonly CheckSlug[]; organization?: OrganizationContext; strictPatterns?: boolean }): PartialEvaluation;
   evaluate(
     inventories: AccountInventory[],
     context: {
@@ -168,12 +193,13 @@ export const DEADLINE_UNFINISHED = 'not scanned: deadline reached before the acc
 export const EVALUATION_GRACE_MS = 5000;
 
 /**
- * Runs `collectOne` for every account, `concurrency` at a time. At the deadline (or on abort) it
- * starts nothing new and gives up on the accounts in flight, so the scan always ends in time and
- * every account comes back exactly once.
+ * Runs `collectOne` for every account, `concurrency` at a time, as the accounts come (an array, or
+ * an async iterable that discovery feeds). At the deadline (or on abort) it starts nothing new and
+ * gives up on the accounts in flight, so the scan always ends in time and every account comes back
+ * exactly once, in the order given. A source that throws stops the accounts in flight, then throws.
  */
 export async function collectWithinDeadline<T>(
-  accountIds: readonly string[],
+  accountIds: readonly string[] | AsyncIterable<string>,
   collectOne: (accountId: string, signal: AbortSignal) => Promise<T>,
   options: {
     concurrency: number;
@@ -215,19 +241,75 @@ export async function collectWithinDeadline<T>(
       return { kind: 'failed', accountId, error: describeError(error) };
     }
   };
-  try {
-    return await Promise.all(
-      accountIds.map((id) =>
-        limit(async () => {
-          const outcome = await one(id);
-          options.onFinish?.(outcome);
-          return outcome;
-        }),
-      ),
+  const outcomes: Promise<AccountOutcome<T>>[] = [];
+  const schedule = (id: string) =>
+    outcomes.push(
+      limit(async () => {
+        const outcome = await one(id);
+        options.onFinish?.(outcome);
+        return outcome;
+      }),
     );
+  try {
+    if (Symbol.asyncIterator in accountIds) {
+      try {
+        for await (const id of accountIds) schedule(id);
+      } catch (error) {
+        stop.abort(new DeadlineReachedError('the scan stopped: its discovery failed'));
+        await Promise.allSettled(outcomes);
+        throw error;
+      }
+    } else {
+      for (const id of accountIds) schedule(id);
+    }
+    return await Promise.all(outcomes);
   } finally {
     if (timer) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/** A queue of account ids that discovery fills and collection drains, as an async iterable. */
+export class AccountFeed implements AsyncIterable<string> {
+  private readonly items: string[] = [];
+  private next = 0;
+  private ended = false;
+  private failure: { readonly error: unknown } | undefined;
+  private wake: (() => void) | undefined;
+
+  push(accountId: string): void {
+    this.items.push(accountId);
+    this.notify();
+  }
+
+  /** No more accounts: the iteration ends once the queue is drained. */
+  close(): void {
+    this.ended = true;
+    this.notify();
+  }
+
+  /** The iteration throws `error` once the queue is drained. */
+  fail(error: unknown): void {
+    this.failure ??= { error };
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<string> {
+    for (;;) {
+      if (this.next < this.items.length) {
+        yield this.items[this.next++] as string;
+        continue;
+      }
+      if (this.failure) throw this.failure.error;
+      if (this.ended) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
   }
 }
 
@@ -243,39 +325,7 @@ export function describeError(error: unknown): string {
 
 export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSteps()): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
-  const discovery = await steps.discover(options);
-  const ids = [...new Set(discovery.accounts.map((a) => a.accountId))];
-  const byId = new Map(discovery.accounts.map((a) => [a.accountId, a]));
-  options.onProgress?.({ kind: 'discovered', total: ids.length, message: discovery.notes.join(' ') || undefined });
-
-  let done = 0;
-  const collectSome = (accountIds: readonly string[]) =>
-    collectWithinDeadline(accountIds, (accountId, signal) => steps.collect(byId.get(accountId) as AccountToScan, options, signal), {
-      concurrency: options.concurrency,
-      deadline: options.deadline,
-      signal: options.signal,
-      onStart: (accountId) => options.onProgress?.({ kind: 'account-started', accountId, done, total: ids.length }),
-      onFinish: (outcome) => {
-        done += 1;
-        options.onProgress?.({
-          kind: outcome.kind === 'collected' ? 'account-finished' : 'account-skipped',
-          accountId: outcome.accountId,
-          message: outcome.kind === 'collected' ? undefined : outcome.error,
-          done,
-          total: ids.length,
-        });
-      },
-    });
-
-  // The organization trail's owner first: what its chain settles, no member needs to be read for.
-  const owner = await organizationTrailOwnerFirst(ids, discovery.organization, options, steps, collectSome);
-  const judged = new Set(owner?.coverage?.unsettled.length === 0 ? ids.filter((id) => owner.members.has(id)) : []);
-  for (const accountId of judged) {
-    done += 1;
-    options.onProgress?.({ kind: 'account-finished', accountId, message: `judged through the organization trail of account ${owner?.coverage?.owner ?? ''}`, done, total: ids.length });
-  }
-  const rest = await collectSome(ids.filter((id) => id !== owner?.outcome.accountId && !judged.has(id)));
-  const outcomeOf = new Map([...(owner ? [owner.outcome] : []), ...rest].map((outcome) => [outcome.accountId, outcome]));
+  const { discovery, ids, byId, owner, judged, outcomeOf, early } = await discoverAndCollect(options, steps);
 
   const collected: AccountInventory[] = [];
   const failedAccounts: { accountId: string; error: string }[] = [];
@@ -326,8 +376,10 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
 
   const inventories = await addResourcePolicies(await addTopicsOwnedElsewhere(collected, options, steps), options, steps);
 
-  const evaluationDeadline = options.evaluationDeadline ?? (options.deadline === undefined ? undefined : Math.max(options.deadline, Date.now() + EVALUATION_GRACE_MS));
-  const findings = await steps.evaluate(inventories, {
+  const evaluationDeadline = evaluationDeadlineOf(options);
+  const findings = early
+    ? await early.finish(inventories, failedAccounts, { organization: discovery.organization, deadline: evaluationDeadline })
+    : await steps.evaluate(inventories, {
     benchmark: options.benchmark,
     checks: options.checks,
     organization: discovery.organization,
@@ -372,40 +424,266 @@ export async function runScan(options: ScanOptions, steps: ScanSteps = awsScanSt
   };
 }
 
+function evaluationDeadlineOf(options: ScanOptions): number | undefined {
+  return options.evaluationDeadline ?? (options.deadline === undefined ? undefined : Math.max(options.deadline, Date.now() + EVALUATION_GRACE_MS));
+}
+
+/**
+ * The accounts judged as soon as they were read (ScanOptions.releaseInventories): their findings,
+ * and the evaluation in parts that judges the rest once everything is read.
+ */
+class EarlyJudgement {
+  private readonly findings = new Map<string, Finding[]>();
+  /** False once it is known that nothing can be judged early (an owner whose chain needs other accounts). */
+  private open = true;
+
+  constructor(
+    private readonly evaluation: PartialEvaluation,
+    private readonly options: ScanOptions,
+    private readonly steps: ScanSteps,
+  ) {}
+
+  /** The organization trail's owner, read: known to every judgement; a chain of its that needs another account closes early judgement. */
+  owner(outcome: AccountOutcome<AccountInventory>): void {
+    if (outcome.kind !== 'collected') {
+      this.evaluation.failed(outcome.accountId, outcome.error);
+      return;
+    }
+    this.evaluation.know(outcome.value);
+    if (accountsReferenced(outcome.value).size > 0) this.open = false;
+  }
+
+  /**
+   * Judges an account just read when it needs nothing of another account but the owner (read by
+   * now, or outside the scan), after reading its own queues, functions and keys; returns what is
+   * kept of it. An account that needs more, or owns an organization trail, is kept whole for the end.
+   */
+  async judge(inventory: AccountInventory, allowed: ReadonlySet<string>, member: boolean): Promise<AccountInventory> {
+    if (!this.open || ownsOrganizationTrail(inventory) || [...accountsReferenced(inventory)].some((accountId) => !allowed.has(accountId))) return inventory;
+    const [whole = inventory] = await addResourcePolicies([inventory], this.options, this.steps);
+    this.evaluation.know(whole, member);
+    const deadline = evaluationDeadlineOf(this.options);
+    const findings = await this.evaluation.judge([whole], { ...(deadline !== undefined ? { deadline } : {}), ...(this.options.signal ? { signal: this.options.signal } : {}) });
+    const kept = lookupsOnly(whole);
+    this.evaluation.know(kept, member);
+    this.findings.set(whole.accountId, findings);
+    return kept;
+  }
+
+  /**
+   * Every finding, in the order one evaluation gives them (accounts in the order given, the failed
+   * ones after): the accounts judged early keep their findings, the others are judged now with
+   * everything known.
+   */
+  async finish(
+    inventories: readonly AccountInventory[],
+    failedAccounts: readonly { accountId: string; error: string }[],
+    context: { organization?: OrganizationContext; deadline?: number },
+  ): Promise<Finding[]> {
+    const members = new Set(context.organization?.memberAccountIds ?? []);
+    for (const failed of failedAccounts) {
+      // Judged before the deadline stopped its account: its findings are the failure's.
+      this.findings.delete(failed.accountId);
+      this.evaluation.failed(failed.accountId, failed.error);
+    }
+    for (const inventory of inventories) this.evaluation.know(inventory, members.has(inventory.accountId));
+    const rest = inventories.filter((inventory) => !this.findings.has(inventory.accountId));
+    const judged = await this.evaluation.judge(rest, {
+      failedAccounts,
+      ...(context.deadline !== undefined ? { deadline: context.deadline } : {}),
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+    });
+    const byAccount = new Map<string, Finding[]>();
+    for (const finding of judged) byAccount.set(finding.accountId, [...(byAccount.get(finding.accountId) ?? []), finding]);
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const accountId of [...inventories.map((inventory) => inventory.accountId), ...failedAccounts.map((failed) => failed.accountId)]) {
+      if (seen.has(accountId)) continue;
+      seen.add(accountId);
+      findings.push(...(this.findings.get(accountId) ?? byAccount.get(accountId) ?? []));
+    }
+    return findings;
+  }
+}
+
 /** The organization trail's owner, collected (and its own queues, functions and keys read) before any member, and what its chain settles. */
 interface OwnerFirst {
   readonly outcome: AccountOutcome<AccountInventory>;
-  /** The members in scope that the owner's organization trail may judge. */
-  readonly members: ReadonlySet<string>;
   /** Undefined when the owner could not be read, or its chain settles nothing it can tell. */
   readonly coverage?: OrganizationCoverage;
 }
 
+interface Collection {
+  readonly discovery: Discovery;
+  /** The accounts in scope, in the discovery's order: the report's. */
+  readonly ids: readonly string[];
+  readonly byId: ReadonlyMap<string, AccountToScan>;
+  readonly owner?: OwnerFirst;
+  /** Members judged through the organization trail without being read. */
+  readonly judged: ReadonlySet<string>;
+  readonly outcomeOf: ReadonlyMap<string, AccountOutcome<AccountInventory>>;
+  /** Set with ScanOptions.releaseInventories (and steps that evaluate in parts). */
+  readonly early?: EarlyJudgement;
+}
+
 /**
- * Reads the management account first when the scan covers it and some of its members: its
- * organization trail's chain, judged on its inventory alone, decides which checks no member can
- * change (src/evaluate/organization-coverage.ts). Undefined when there is no such owner in scope.
+ * Discovery and collection at once: each account discovery hands out is collected as soon as a
+ * slot is free, while discovery goes on. The organization trail's owner (the management account)
+ * comes first: members wait until its chain is read and judged on its inventory alone
+ * (src/evaluate/organization-coverage.ts); then a member whose every check that chain settles is
+ * judged through it without a call, and the others are read. Members wait for the owner only while
+ * it may still come: until discovery ends without it.
  */
-async function organizationTrailOwnerFirst(
-  ids: readonly string[],
-  organization: OrganizationContext | undefined,
-  options: ScanOptions,
-  steps: ScanSteps,
-  collectSome: (accountIds: readonly string[]) => Promise<AccountOutcome<AccountInventory>[]>,
-): Promise<OwnerFirst | undefined> {
-  const ownerId = organization?.managementAccountId;
-  if (options.readEveryAccount === true || !organization || ownerId === undefined || !ids.includes(ownerId)) return undefined;
-  const organizationMembers = new Set(organization.memberAccountIds);
-  const members = new Set(ids.filter((id) => id !== ownerId && organizationMembers.has(id)));
-  if (members.size === 0) return undefined;
-  const [collected] = await collectSome([ownerId]);
-  if (!collected) return undefined;
-  if (collected.kind !== 'collected') return { outcome: collected, members };
-  // Its own queues, functions and keys: an organization chain that depends on one is judged with it.
-  const [inventory = collected.value] = await addResourcePolicies([collected.value], options, steps);
-  const outcome = { ...collected, value: inventory };
-  const coverage = organizationCoverage(inventory, { benchmark: options.benchmark, checks: options.checks, organization });
-  return { outcome, members, ...(coverage ? { coverage } : {}) };
+async function discoverAndCollect(options: ScanOptions, steps: ScanSteps): Promise<Collection> {
+  const feed = new AccountFeed();
+  const found = new Map<string, AccountToScan>();
+  /** Handed out by discovery as found: members of the organization, the owner aside. */
+  const handedOut = new Set<string>();
+  const held: string[] = [];
+  const judged = new Set<string>();
+  let ownerId: string | undefined;
+  let ownerState: 'none' | 'awaited' | 'reading' | 'read' = 'none';
+  let owner: OwnerFirst | undefined;
+  let members: ReadonlySet<string> = new Set();
+  const discoveryDone: { discovery?: Discovery } = {};
+  let done = 0;
+  const total = () => discoveryDone.discovery?.accounts.length ?? found.size;
+  // Judging accounts as they are read (ScanOptions.releaseInventories) starts once the organization's management account is known.
+  const evaluateInParts = options.releaseInventories === true && !options.remediate ? steps.partialEvaluation?.bind(steps) : undefined;
+  let early: EarlyJudgement | undefined;
+  const startEarly = (managementAccountId: string | undefined) => {
+    if (!evaluateInParts || early) return;
+    const partial = evaluateInParts({
+      benchmark: options.benchmark,
+      ...(options.checks ? { checks: options.checks } : {}),
+      ...(managementAccountId !== undefined ? { organization: { managementAccountId, memberAccountIds: [] } } : {}),
+      ...(options.strictPatterns ? { strictPatterns: true } : {}),
+    });
+    early = new EarlyJudgement(partial, options, steps);
+  };
+  // A function, not a comparison: the callbacks change the state behind the compiler's back.
+  const awaitingOwner = () => ownerState === 'awaited';
+
+  const isMember = (accountId: string) => accountId !== ownerId && (handedOut.has(accountId) || members.has(accountId));
+  const route = (accountId: string) => {
+    if (owner?.coverage?.unsettled.length === 0 && options.readEveryAccount !== true && isMember(accountId)) {
+      judged.add(accountId);
+      done += 1;
+      options.onProgress?.({ kind: 'account-finished', accountId, message: `judged through the organization trail of account ${owner.coverage.owner}`, done, total: total() });
+    } else {
+      feed.push(accountId);
+    }
+  };
+  const release = () => {
+    for (const accountId of held.splice(0)) route(accountId);
+  };
+  const closeWhenDone = () => {
+    if (discoveryDone.discovery && ownerState !== 'reading') feed.close();
+  };
+  const take = (account: AccountToScan) => {
+    const { accountId } = account;
+    if (found.has(accountId)) return;
+    found.set(accountId, account);
+    if (accountId === ownerId && ownerState === 'awaited') {
+      ownerState = 'reading';
+      feed.push(accountId);
+    } else if (ownerState === 'awaited' || ownerState === 'reading') {
+      held.push(accountId);
+    } else {
+      route(accountId);
+    }
+  };
+  const listener: DiscoveryListener = {
+    organization(facts) {
+      if (ownerState !== 'none' || found.size > 0) return;
+      ownerId = facts.managementAccountId;
+      startEarly(ownerId);
+      // Judging accounts as they are read needs the owner read first, even when every member is read.
+      if (ownerId !== undefined && (options.readEveryAccount !== true || evaluateInParts)) ownerState = 'awaited';
+    },
+    account(account) {
+      handedOut.add(account.accountId);
+      take(account);
+    },
+  };
+
+  // The owner's collection goes on with its own queues, functions and keys, and the judgement of its chain.
+  const collectOne = async (accountId: string, signal: AbortSignal): Promise<AccountInventory> => {
+    const inventory = await steps.collect(found.get(accountId) as AccountToScan, options, signal);
+    if (accountId !== ownerId || ownerState !== 'reading') {
+      // The owner is read by now (or outside the scan): its chain is known to the judgement.
+      const allowed = new Set(ownerId !== undefined ? [ownerId] : []);
+      return early ? early.judge(inventory, allowed, isMember(accountId)) : inventory;
+    }
+    const [withPolicies = inventory] = await addResourcePolicies([inventory], options, steps);
+    const organization = { managementAccountId: accountId, memberAccountIds: [] };
+    const coverage = organizationCoverage(withPolicies, { benchmark: options.benchmark, checks: options.checks, organization });
+    owner = { outcome: { kind: 'collected', accountId, value: withPolicies }, ...(coverage ? { coverage } : {}) };
+    return withPolicies;
+  };
+  const ownerFinished = (outcome: AccountOutcome<AccountInventory>) => {
+    if (outcome.accountId !== ownerId || ownerState !== 'reading') return;
+    if (outcome.kind !== 'collected') owner = { outcome };
+    if (owner) early?.owner(owner.outcome);
+    ownerState = 'read';
+    release();
+    closeWhenDone();
+  };
+
+  const collecting = collectWithinDeadline(feed, collectOne, {
+    concurrency: options.concurrency,
+    deadline: options.deadline,
+    signal: options.signal,
+    onStart: (accountId) => options.onProgress?.({ kind: 'account-started', accountId, done, total: total() }),
+    onFinish: (outcome) => {
+      ownerFinished(outcome);
+      done += 1;
+      options.onProgress?.({
+        kind: outcome.kind === 'collected' ? 'account-finished' : 'account-skipped',
+        accountId: outcome.accountId,
+        message: outcome.kind === 'collected' ? undefined : outcome.error,
+        done,
+        total: total(),
+      });
+    },
+  });
+  collecting.catch(() => undefined);
+
+  let discovery: Discovery;
+  try {
+    discovery = await steps.discover(options, listener);
+  } catch (error) {
+    feed.fail(error);
+    await collecting.catch(() => undefined);
+    throw error;
+  }
+  // What discovery did not hand out as found (steps that answer all at once): the organization's owner first, as above.
+  if (ownerState === 'none' && found.size === 0) {
+    const ownerInScope = discovery.organization?.managementAccountId;
+    const memberIds = new Set(discovery.organization?.memberAccountIds ?? []);
+    const anyMember = discovery.accounts.some((a) => a.accountId !== ownerInScope && memberIds.has(a.accountId));
+    if (ownerInScope !== undefined && anyMember && discovery.accounts.some((a) => a.accountId === ownerInScope)) listener.organization({ managementAccountId: ownerInScope });
+  }
+  startEarly(discovery.organization?.managementAccountId);
+  members = new Set(discovery.organization?.memberAccountIds ?? []);
+  discoveryDone.discovery = discovery;
+  const owned = discovery.accounts.find((a) => a.accountId === ownerId);
+  if (owned) take(owned);
+  for (const account of discovery.accounts) take(account);
+  options.onProgress?.({ kind: 'discovered', total: discovery.accounts.length, message: discovery.notes.join(' ') || undefined });
+  if (awaitingOwner()) {
+    // Discovery ended without the owner: no member waits for it.
+    ownerState = 'none';
+    release();
+  }
+  closeWhenDone();
+  const outcomes = await collecting;
+
+  const ids = [...new Set(discovery.accounts.map((a) => a.accountId))];
+  const byId = new Map(discovery.accounts.map((a) => [a.accountId, a]));
+  const outcomeOf = new Map(outcomes.map((outcome) => [outcome.accountId, outcome.accountId === owner?.outcome.accountId ? owner.outcome : outcome]));
+  const inScope = new Set(ids);
+  return { discovery, ids, byId, ...(owner ? { owner } : {}), judged: new Set([...judged].filter((id) => inScope.has(id))), outcomeOf, ...(early ? { early } : {}) };
 }
 
 /** The import, whose failure (even a whole one) is reported in its result and never costs the report. */
@@ -501,9 +779,22 @@ function namesOus(exceptions: ExceptionRules | undefined): boolean {
 /**
  * Discovery as the real steps do it: the organization's accounts in scope (Organizations, STS),
  * the regions asked for checked first. Exported for distributed mode's discover step, which runs
- * it alone.
+ * it alone. With a listener, accounts are handed to it as found, once the regions are known good.
  */
-export async function discoverAccounts(options: ScanOptions): Promise<Discovery & { readonly callerAccountId: string }> {
+export async function discoverAccounts(options: ScanOptions, listener?: DiscoveryListener): Promise<Discovery & { readonly callerAccountId: string }> {
+  // A typo in the regions is refused before any account is read: accounts found meanwhile wait for the answer.
+  const regionsChecked = options.regions ? refuseUnknownRegions(options.clients, DISCOVERY_SESSION, options.regions, options.homeRegion, options.signal) : Promise.resolve();
+  regionsChecked.catch(() => undefined);
+  let regionsKnownGood = false;
+  const waiting: AccountToScan[] = [];
+  void regionsChecked.then(
+    () => {
+      regionsKnownGood = true;
+      for (const account of waiting.splice(0)) listener?.account(account);
+    },
+    () => undefined,
+  );
+  const toScan = (a: DiscoveredAccount): AccountToScan => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}), ...(a.ou ? { ou: a.ou } : {}) });
   const found = await listAccounts(options.clients, DISCOVERY_SESSION, {
     accounts: options.accounts ? [...options.accounts] : undefined,
     excludeAccounts: options.excludeAccounts ? [...options.excludeAccounts] : undefined,
@@ -511,11 +802,16 @@ export async function discoverAccounts(options: ScanOptions): Promise<Discovery 
     organizationalUnits: options.organizationalUnits === true || namesOus(options.exceptions),
     region: options.homeRegion,
     signal: options.signal,
+    ...(listener
+      ? {
+          onOrganization: (facts: { readonly callerAccountId: string; readonly managementAccountId?: string }) => listener.organization(facts),
+          onAccount: (account: DiscoveredAccount) => (regionsKnownGood ? listener.account(toScan(account)) : waiting.push(toScan(account))),
+        }
+      : {}),
   });
-  // A typo in the regions is refused before any account is read.
-  if (options.regions) await refuseUnknownRegions(options.clients, DISCOVERY_SESSION, options.regions, options.homeRegion, options.signal);
+  await regionsChecked;
   return {
-    accounts: found.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}), ...(a.ou ? { ou: a.ou } : {}) })),
+    accounts: found.accounts.map(toScan),
     skipped: found.notScanned.map((n) => ({
       accountId: n.accountId,
       ...(n.name ? { name: n.name } : {}),
@@ -541,8 +837,15 @@ export function awsScanSteps(discovered?: { readonly callerAccountId: string }):
   const credentialsOf = (options: ScanOptions): AccountCredentials | undefined =>
     (credentials ??= discovered ? credentialsFor(options, discovered.callerAccountId) : undefined);
   return {
-    async discover(options) {
-      const discovery = await discoverAccounts(options);
+    async discover(options, listener) {
+      // Collection starts on the first account handed out, so the credentials are made as soon as the caller is known.
+      const discovery = await discoverAccounts(options, listener && {
+        organization: (facts) => {
+          if (facts.callerAccountId !== undefined) credentials = credentialsFor(options, facts.callerAccountId);
+          listener.organization(facts);
+        },
+        account: (account) => listener.account(account),
+      });
       credentials = credentialsFor(options, discovery.callerAccountId);
       return discovery;
     },
@@ -576,6 +879,13 @@ export function awsScanSteps(discovered?: { readonly callerAccountId: string }):
         options.clients.releaseAccount(accountId);
       }
     },
+    partialEvaluation: (context) =>
+      new PartialEvaluation({
+        benchmark: context.benchmark,
+        ...(context.checks ? { checks: [...context.checks] } : {}),
+        ...(context.organization ? { organization: context.organization } : {}),
+        ...(context.strictPatterns ? { strictPatterns: true } : {}),
+      }),
     evaluate: (inventories, context) =>
       evaluateWithinDeadline(inventories, {
         benchmark: context.benchmark,

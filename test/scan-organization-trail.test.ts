@@ -18,6 +18,17 @@ function verdicts(result: ScanResult): string[] {
   return result.report.findings.map((f) => `${f.accountId} ${f.check} ${f.status} ${f.brokenLink ?? '-'}`).sort();
 }
 
+/**
+ * Calls but account:ListRegions probes: moto has no Account API and a client factory learns that
+ * from its first failed ListRegions, so how many accounts probe depends on how many start before
+ * that answer (on AWS ListRegions answers and nothing is probed).
+ */
+function callsBesidesRegionProbes(calls: CallCounter): number {
+  let n = 0;
+  for (const id of calls.accounts()) for (const [operation, count] of Object.entries(calls.forAccount(id))) if (!operation.endsWith(':ListRegions')) n += count;
+  return n;
+}
+
 async function scan(endpoint: string, roleName: string, regions: readonly string[], readEveryAccount: boolean): Promise<{ result: ScanResult; calls: CallCounter }> {
   const calls = new CallCounter();
   const clients = new AwsClients({ endpointUrl: endpoint, credentials: MOTO_CREDENTIALS, callCounter: calls });
@@ -115,6 +126,6 @@ describe('runScan: members judged through the organization trail', () => {
     // Assess
     expect(verdicts(judged.result)).toEqual(verdicts(every.result));
     expect(judged.result.report.accounts.filter((a) => a.status === 'ORGANIZATION_TRAIL')).toEqual([]);
-    expect(judged.calls.total()).toBe(every.calls.total());
+    expect(callsBesidesRegionProbes(judged.calls)).toBe(callsBesidesRegionProbes(every.calls));
   });
 });

@@ -33,6 +33,8 @@ export interface CallInfo {
   readonly service: string;
   /** e.g. "ListTrails" */
   readonly operation: string;
+  /** The call's parameters (attempt hooks only: which OU a listing is for, say). */
+  readonly input?: Readonly<Record<string, unknown>>;
 }
 
 /** Runs before every HTTP attempt (inside the retry loop): the benchmark adds latency, fault tests throw. */
@@ -270,7 +272,8 @@ export class AwsClients {
     // Inside the retry middleware, so it runs once per HTTP attempt.
     const perAttempt = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
       counter.recordAttempt();
-      for (const hook of hooks) await hook(infoOf(context));
+      const input = (args as { input?: Record<string, unknown> } | undefined)?.input;
+      for (const hook of hooks) await hook({ ...infoOf(context), ...(input ? { input } : {}) });
       return next(args);
     };
     client.middlewareStack.add(countCall as never, { step: 'initialize', name: 'trailwatchCallCounter', override: true });

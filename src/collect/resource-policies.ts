@@ -48,7 +48,7 @@ export function checkedEndpoints(topic: TopicRecord): SubscriptionRecord[] {
 }
 
 /** The resources an inventory's topics (and the queues already read) depend on, by ARN. Pure. */
-function dependencies(inventory: AccountInventory): ResourceToRead[] {
+export function resourceDependencies(inventory: AccountInventory): ResourceToRead[] {
   const found: ResourceToRead[] = [];
   const add = (arn: string | undefined, kind: ResourcePolicyKind) => {
     const parsed = arn === undefined ? undefined : parseArn(arn);
@@ -74,7 +74,7 @@ export function resourcePoliciesWanted(inventories: readonly AccountInventory[])
   const byAccount = new Map(inventories.map((inventory) => [inventory.accountId, inventory]));
   const wanted = new Map<string, Map<string, ResourceToRead>>();
   for (const inventory of inventories) {
-    for (const resource of dependencies(inventory)) {
+    for (const resource of resourceDependencies(inventory)) {
       const owner = byAccount.get(resource.accountId);
       if (!owner || owner.resourcePolicies?.[resource.arn]) continue;
       if (owner.readErrors.some((error) => error.scope === 'resourcePolicy' && error.resource === resource.arn)) continue;

@@ -55,7 +55,7 @@ export class EvaluationContext {
     inventories: readonly AccountInventory[],
     failedAccounts: readonly { accountId: string; error: string }[],
     readonly organization?: OrganizationContext,
-    private readonly pacing: DecisionPacing = { stopped: () => false, beforeDecision: () => undefined },
+    private pacing: DecisionPacing = { stopped: () => false, beforeDecision: () => undefined },
     /** Take the references' text at its word, without CloudTrail knowledge (see control-coverage.ts). */
     readonly strictPatterns = false,
   ) {
@@ -63,12 +63,35 @@ export class EvaluationContext {
     for (const inventory of inventories) if (!this.failures.has(inventory.accountId)) this.inventories.set(inventory.accountId, inventory);
   }
 
-  private members?: ReadonlySet<string>;
+  private members?: Set<string>;
 
   /** Whether the account is a member of the organization (a set: thousands of accounts are asked about, each per check). */
   isOrganizationMember(accountId: string): boolean {
     this.members ??= new Set(this.organization?.memberAccountIds ?? []);
     return this.members.has(accountId);
+  }
+
+  /**
+   * For an evaluation in parts (PartialEvaluation): an inventory other judgements may look into,
+   * replacing what the account had; `member` when the account is a member of the organization.
+   */
+  know(inventory: AccountInventory, member = false): void {
+    if (member) {
+      this.members ??= new Set(this.organization?.memberAccountIds ?? []);
+      this.members.add(inventory.accountId);
+    }
+    if (!this.failures.has(inventory.accountId)) this.inventories.set(inventory.accountId, inventory);
+  }
+
+  /** For an evaluation in parts: an account that could not be read. */
+  knowFailure(accountId: string, error: string): void {
+    this.failures.set(accountId, error);
+    this.inventories.delete(accountId);
+  }
+
+  /** For an evaluation in parts: how the next part is paced. */
+  pacedBy(pacing: DecisionPacing): void {
+    this.pacing = pacing;
   }
 
   inventory(accountId: string): AccountInventory | undefined {

@@ -6,7 +6,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AccountInventory, OrganizationContext } from '../collect/inventory';
 import { controlsFor } from '../controls';
-import type { BenchmarkId, CheckSlug } from '../controls/types';
+import type { BenchmarkControl, BenchmarkId, CheckSlug } from '../controls/types';
 import { UsageError } from '../errors';
 import { EvaluationContext, EvaluationInterrupted, EvaluationPaused, type DecisionPacing } from './context';
 import { errorFinding, judge } from './judge';
@@ -74,6 +74,11 @@ const JUDGEMENT_SLICE_MS = 500;
  * than one decision.
  */
 export async function evaluateWithinDeadline(inventories: readonly AccountInventory[], options: EvaluateOptions & EvaluationDeadline): Promise<Finding[]> {
+  return paced((pacing) => evaluation(inventories, options, pacing), options);
+}
+
+/** Runs an evaluation's steps in slices that give the event loop a turn, its decisions paced by the deadline. */
+async function paced(start: (pacing: DecisionPacing) => Generator<'pause' | undefined, Finding[], void>, options: EvaluationDeadline): Promise<Finding[]> {
   const now = options.now ?? Date.now;
   let sliceStart = now();
   let decisions = 0;
@@ -86,7 +91,7 @@ export async function evaluateWithinDeadline(inventories: readonly AccountInvent
       decisions += 1;
     },
   };
-  const steps = evaluation(inventories, options, pacing);
+  const steps = start(pacing);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -100,7 +105,6 @@ export async function evaluateWithinDeadline(inventories: readonly AccountInvent
 
 /** The evaluation, one (account, check) at a time: yields after each, and 'pause' where a judgement paused for the event loop; returns the findings. */
 function* evaluation(inventories: readonly AccountInventory[], options: EvaluateOptions, pacing: DecisionPacing): Generator<'pause' | undefined, Finding[], void> {
-  const controls = controlsFor(options.benchmark, options.checks);
   const failedAccounts = options.failedAccounts ?? [];
   const seen = new Set<string>();
   for (const inventory of inventories) {
@@ -108,6 +112,17 @@ function* evaluation(inventories: readonly AccountInventory[], options: Evaluate
     seen.add(inventory.accountId);
   }
   const ctx = new EvaluationContext(inventories, failedAccounts, options.organization, pacing, options.strictPatterns === true);
+  return yield* judging(ctx, inventories, failedAccounts, controlsFor(options.benchmark, options.checks), pacing);
+}
+
+/** The findings of `inventories` (in that order), then of the failed accounts without one, judged in `ctx`. */
+function* judging(
+  ctx: EvaluationContext,
+  inventories: readonly AccountInventory[],
+  failedAccounts: readonly { readonly accountId: string; readonly error: string }[],
+  controls: readonly BenchmarkControl[],
+  pacing: DecisionPacing,
+): Generator<'pause' | undefined, Finding[], void> {
   const findings: Finding[] = [];
   let interrupted = false;
   for (const inventory of inventories) {
@@ -154,6 +169,45 @@ function* evaluation(inventories: readonly AccountInventory[], options: Evaluate
     for (const control of controls) findings.push(errorFinding(failed.accountId, control, `account ${failed.accountId} could not be scanned: ${failed.error}`));
   }
   return findings;
+}
+
+/**
+ * An evaluation in parts, for a scan that judges each account as soon as what it depends on is
+ * read and then keeps only its findings (and what other accounts may still look up). One context
+ * serves every part, so coverage decisions and the organization's chains are judged once, as in
+ * one evaluation; judged with the same inventories known, an account gets the findings `evaluate`
+ * gives it.
+ */
+export class PartialEvaluation {
+  private readonly ctx: EvaluationContext;
+  private readonly controls: readonly BenchmarkControl[];
+
+  constructor(options: Omit<EvaluateOptions, 'failedAccounts'>) {
+    this.controls = controlsFor(options.benchmark, options.checks);
+    this.ctx = new EvaluationContext([], [], options.organization, undefined, options.strictPatterns === true);
+  }
+
+  /** An inventory other accounts' judgements may look into, replacing what the account had; `member` of the organization or not. */
+  know(inventory: AccountInventory, member = false): void {
+    this.ctx.know(inventory, member);
+  }
+
+  /** An account that could not be read: judgements that need it say so. */
+  failed(accountId: string, error: string): void {
+    this.ctx.knowFailure(accountId, error);
+  }
+
+  /** The findings of these accounts (made known first), then ERROR findings of the failed accounts given, within the deadline. */
+  async judge(
+    inventories: readonly AccountInventory[],
+    options: EvaluationDeadline & { readonly failedAccounts?: readonly { readonly accountId: string; readonly error: string }[] } = {},
+  ): Promise<Finding[]> {
+    for (const inventory of inventories) this.ctx.know(inventory);
+    return paced((pacing) => {
+      this.ctx.pacedBy(pacing);
+      return judging(this.ctx, inventories, options.failedAccounts ?? [], this.controls, pacing);
+    }, options);
+  }
 }
 
 /** How many findings of each status; excepted FAIL and ERROR findings are counted apart, as EXCEPTED. */

@@ -100,7 +100,7 @@ describe('loadLambdaSettings', () => {
     expect(loadLambdaSettings(minimal)).toEqual({
       benchmark: 'cis-aws-v4.0.0',
       roleName: 'trailwatch-member-read',
-      concurrency: 10,
+      concurrency: 16,
       deadlineMarginMs: 60_000,
       homeRegion: 'us-east-1',
       notify: { topicArn: minimal.FINDINGS_TOPIC_ARN, when: 'on-fail', level: 'info' },

@@ -47,9 +47,10 @@ describe('seedDemoOrganization', () => {
     expect(discovery.organization).toEqual({
       id: demo.organizationId,
       managementAccountId: demo.managementAccountId,
-      memberAccountIds: demo.accounts.filter((a) => a.scenario !== 'management').map((a) => a.accountId),
+      // In account order, however they were listed.
+      memberAccountIds: demo.accounts.filter((a) => a.scenario !== 'management').map((a) => a.accountId).sort(),
     });
-    expect(discovery.accounts.map((a) => a.accountId)).toEqual(demo.accounts.filter((a) => a.scanned).map((a) => a.accountId));
+    expect(discovery.accounts.map((a) => a.accountId)).toEqual(demo.accounts.filter((a) => a.scanned).map((a) => a.accountId).sort());
     expect(discovery.notScanned).toEqual([
       { accountId: accountOf('suspended').accountId, name: 'suspended', status: 'SUSPENDED', reason: 'account is SUSPENDED' },
     ]);

@@ -47,10 +47,11 @@ describe('listAccounts', () => {
     // Assess
     expect(discovery.callerAccountId).toBe(MANAGEMENT);
     expect(discovery.listedFromOrganization).toBe(true);
-    expect(discovery.accounts.map((a) => a.accountId)).toEqual([MANAGEMENT, ...members]);
-    expect(discovery.accounts[0]).toMatchObject({ accountId: MANAGEMENT, isCaller: true, isManagement: true, status: 'ACTIVE' });
-    expect(discovery.accounts[1]).toMatchObject({ name: 'member-0', email: 'member-0@example.com', isCaller: false, isManagement: false });
-    expect(discovery.organization).toEqual({ id: expect.stringMatching(/^o-/), managementAccountId: MANAGEMENT, memberAccountIds: members });
+    // In account order, whichever way they were listed.
+    expect(discovery.accounts.map((a) => a.accountId)).toEqual([MANAGEMENT, ...members].sort());
+    expect(discovery.accounts.find((a) => a.accountId === MANAGEMENT)).toMatchObject({ accountId: MANAGEMENT, isCaller: true, isManagement: true, status: 'ACTIVE' });
+    expect(discovery.accounts.find((a) => a.accountId === members[0])).toMatchObject({ name: 'member-0', email: 'member-0@example.com', isCaller: false, isManagement: false });
+    expect(discovery.organization).toEqual({ id: expect.stringMatching(/^o-/), managementAccountId: MANAGEMENT, memberAccountIds: [...members].sort() });
     expect(discovery.notScanned).toEqual([]);
     expect(clients.callCounter.forAccount(DISCOVERY_SESSION.accountId)).toEqual({
       'STS:GetCallerIdentity': 1,
@@ -67,9 +68,9 @@ describe('listAccounts', () => {
     // Act
     const discovery = await listAccounts(clients, DISCOVERY_SESSION);
     // Assess
-    expect(discovery.accounts.map((a) => a.accountId)).toEqual([MANAGEMENT, members[0]]);
+    expect(discovery.accounts.map((a) => a.accountId)).toEqual([MANAGEMENT, members[0]].sort());
     expect(discovery.notScanned).toEqual([{ accountId: members[1], name: 'member-1', status: 'SUSPENDED', reason: 'account is SUSPENDED' }]);
-    expect(discovery.organization?.memberAccountIds).toEqual(members);
+    expect(discovery.organization?.memberAccountIds).toEqual([...members].sort());
   });
 
   it('keeps only --accounts, drops --exclude-accounts, and names a requested account outside the organization', async () => {

@@ -7,6 +7,9 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { ConfigurationError, loadLambdaSettings, type LambdaSettings } from '../../src/config';
 import { ExceptionsFileError } from '../../src/exceptions';
 import { createScanHandler } from '../../src/lambda';
+import { createWatchHandler } from '../../src/lambda/watch-handler';
+import type { RecheckOptions, RecheckOutcome, WatchEvent } from '../../src/watch';
+import { watchedEvent } from '../watch/fixtures/events';
 import { readExceptions } from '../../src/lambda/exceptions-source';
 import type { ScanOptions, ScanResult } from '../../src/scan';
 import { finding, report } from '../notify/fixtures';
@@ -107,5 +110,68 @@ describe('the scan handler with an exceptions file', () => {
     await expect(outcome).rejects.toThrow(ExceptionsFileError);
     await expect(outcome).rejects.toThrow(/ssm:\/trailwatch\/exceptions: entry 1, expires: '2028-01-31' is more than a year ahead/);
     expect(calls).toHaveLength(0);
+  });
+});
+
+describe('the watch handler with an exceptions file', () => {
+  useMoto();
+  const settings: LambdaSettings = {
+    benchmark: 'cis-aws-v4.0.0',
+    roleName: 'trailwatch-member-read',
+    concurrency: 10,
+    deadlineMarginMs: 60_000,
+    homeRegion: 'us-east-1',
+    notify: { topicArn: 'arn:aws:sns:us-east-1:123456789012:findings', when: 'on-fail', level: 'info' },
+    exceptions: { kind: 's3', bucket: 'config', key: 'trailwatch/exceptions.yml' },
+  };
+  const batch = {
+    Records: ['m1', 'm2'].map((messageId) => ({
+      messageId,
+      body: JSON.stringify(watchedEvent('DeleteMetricFilter', { accountId: '111111111111' })),
+    })),
+  };
+
+  /** The handler, with the exceptions file in moto's S3 (or none) and a re-check that records what it was given. */
+  async function invoke(file: string | undefined): Promise<{ rechecks: { events: readonly WatchEvent[]; options: RecheckOptions }[]; failed: string[] }> {
+    const seeder = motoClients();
+    await seeder.s3({ accountId: 'scanner' }, 'us-east-1').send(new CreateBucketCommand({ Bucket: 'config' }));
+    if (file !== undefined) await seeder.s3({ accountId: 'scanner' }, 'us-east-1').send(new PutObjectCommand({ Bucket: 'config', Key: 'trailwatch/exceptions.yml', Body: file }));
+    seeder.destroy();
+    const rechecks: { events: readonly WatchEvent[]; options: RecheckOptions }[] = [];
+    const handler = createWatchHandler({
+      settings,
+      logger: new Logger({ serviceName: 'trailwatch', logLevel: 'SILENT' }),
+      clients: () => motoClients(),
+      recheck: async (events, options) => {
+        rechecks.push({ events, options });
+        return { plan: { accounts: [], throughOwner: [] }, changes: [], messageIds: [] } as unknown as RecheckOutcome;
+      },
+      now: () => NOW,
+    });
+    const response = await handler(batch, { getRemainingTimeInMillis: () => 60_000 });
+    return { rechecks, failed: response.batchItemFailures.map((f) => f.itemIdentifier) };
+  }
+
+  it('reads the file at every batch and hands the rules and its clock to the re-check', async () => {
+    const { rechecks, failed } = await invoke(FILE);
+
+    expect(failed).toEqual([]);
+    expect(rechecks).toHaveLength(1);
+    expect(rechecks[0]?.events).toHaveLength(2);
+    expect(rechecks[0]?.options.exceptions?.source).toBe('s3://config/trailwatch/exceptions.yml');
+    expect(rechecks[0]?.options.exceptions?.rules[0]).toMatchObject({ accounts: ['111111111111'], checks: ['root_usage'] });
+    expect(rechecks[0]?.options.now?.().toISOString()).toBe('2026-12-04T12:00:00.000Z');
+  });
+
+  it('re-checks nothing when the file is malformed, and leaves every record to the queue', async () => {
+    const malformed = await invoke(FILE.replace('2027-01-31', '2028-01-31'));
+    expect(malformed.rechecks).toEqual([]);
+    expect(malformed.failed).toEqual(['m1', 'm2']);
+  });
+
+  it('leaves every record to the queue when the file is not there', async () => {
+    const missing = await invoke(undefined);
+    expect(missing.rechecks).toEqual([]);
+    expect(missing.failed).toEqual(['m1', 'm2']);
   });
 });

@@ -79,6 +79,8 @@ describe('createScanHandler', () => {
       homeRegion: 'us-east-1',
       deadline: NOW + 840_000,
       notify: { topicArn: 'arn:aws:sns:us-east-1:123456789012:findings', when: 'on-fail', level: 'info', reportBucket: 'reports' },
+      // No remediation: nothing needs an inventory once its account is judged.
+      releaseInventories: true,
     });
     expect(options.accounts).toBeUndefined();
     expect(options.regions).toBeUndefined();
