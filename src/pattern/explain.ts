@@ -24,7 +24,9 @@ import { compareJsonValue, evaluateCondition, evaluateExpression, matchesEvent, 
 import { printCondition, printExpression, printSelector } from './print';
 import type { JsonCondition, JsonExpression, JsonPattern, Pattern, Selector, SelectorSegment, Value } from './types';
 import { isPlainObject } from './util';
-import { MATCH_STEPS, Work } from './work';
+import { MATCH_STEPS, Work, WorkLimitExceeded } from './work';
+import { findTexts } from './automaton';
+import { regexAutomaton } from './regex';
 
 const MAX_LISTED = 5;
 /** Ways (terms of the disjunctive form) of accepting an event considered per field, and for several fields together. */
@@ -409,11 +411,12 @@ class EventExplainer {
   private caseDifference(field: Field, failing: readonly JsonCondition[], shown: Slot): { words: string; fix: Slot } | undefined {
     if (!shown.present || typeof shown.value !== 'string') return undefined;
     const text = shown.value;
+    const lower = text.toLowerCase();
     const referenceConditions = this.reference.kind === 'json' ? factsOf(this.reference.body).conditions : [];
     for (const condition of failing) {
       const literal = literalOf(condition);
       if (literal === undefined || condition.kind !== 'comparison') continue;
-      if (condition.operator === '=' && literal !== text && literal.toLowerCase() === text.toLowerCase()) {
+      if (condition.operator === '=' && literal.length === text.length && literal !== text && literal.toLowerCase() === lower) {
         const fix: Slot = { present: true, value: literal };
         if (this.acceptsWith(field, fix)) return { words: `it has ${printCondition(condition)}`, fix };
       }
@@ -588,9 +591,40 @@ function namedContents(condition: JsonCondition): Slot[] {
         return [{ present: true, value: false }];
     }
   }
-  if (condition.operator !== '=') return [];
-  if (condition.value.kind === 'number') return [{ present: true, value: condition.value.value }];
-  return condition.value.kind === 'glob' ? sampleStrings(condition.value.pieces).map((text) => ({ present: true, value: text })) : [];
+  const { operator, value } = condition;
+  const contents = (...values: unknown[]): Slot[] => values.map((content) => ({ present: true, value: content }));
+  if (operator === '!=') return contents('x', 'example', 0);
+  if (value.kind === 'number') {
+    if (operator === '=') return contents(value.value);
+    return contents(value.value, operator === '<' || operator === '<=' ? value.value - 1 : value.value + 1);
+  }
+  if (operator !== '=') return [];
+  if (value.kind === 'glob') return contents(...sampleStrings(value.pieces));
+  const sample = regexSample(value.source);
+  return sample === undefined ? [] : contents(sample);
+}
+
+const regexSamples = new Map<string, string | null>();
+/**
+ * Work for one regex's shortest text, spent once per regex (cached): a pure function of the regex,
+ * so explanations do not depend on what ran before.
+ */
+const REGEX_SAMPLE_STEPS = 100_000;
+
+/** The shortest text a regex matches, when found within its own small budget. */
+function regexSample(source: string): string | undefined {
+  let sample = regexSamples.get(source);
+  if (sample === undefined) {
+    try {
+      sample = findTexts([regexAutomaton(source)], [], 1, new Work(REGEX_SAMPLE_STEPS))[0] ?? null;
+    } catch (error) {
+      if (!(error instanceof WorkLimitExceeded)) throw error;
+      sample = null;
+    }
+    if (regexSamples.size >= 1000) regexSamples.clear();
+    regexSamples.set(source, sample);
+  }
+  return sample ?? undefined;
 }
 
 // ---------------------------------------------------------------- types of values
