@@ -11,18 +11,32 @@ import type { ScanReport } from '../src/report/types';
 import { runScan, type ScanOptions, type ScanResult } from '../src/scan';
 import { motoClients, motoEndpoint, useMoto } from './support/moto';
 
-async function scan(extra: Partial<ScanOptions>): Promise<ScanResult> {
-  const clients = new AwsClients({ endpointUrl: motoEndpoint(), credentials: MOTO_CREDENTIALS, callCounter: new CallCounter() });
+async function scan(extra: Partial<ScanOptions>): Promise<ScanResult & { calls: Record<string, Record<string, number>> }> {
+  const counter = new CallCounter();
+  const clients = new AwsClients({ endpointUrl: motoEndpoint(), credentials: MOTO_CREDENTIALS, callCounter: counter });
   try {
-    return await runScan({ benchmark: DEMO_BENCHMARK, regions: DEMO_REGIONS, roleName: DEMO_ROLE_NAME, concurrency: 4, homeRegion: 'us-east-1', clients, ...extra });
+    const result = await runScan({ benchmark: DEMO_BENCHMARK, regions: DEMO_REGIONS, roleName: DEMO_ROLE_NAME, concurrency: 4, homeRegion: 'us-east-1', clients, ...extra });
+    return { ...result, calls: callsWithoutProbes(counter) };
   } finally {
     clients.destroy();
   }
 }
 
-/** Everything but the times. */
+/**
+ * Calls by account and operation, but for account:ListRegions: moto has no Account API, and the
+ * accounts that start before the client factory learns so (from the first failed probe) each try
+ * it once; which accounts those are depends on the order they are read in. AWS answers; no probe.
+ */
+function callsWithoutProbes(counter: CallCounter): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    counter.accounts().map((id) => [id, Object.fromEntries(Object.entries(counter.forAccount(id)).filter(([operation]) => operation !== 'Account:ListRegions'))]),
+  );
+}
+
+/** Everything but the times and the call counts (compared without moto's probes). */
 function timeless(report: ScanReport): unknown {
-  return { ...report, startedAt: undefined, finishedAt: undefined };
+  const { startedAt: _startedAt, finishedAt: _finishedAt, stats, ...rest } = report;
+  return { ...rest, notes: stats?.notes, accounts: report.accounts.map(({ apiCalls: _calls, ...account }) => account) };
 }
 
 describe('runScan: inventories released once judged', () => {
@@ -42,6 +56,7 @@ describe('runScan: inventories released once judged', () => {
     const released = await scan({ readEveryAccount, releaseInventories: true });
     // Assess
     expect(timeless(released.report)).toEqual(timeless(kept.report));
+    expect(released.calls).toEqual(kept.calls);
     const reduced = released.inventories.filter((inventory) => inventory.trails.length === 0 && Object.keys(inventory.logGroups).length === 0);
     const withChains = kept.inventories.filter((inventory) => inventory.trails.some((trail) => trail.ownerAccountId === inventory.accountId));
     // Every account with a chain of its own but the management account (read first, whole: it owns the organization's trails) was judged early and reduced.

@@ -89,8 +89,8 @@ describe('runScan: collection while discovery goes on', () => {
     const calls: CallInfo[] = [];
     const record: AttemptHook = async (info) => {
       calls.push(info);
-      // Organizations answers slowly: 100 ms a listing.
-      if (info.service === 'Organizations') await new Promise((resolve) => setTimeout(resolve, 100));
+      // Organizations answers slowly (300 ms a listing): long after the management account's read, even on a busy machine.
+      if (info.service === 'Organizations') await new Promise((resolve) => setTimeout(resolve, 300));
     };
     // Act
     const streamed = await scanned({ regions: ['us-east-1'] }, undefined, [record]);

@@ -2,11 +2,14 @@
  * The cost of coverage decisions: every check of a benchmark against every filter of one busy
  * log group (the evaluator asks covers() for each pair it cannot rule out by metric). The
  * filters are what such log groups hold: the reference patterns, rewrites of them, near misses
- * (one event name dropped, an extra condition), broader patterns and unrelated ones.
+ * (one event name dropped, an extra condition), broader patterns and unrelated ones, and the
+ * kinds coverage now decides exactly: regexes (%...%), wildcards (*) and numbers compared with
+ * text. Every decision includes its explanation when not covered, as the evaluator's do.
  */
 import { controlsFor, type BenchmarkId } from '../../src/controls';
 import { EVENT_NAMES, patternMissing, REFORMATTED_PATTERNS_V4 } from '../../src/demo/patterns';
-import { COVERAGE_STEPS, covers, decideCoverage, parsePattern, Work, WorkLimitExceeded, type Pattern } from '../../src/pattern';
+import { eventNamesOf } from '../../src/evaluate/control-coverage';
+import { COVERAGE_STEPS, covers, decideCoverage, parsePattern, Work, WorkLimitExceeded, type JsonExpression, type Pattern } from '../../src/pattern';
 import { forgetCoverageCaches } from '../../src/pattern/coverage';
 import { hostileFilters } from './hostile-patterns';
 
@@ -38,7 +41,49 @@ const UNRELATED = [
   '{ ($.eventSource = "iam.amazonaws.com") && ($.eventName = "CreateAccessKey") }',
 ];
 
-/** `count` filters as a busy log group holds them, deterministic. */
+/** Regex filters people write for the checks (issue 11's examples first: each covers its check exactly). */
+const REGEXES = [
+  '{ $.eventName = %Vpc% }',
+  '{ $.eventName = %Trail$% || $.eventName = %Logging$% }',
+  '{ ($.eventSource = kms.amazonaws.com) && ($.eventName = %^DisableKey$|^ScheduleKeyDeletion$%) }',
+  '{ $.eventSource = "ec2.amazonaws.com" && $.eventName = %SecurityGroup[IE]% }',
+  '{ $.errorCode = %Unauthorized% || $.errorCode = %^AccessDenied% }',
+];
+
+/** Wildcard filters: broader or narrower than the references, by a family of names. */
+const WILDCARDS = [
+  '{ $.eventName = "*Vpc*" }',
+  '{ $.eventName = "*SecurityGroup*" }',
+  '{ $.eventName = "*NetworkAcl*" }',
+  '{ $.eventName = "*Gateway" || $.eventName = "*Gateway*" }',
+  '{ $.eventName = "*Route*" }',
+  '{ $.eventSource = "iam.amazonaws.com" && $.eventName = "*Policy*" }',
+  '{ $.eventSource = "s3.amazonaws.com" && ($.eventName = "PutBucket*" || $.eventName = "DeleteBucket*") }',
+  '{ $.errorCode = "*Unauthorized*" || $.errorCode = "AccessDenied*" }',
+  '{ $.eventName = "*Trail" || $.eventName = "*Logging" }',
+  '{ $.eventSource = "organizations.amazonaws.com" && $.eventName = * }',
+];
+
+/** Numbers compared with text: number conditions on fields the references test as text, and text conditions on numbers. */
+const NUMBERS_AND_TEXT = [
+  '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" && ($.x > 5 || $.x <= 5 || $.x NOT EXISTS) }',
+  '{ $.errorCode = %^[0-9]% || $.errorCode > 5 }',
+  '{ $.requestParameters.maxResults = %^[0-9]+$% || $.requestParameters.maxResults >= 100 }',
+  '{ $.eventVersion = 1.09 || $.eventVersion = %^1[.]0[0-9]$% }',
+  '{ $.eventName = "ConsoleLogin" && $.additionalEventData.MFAUsed != "Yes" && $.responseElements.count != 0 }',
+  '{ $.requestParameters.ipPermissions.items[0].fromPort <= 22 && $.eventName = "AuthorizeSecurityGroupIngress" }',
+  '{ $.userIdentity.type = "Root" && $.eventType != 5 }',
+];
+
+/** One anchored regex of a reference's event names, where it has two or more (and fits CloudWatch's 1,024 characters). */
+function namesAsRegex(reference: string): string | undefined {
+  const names = eventNamesOf(reference);
+  if (names.length < 2) return undefined;
+  const text = `{ $.eventName = %${names.map((name) => `^${name}$`).join('|')}% }`;
+  return text.length <= 1024 ? text : undefined;
+}
+
+/** `count` filters as a busy log group holds them, deterministic: a few of each family in turn. */
 export function busyLogGroupFilters(benchmark: BenchmarkId, count = 100): string[] {
   const references = controlsFor(benchmark).map((c) => c.referencePattern);
   const families: string[][] = [
@@ -47,19 +92,49 @@ export function busyLogGroupFilters(benchmark: BenchmarkId, count = 100): string
     (Object.keys(EVENT_NAMES) as (keyof typeof EVENT_NAMES)[]).map((check) => patternMissing(check, [EVENT_NAMES[check][0]])),
     references.map((p) => `{ (${inner(p)}) && $.awsRegion = "us-east-1" }`),
     references.map((p, i) => `{ (${inner(p)}) || ($.eventName = "Extra${i}") }`),
+    [...REGEXES, ...references.map(namesAsRegex).filter((text): text is string => text !== undefined)],
+    WILDCARDS,
+    NUMBERS_AND_TEXT,
     UNRELATED,
   ];
   const filters: string[] = [];
+  const longest = Math.max(...families.map((family) => family.length));
   for (let round = 0; filters.length < count; round += 1) {
-    for (const family of families) {
-      for (const pattern of family) {
-        if (filters.length >= count) break;
+    for (let index = 0; index < longest && filters.length < count; index += 1) {
+      for (const family of families) {
+        const pattern = family[index];
+        if (pattern === undefined || filters.length >= count) continue;
         // Later rounds add a harmless distinct alternative so no two filters are the same text.
         filters.push(round === 0 ? pattern : pattern.startsWith('{') ? `{ (${inner(pattern)}) || $.eventID = "r${round}-${filters.length}" }` : pattern);
       }
     }
   }
   return filters;
+}
+
+/** What kinds of values a filter compares with: regexes, wildcards, numbers (a filter can count in several). */
+export function filterKinds(filters: readonly string[]): { readonly regex: number; readonly wildcard: number; readonly number: number } {
+  const kinds = { regex: 0, wildcard: 0, number: 0 };
+  for (const text of filters) {
+    let pattern: Pattern;
+    try {
+      pattern = parsePattern(text);
+    } catch {
+      continue;
+    }
+    if (pattern.kind !== 'json') continue;
+    const found = new Set<keyof typeof kinds>();
+    const visit = (expression: JsonExpression): void => {
+      if (expression.kind === 'and' || expression.kind === 'or') return expression.operands.forEach(visit);
+      if (expression.kind !== 'comparison') return;
+      if (expression.value.kind === 'regex') found.add('regex');
+      else if (expression.value.kind === 'number') found.add('number');
+      else if (expression.value.pieces.length > 1) found.add('wildcard');
+    };
+    visit(pattern.body);
+    for (const kind of found) kinds[kind] += 1;
+  }
+  return kinds;
 }
 
 export interface CoverageTiming {
@@ -71,6 +146,8 @@ export interface CoverageTiming {
   readonly undetermined: number;
   /** Filters the parser refused (they count as decided: nothing to compare). */
   readonly unparsable: number;
+  /** Filters comparing with a regex, a wildcard, a number. */
+  readonly kinds: ReturnType<typeof filterKinds>;
   readonly elapsedMs: number;
 }
 
@@ -108,6 +185,7 @@ export function timeCoverageDecisions(benchmark: BenchmarkId, filterCount = 100)
     notCovered,
     undetermined,
     unparsable,
+    kinds: filterKinds(texts),
     elapsedMs,
   };
 }

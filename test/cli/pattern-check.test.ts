@@ -75,6 +75,24 @@ describe('trailwatch pattern check', () => {
     expect(stdout).toMatch(/^not covered: /);
   });
 
+  it("says the gap its counter-examples show: a string where the pattern takes only numbers or absence (issue 11's example)", async () => {
+    // Act
+    const { code, stdout } = await check(
+      'root_usage',
+      '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" && ($.x > 5 || $.x <= 5 || $.x NOT EXISTS) }',
+      '--format',
+      'json',
+    );
+    // Assess
+    expect(code).toBe(1);
+    const verdict = JSON.parse(stdout) as { counterexamples: { x?: unknown }[]; explanation: string };
+    const [shown] = verdict.counterexamples.map((event) => event.x);
+    expect(typeof shown).toBe('string');
+    expect(verdict.explanation).toBe(
+      `misses events where x is a string (here x = ${JSON.stringify(shown)}), since it requires x to be a number or absent ($.x > 5 || $.x <= 5 || $.x NOT EXISTS), which the reference does not`,
+    );
+  });
+
   it('accepts a pattern that covers one of several accepted references (the SSO variant of console sign-in)', async () => {
     // Act
     const { code } = await check('console_signin_without_mfa', CONSOLE_SSO_VARIANT);

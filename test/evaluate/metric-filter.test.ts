@@ -146,7 +146,7 @@ describe('Rule: metric filter', () => {
 
       // Assess
       expect(finding.status).toBe('FAIL');
-      expect(finding.reason).toMatch(/^filter 'root-usage' on log group 'cloudtrail-logs' \(us-east-1\) misses userIdentity\.type = Root: /);
+      expect(finding.reason).toMatch(/^filter 'root-usage' on log group 'cloudtrail-logs' \(us-east-1\) misses userIdentity\.type = Root \(it has \$\.userIdentity\.type = "root", and values are case-sensitive\): /);
       expect(finding.evidence.metricFilter).toBe('root-usage');
     });
 

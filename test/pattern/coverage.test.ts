@@ -192,7 +192,9 @@ describe('covers', () => {
       const candidate = mfa.replace('"Yes"', '"yes"');
       const result = expectNotCovered(covers(candidate, mfa), candidate, mfa);
       expect(result.counterexamples[0]).toMatchObject({ eventName: 'ConsoleLogin', additionalEventData: { MFAUsed: 'yes' } });
-      expect(result.explanation).toBe('misses events where additionalEventData.MFAUsed = yes');
+      expect(result.explanation).toBe(
+        'misses events where additionalEventData.MFAUsed = yes (it has $.additionalEventData.MFAUsed != "yes" where the reference has $.additionalEventData.MFAUsed != "Yes", and values are case-sensitive)',
+      );
     });
 
     it('accepts the SSO variant only as narrower than the base sign-in pattern', () => {
