@@ -110,7 +110,8 @@ const signed = (sign: string, branches: readonly Items[]): Items[] => branches.m
  * The texts JavaScript prints in exponent notation, by region of values: for these a comparison is
  * made per region (every region lies wholly on one side of a bound or is kept whole).
  */
-const MANTISSAS: readonly Items[] = [digitRange(1, 9), [...digitRange(1, 9), ...literal('.'), ...digits(1, Number.POSITIVE_INFINITY)]];
+/** A mantissa: one digit, or a point and fraction digits without trailing zeros ("1.0e+21" is never printed). */
+const MANTISSAS: readonly Items[] = [digitRange(1, 9), [...digitRange(1, 9), ...literal('.'), ...digits(0, Number.POSITIVE_INFINITY), ...digitRange(1, 9)]];
 const LARGEST_BELOW_A_MILLIONTH = nextDown(1e-6);
 /** Exponents JavaScript prints: e+21 to e+308 above 1e21, e-7 to e-324 below a millionth. */
 const LARGE_EXPONENTS: readonly Items[] = [[...literal('2'), ...digitRange(1, 9)], [...digitRange(3, 9), ...digits(1, 1)], [...digitRange(1, 9), ...digits(2, 2)]];

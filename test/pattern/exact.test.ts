@@ -72,6 +72,17 @@ describe('exact coverage of text and number conditions', () => {
     if (result.verdict === 'undetermined') expectDocumentedUndetermined(result);
   });
 
+  it('finds a number in exponent notation whose text holds a point (no mantissa ends in a zero)', () => {
+    // A random seed found this one 'cannot verify': the search stopped at "1.0e+21", which no number prints as.
+    const candidate = '{ ($.f >= 0 || $.f NOT EXISTS) && $.f != %\\.% }';
+    const reference = '{ ($.f != "a" || $.f < 0) && $.f >= 1e21 }';
+    const result = covers(candidate, reference);
+    expect(result.verdict).toBe('not-covered');
+    if (result.verdict !== 'not-covered') return;
+    expect(result.counterexamples[0]).toHaveProperty('f', 1.1e21);
+    for (const event of result.counterexamples) expect([matchesEvent(reference, event), matchesEvent(candidate, event)]).toEqual([true, false]);
+  });
+
   it('decides a pattern against itself widened by one alternative', () => {
     const widened = fc.tuple(pattern, condition).filter(([reference, extra]) => tryParsePattern(`{ ${reference.slice(1, -1)} || ${extra} }`).ok);
     fc.assert(
