@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cisPatterns from './fixtures/cis-patterns.json';
+import { COVERAGE_STEPS, Work } from '../../src/pattern';
 
 /** A tree without positions or source text, for comparing trees that came from different texts. */
 export function shape(value: unknown): unknown {
@@ -42,3 +43,30 @@ export function cloudTrailSamples(): CloudTrailSample[] {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as CloudTrailSample);
 }
+
+/**
+ * The engine's steps (every Work's, the decision's, its explanation's and its witnesses'), counted
+ * while `decide` runs: what a decision costs, the same on every machine and under any load. Time
+ * is the bench's to measure (`npm run bench` prints the coverage CPU), never a test's.
+ */
+export function stepsOf<T>(decide: () => T): { value: T; steps: number } {
+  let steps = 0;
+  const spend = Work.prototype.spend;
+  const spy = jest.spyOn(Work.prototype, 'spend').mockImplementation(function (this: Work, amount = 1) {
+    steps += amount;
+    spend.call(this, amount);
+  });
+  try {
+    return { value: decide(), steps };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/**
+ * The most one covers() may spend, as stepsOf counts: its decision's budget twice (work done on a
+ * field's own Work is charged back to the decision, so the spy sees it twice), the fixed budgets of
+ * its witnesses and its explanation, room for two of the regex samples an explanation draws
+ * (100,000 each, and each regex's sample is cached), and one last charge past a limit.
+ */
+export const DECISION_STEPS = 2 * COVERAGE_STEPS + 4 * 100_000 + 20_000;
