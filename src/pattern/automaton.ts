@@ -479,3 +479,92 @@ function readability(code: number): number {
   const at = READABLE_ORDER.indexOf(String.fromCharCode(code));
   return at >= 0 ? at : code < 0x7f && code >= 0x20 ? 100 + code : 1000 + code;
 }
+
+/** A deterministic automaton given by its transitions, over a finite language (every path ends). */
+export interface FiniteShape<State extends { readonly key: string }> {
+  readonly initial: State;
+  /** The state after `code`; undefined when no text of the language goes on so. */
+  next(state: State, code: number): State | undefined;
+  accepts(state: State): boolean;
+}
+
+/**
+ * The first text (depth first, characters in `alphabet` order) in the language of `shape`,
+ * accepted by every automaton of `include` and by none of `exclude`, for which `accept` holds;
+ * undefined when there is none. Unlike findTexts it looks at every text, not one per product
+ * state, so `accept` may test what no automaton tells (how a number prints); the shape's finite
+ * language makes every path end, and a product state with no accepted text below it is
+ * remembered and never searched again. Every product state and step is paid for.
+ */
+export function findTextWhere<State extends { readonly key: string }>(
+  shape: FiniteShape<State>,
+  include: readonly TextAutomaton[],
+  exclude: readonly TextAutomaton[],
+  alphabet: readonly number[],
+  accept: (text: string) => boolean,
+  work: Work,
+): string | undefined {
+  const dfas = exclude.map((automaton) => work.automaton(automaton));
+  /** Product states below which no text is accepted at all. */
+  const barren = new Set<string>();
+  /** Where each automaton to accept goes from a position on a character (asked again and again). */
+  const moves = new Map<number, number[]>();
+  const nextPositions = (at: number, position: number, code: number): number[] => {
+    work.spend(1);
+    const key = (position * include.length + at) * 0x10000 + code;
+    let next = moves.get(key);
+    if (!next) {
+      next = (include[at] as TextAutomaton).nextPositions(position, code, work);
+      moves.set(key, next);
+    }
+    return next;
+  };
+  const codes: number[] = [];
+  let found: string | undefined;
+  /** Whether some text is accepted below (whether or not `accept` held for it); sets `found`. */
+  const visit = (own: State, positions: readonly number[], states: readonly DfaState[]): boolean => {
+    work.spend(LOOKUP_STEPS + positions.length + states.length);
+    const key = `${own.key}|${positions.join(',')}|${states.map((state) => state.id).join(',')}`;
+    if (barren.has(key)) return false;
+    if (states.some((state) => state.matched)) return false;
+    const atStart = codes.length === 0;
+    let fertile = false;
+    if (
+      shape.accepts(own) &&
+      positions.every((position, at) => (include[at] as TextAutomaton).positionAcceptsAtEnd(position, atStart, work)) &&
+      states.every((state, at) => !(dfas[at] as LazyDfa).acceptsAtEnd(state))
+    ) {
+      fertile = true;
+      work.spend(codes.length);
+      const text = String.fromCharCode(...codes);
+      if (accept(text)) {
+        found = text;
+        return true;
+      }
+    }
+    for (const code of alphabet) {
+      work.spend(1);
+      const nextOwn = shape.next(own, code);
+      if (nextOwn === undefined) continue;
+      const options = positions.map((position, at) => nextPositions(at, position, code));
+      if (options.some((list) => list.length === 0)) continue;
+      const nextStates = states.map((state, at) => (dfas[at] as LazyDfa).next(state, code));
+      codes.push(code);
+      for (const next of combinations(options, work)) {
+        if (visit(nextOwn, next, nextStates)) fertile = true;
+        if (found !== undefined) return true;
+      }
+      codes.pop();
+    }
+    if (!fertile) {
+      work.spend(NEW_STATE_STEPS);
+      barren.add(key);
+    }
+    return fertile;
+  };
+  for (const positions of combinations(include.map((automaton) => automaton.initialPositions(work)), work)) {
+    visit(shape.initial, positions, dfas.map((dfa) => dfa.initial));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

@@ -233,6 +233,8 @@ class CoverageSearch {
   private values = new Int8Array(0);
   private readonly trail: number[] = [];
   private readonly unknownReasons = new Set<string>();
+  /** Whether every unknown field was unknown for want of work. */
+  private unknownForWork = true;
   private readonly counterexamples: Record<string, unknown>[] = [];
   private visited = 0;
   private limit = Infinity;
@@ -276,7 +278,7 @@ class CoverageSearch {
       };
     }
     if (this.exhausted) return { verdict: 'undetermined', reason: `the search stopped after ${this.maxNodes} nodes` };
-    if (this.unknownReasons.size > 0) return { verdict: 'undetermined', reason: [...this.unknownReasons].join('; ') };
+    if (this.unknownReasons.size > 0) return { verdict: 'undetermined', reason: [...this.unknownReasons].join('; '), ...(this.unknownForWork ? { workLimit: true } : {}) };
     return { verdict: 'covered' };
   }
 
@@ -498,7 +500,10 @@ class CoverageSearch {
         return UNCONSTRAINED;
       }
       const own = node === this.root ? undefined : this.possibilitiesOf(node);
-      if (own?.kinds.scalar === 'unknown' && own.reason) reasons.push(own.reason);
+      if (own?.kinds.scalar === 'unknown' && own.reason) {
+        reasons.push(own.reason);
+        if (!own.workLimit) this.unknownForWork = false;
+      }
       const result = analyseNode(node, own, node.children.map(analyse));
       analysis.set(node, result);
       return result;
@@ -528,6 +533,7 @@ class CoverageSearch {
     const event = materialize(this.root, 'object', cloudTrailSkeleton(), analysis, (node) => this.possibilitiesOf(node), this.work) as Record<string, unknown>;
     if (!this.separates(event)) {
       this.unknownReasons.add('internal check failed: a constructed counter-example did not verify');
+      this.unknownForWork = false;
       return undefined;
     }
     let result = event;

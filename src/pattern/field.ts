@@ -7,17 +7,17 @@
  *   become automata the text must be inside or outside, decided exactly by `findTexts`;
  * - booleans: evaluated directly;
  * - numbers: numeric conditions are decided exactly with interval reasoning; text conditions on
- *   a number (its text) are only tried on samples.
+ *   a number test its text, searched on automata too (number-text.ts), exactly within the work.
  * A 'yes' always comes with a witness that was checked with the matcher's own evaluation.
  */
-import { findTexts, globAutomaton, type TextAutomaton } from './automaton';
-import { comparisonAutomaton, nextUp, NUMBER_TEXTS } from './number-text';
+import { findTexts, findTextWhere, globAutomaton, type TextAutomaton } from './automaton';
+import { comparisonAutomaton, nextUp, NUMBER_TEXTS, PRINTED_NUMBERS } from './number-text';
 import { isLiteral, isMatchAll, sampleStrings } from './glob';
 import { evaluateCondition } from './match';
 import { regexAutomaton } from './regex';
 import type { JsonCondition, Value } from './types';
 import { assertNever } from './util';
-import type { Work } from './work';
+import { Work, WorkLimitExceeded } from './work';
 
 export type Tri = 'yes' | 'no' | 'unknown';
 
@@ -36,6 +36,8 @@ export interface FieldPossibilities {
   readonly witness?: string | number | boolean;
   /** Why `kinds.scalar` is 'unknown'. */
   readonly reason?: string;
+  /** Set when it is 'unknown' because its search ran out of work. */
+  readonly workLimit?: true;
 }
 
 const MISSING: readonly unknown[] = [];
@@ -58,13 +60,14 @@ export function fieldPossibilities(requirements: readonly Requirement[], preferr
     array: fixed([[]]),
   };
   const scalar = scalarPossibility(requirements, preferred, label, work);
-  return { kinds: { ...kinds, scalar: scalar.tri }, witness: scalar.witness, reason: scalar.reason };
+  return { kinds: { ...kinds, scalar: scalar.tri }, witness: scalar.witness, reason: scalar.reason, ...(scalar.workLimit ? { workLimit: true } : {}) };
 }
 
 interface ScalarPossibility {
   readonly tri: Tri;
   readonly witness?: string | number | boolean;
   readonly reason?: string;
+  readonly workLimit?: true;
 }
 
 function scalarPossibility(requirements: readonly Requirement[], preferred: readonly unknown[], label: string, work: Work): ScalarPossibility {
@@ -77,7 +80,7 @@ function scalarPossibility(requirements: readonly Requirement[], preferred: read
   const number = numberPossibility(requirements, text.tri === 'no', label, work);
   if (number.tri === 'yes') return number;
   if (text.tri === 'no' && number.tri === 'no') return { tri: 'no' };
-  return { tri: 'unknown', reason: text.reason ?? number.reason };
+  return { tri: 'unknown', reason: text.reason ?? number.reason, ...(number.workLimit ? { workLimit: true } : {}) };
 }
 
 function isScalar(value: unknown): value is string | number | boolean {
@@ -239,15 +242,54 @@ function numberByText(requirements: readonly Requirement[], interval: Interval, 
   if (Number.isFinite(interval.high)) outside.push(comparisonAutomaton(interval.highOpen ? '>=' : '>', interval.high));
   const texts = findTexts(inside, outside, NUMBER_TEXTS_TRIED, work);
   if (texts.length === 0) return { tri: 'no' };
-  for (const text of texts) {
-    work.spend(1 + (text.length >> 3));
+  const printed = (text: string, spend: Work): number | undefined => {
+    spend.spend(1 + (text.length >> 3));
     const value = Number(text);
-    if (String(value) === text && holds(requirements, [value], work)) return { tri: 'yes', witness: value };
-  }
-  return {
-    tri: 'unknown',
-    reason: `cannot decide whether a number can be ${label}: the texts its conditions allow, such as ${JSON.stringify(texts[0])}, are not how any JSON number prints (too many significant digits), and trailwatch does not search further`,
+    return String(value) === text && holds(requirements, [value], spend) ? value : undefined;
   };
+  for (const text of texts) {
+    const value = printed(text, work);
+    if (value !== undefined) return { tri: 'yes', witness: value };
+  }
+  return printedNumberByText(inside.slice(1), outside, printed, label, work);
+}
+
+/** Steps the exhaustive search over printed number texts may take (fixed, so a verdict never depends on what ran before). */
+const PRINTED_SEARCH_STEPS = 250_000;
+/** The characters of printed numbers, each its own (how a number prints depends on every digit). */
+const NUMBER_CHARACTERS = [...'1234567890.-e+'].map((character) => character.charCodeAt(0));
+
+/**
+ * The texts found so far all have more significant digits than the number they read back as
+ * prints with (e.g. `$.f >= 1e21` beside `$.f = "11*1"`: only positional texts of 22 digits and
+ * more fit). Searched again over exactly the shapes JavaScript prints (PRINTED_NUMBERS, a
+ * finite language), every text re-checked: an empty answer means no number exists. Past its own
+ * budget it says so ('unknown', a work limit).
+ */
+function printedNumberByText(
+  inside: readonly TextAutomaton[],
+  outside: readonly TextAutomaton[],
+  printed: (text: string, work: Work) => number | undefined,
+  label: string,
+  work: Work,
+): ScalarPossibility {
+  const search = new Work(PRINTED_SEARCH_STEPS);
+  let witness: number | undefined;
+  try {
+    const text = findTextWhere(PRINTED_NUMBERS, inside, outside, NUMBER_CHARACTERS, (candidate) => printed(candidate, search) !== undefined, search);
+    if (text === undefined) return { tri: 'no' };
+    witness = Number(text);
+  } catch (error) {
+    if (!(error instanceof WorkLimitExceeded)) throw error;
+    return {
+      tri: 'unknown',
+      workLimit: true,
+      reason: `the pattern is too complex to decide (whether a number can be ${label} needs more than ${PRINTED_SEARCH_STEPS.toLocaleString('en-US')} steps of work over the texts numbers print as)`,
+    };
+  } finally {
+    work.spend(search.spent);
+  }
+  return { tri: 'yes', witness };
 }
 
 /** Applies "value operator n is `want`" to the interval; false when it becomes impossible. */

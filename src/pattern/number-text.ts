@@ -13,8 +13,9 @@
  *
  * The automata over-approximate the printed texts (any number of digits), never under: a text
  * found is re-checked (`String(Number(text)) === text`, and the matcher), and no text at all means
- * no number exists. What is left between the two is the one case where a number cannot be
- * decided: every text found has more significant digits than any double prints (see field.ts).
+ * no number exists. When every text found has more significant digits than any double prints,
+ * the search goes on over exactly the shapes JavaScript prints (PRINTED_NUMBERS, a finite
+ * language), every text re-checked (see field.ts).
  */
 import { TextAutomaton, type AutomatonItem } from './automaton';
 import { ANY_CHARACTER, DIGITS, fromRanges, single } from './charset';
@@ -217,3 +218,101 @@ export function nextUp(value: number): number {
 export function nextDown(value: number): number {
   return -nextUp(-value);
 }
+
+/**
+ * Where a reading of a printed number is: `part`, and the counts that decide what may follow
+ * (digits of the integer part, its trailing zeros, fraction digits, zeros after "0.", exponent).
+ */
+export interface PrintedReading {
+  readonly key: string;
+  readonly part: 'start' | 'zero' | 'zeros' | 'small' | 'integer' | 'fraction' | 'exponentSign' | 'exponent';
+  readonly negative: boolean;
+  /** integer: its digits; fraction: the integer part's digits; zeros: zeros after "0."; small: digits from the first non-zero one. */
+  readonly count: number;
+  /** integer: trailing zeros; fraction: fraction digits; exponent: its value. */
+  readonly more: number;
+  /** The last digit read is not zero (exponent: its sign is '+'). */
+  readonly flag: boolean;
+  /** exponent: how many digits it has. */
+  readonly digits: number;
+}
+
+function reading(part: PrintedReading['part'], negative: boolean, count = 0, more = 0, flag = false, digits = 0): PrintedReading {
+  return { key: `${part}${negative ? '-' : ''}${count},${more},${flag ? 1 : 0},${digits}`, part, negative, count, more, flag, digits };
+}
+
+/**
+ * Exactly the shapes of the texts JavaScript prints for finite numbers (Number::toString: the
+ * significant digits s, 1 to 17 without a trailing zero, and the decimal exponent n, the value
+ * being 0.s × 10^n, decide the notation), read one character at a time:
+ * - k <= n <= 21: the k digits of s, then n - k zeros ("123000");
+ * - 0 < n < k: n digits, a point, the other k - n ("12.5");
+ * - -6 < n <= 0: "0.", -n zeros, the k digits ("0.000125");
+ * - otherwise: a digit, a point and the others if k > 1, "e", the sign and n - 1, which is 21 to
+ *   308 or -7 to -324 ("1.25e+21").
+ * Some texts of these shapes are not printed (16 or 17 digits that are not the shortest for their
+ * double; exponents at the ends of the range), but none with at most 15 significant digits and an
+ * exponent from e-307 to e+308 is missed: two decimals of 15 digits never round to the same double.
+ * The language is finite (at most 25 characters), so a search over it ends (findTextWhere).
+ */
+export const PRINTED_NUMBERS = {
+  initial: reading('start', false),
+
+  next(state: PrintedReading, code: number): PrintedReading | undefined {
+    const digit = code >= 0x30 && code <= 0x39 ? code - 0x30 : -1;
+    const { part, negative, count, more, flag, digits } = state;
+    switch (part) {
+      case 'start':
+        if (code === 0x2d) return negative ? undefined : reading('start', true);
+        if (digit === 0) return reading('zero', negative);
+        return digit > 0 ? reading('integer', negative, 1, 0, true) : undefined;
+      case 'zero':
+        return code === 0x2e ? reading('zeros', negative) : undefined;
+      case 'zeros':
+        if (digit === 0) return count < 5 ? reading('zeros', negative, count + 1) : undefined;
+        return digit > 0 ? reading('small', negative, 1, 0, true) : undefined;
+      case 'small':
+        return digit >= 0 && count < 17 ? reading('small', negative, count + 1, 0, digit > 0) : undefined;
+      case 'integer': {
+        if (digit >= 0) {
+          const zeros = digit === 0 ? more + 1 : 0;
+          // Past 21 digits a number prints in exponent notation; past 17 significant ones it has none such.
+          return count < 21 && count + 1 - zeros <= 17 ? reading('integer', negative, count + 1, zeros, digit > 0) : undefined;
+        }
+        if (code === 0x2e) return count < 17 ? reading('fraction', negative, count, 0, false) : undefined;
+        if (code === 0x65) return count === 1 ? reading('exponentSign', negative) : undefined;
+        return undefined;
+      }
+      case 'fraction':
+        if (digit >= 0) return count + more < 17 ? reading('fraction', negative, count, more + 1, digit > 0) : undefined;
+        if (code === 0x65) return count === 1 && more > 0 && flag ? reading('exponentSign', negative) : undefined;
+        return undefined;
+      case 'exponentSign':
+        return code === 0x2b || code === 0x2d ? reading('exponent', negative, 0, 0, code === 0x2b) : undefined;
+      case 'exponent': {
+        if (digit < 0 || (digits === 0 && digit === 0)) return undefined;
+        const value = more * 10 + digit;
+        return value <= (flag ? 308 : 324) ? reading('exponent', negative, 0, value, flag, digits + 1) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  },
+
+  accepts(state: PrintedReading): boolean {
+    switch (state.part) {
+      case 'zero':
+        return !state.negative;
+      case 'small':
+        return state.flag;
+      case 'integer':
+        return true;
+      case 'fraction':
+        return state.more > 0 && state.flag;
+      case 'exponent':
+        return state.digits > 0 && state.more >= (state.flag ? 21 : 7);
+      default:
+        return false;
+    }
+  },
+};
