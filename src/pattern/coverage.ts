@@ -19,18 +19,18 @@
  * satisfying the reference (cached per reference); when the candidate misses one of them, that
  * event is the counter-example and the full search is not needed.
  *
- * Exact (never a wrong answer) for =, !=, presence/absence and wildcards over literal values with
- * &&, || and parentheses. Regexes, and numbers mixed with text conditions, are only tried on
- * sample values: a branch nobody can settle is 'unknown', and if no counter-example turns up
- * elsewhere the answer is 'undetermined' with the reason. Wildcard selectors and term or
- * space-delimited patterns (matched on raw text) are 'undetermined' unless the two patterns are
- * the same. Every counter-example is re-checked with matchesEvent before it is returned, and the
- * work is bounded: past the budget the answer is 'undetermined', never a guess.
+ * Exact (never a wrong answer) for =, !=, presence/absence, wildcards, regexes and numbers
+ * (compared with numbers or as text) with &&, || and parentheses. A wildcard selector (`[*]`,
+ * `.*`) stands for the disjunction of its condition over enough concrete elements and keys to
+ * hold any counter-example (see WildcardSlots). Term and space-delimited patterns (matched on raw
+ * text) are 'undetermined' unless the two patterns are the same. Every counter-example is
+ * re-checked with matchesEvent before it is returned, and the work is bounded: past the budget
+ * the answer is 'undetermined', never a guess.
  */
 import { parsePattern } from './parse';
 import { printPattern } from './print';
 import { evaluateCondition, matchesEvent, select } from './match';
-import type { CoverageResult, JsonCondition, JsonExpression, JsonPattern, Pattern } from './types';
+import type { CoverageResult, JsonCondition, JsonExpression, JsonPattern, Pattern, SelectorSegment } from './types';
 import { assertNever, isPlainObject } from './util';
 import { cloudTrailSkeleton, FIELD_HINTS, TOUCH_UPS } from './cloudtrail';
 import { explainMisses } from './explain';
@@ -73,9 +73,6 @@ export function decideCoverage(candidate: Pattern | string, reference: Pattern |
         verdict: 'undetermined',
         reason: `${tree === candidateTree ? 'the candidate' : 'the reference'} is a ${tree.kind === 'terms' ? 'term' : 'space-delimited'} pattern, matched on raw text; coverage is decided for JSON patterns`,
       };
-    }
-    if (tree.kind === 'json' && usesWildcardSelector(tree.body)) {
-      return { verdict: 'undetermined', reason: `${tree === candidateTree ? 'the candidate' : 'the reference'} uses a wildcard selector ([*] or .*), which coverage does not decide` };
     }
   }
   const json = candidateTree as JsonPattern;
@@ -166,25 +163,107 @@ function matchesEverything(pattern: Pattern): boolean {
   return pattern.kind === 'terms' && pattern.terms.every((term) => term.value.kind === 'text' && term.mode !== 'exclude' && term.value.text.trim() === '');
 }
 
-const wildcardUse = new WeakMap<JsonExpression, boolean>();
-
-function usesWildcardSelector(expression: JsonExpression): boolean {
-  let uses = wildcardUse.get(expression);
-  if (uses === undefined) {
-    uses = findsWildcardSelector(expression);
-    wildcardUse.set(expression, uses);
-  }
-  return uses;
+function hasWildcard(condition: JsonCondition): boolean {
+  return condition.selector.segments.some((segment) => segment.kind === 'anyKey' || segment.kind === 'anyIndex');
 }
 
-function findsWildcardSelector(expression: JsonExpression): boolean {
+function conditionsOf(expression: JsonExpression): JsonCondition[] {
   switch (expression.kind) {
     case 'and':
     case 'or':
-      return expression.operands.some(findsWildcardSelector);
+      return expression.operands.flatMap(conditionsOf);
     default:
-      return expression.selector.segments.some((segment) => segment.kind === 'anyKey' || segment.kind === 'anyIndex');
+      return [expression];
   }
+}
+
+/**
+ * What wildcard selectors range over, exactly. A condition on `$.a[*].b` holds when it holds on
+ * `$.a[i].b` for some element i (NOT EXISTS: when `$.a[i].b` is missing for every i), so over an
+ * array of K elements it is the disjunction (conjunction) of the same condition on `$.a[0].b` to
+ * `$.a[K-1].b`; `.*` likewise over an object's keys. That is exact for every event whose arrays
+ * and objects reached by wildcards have no other elements, and if some event separates the two
+ * patterns, one of those does: keep the elements at the indices and keys the patterns name, and
+ * one element per wildcard condition that some element satisfies (its witness); dropping the
+ * others changes no condition. So K is the highest index named there plus one, plus the number
+ * of wildcard conditions; an object gets the keys named there plus that many fresh ones (and no
+ * key of the CloudTrail skeleton: materialize leaves them out). The same slots for every
+ * condition on the same node, so they all range over the same elements.
+ */
+class WildcardSlots {
+  /** Path keys (pathKey) of the objects a `.*` ranges over. */
+  readonly enumerated = new Set<string>();
+  private readonly witnesses: number;
+  private readonly byNode = new Map<string, readonly Step[]>();
+
+  constructor(private readonly conditions: readonly JsonCondition[]) {
+    this.witnesses = new Set(conditions.filter(hasWildcard).map((condition) => printedCondition(condition))).size;
+  }
+
+  /** The condition on each concrete path its selector may reach. */
+  concrete(condition: JsonCondition, work: Work): JsonCondition[] {
+    let paths: Step[][] = [[]];
+    for (const segment of condition.selector.segments) {
+      const next: Step[][] = [];
+      for (const path of paths) {
+        work.spend(4);
+        if (segment.kind === 'key' || segment.kind === 'index') next.push([...path, segment]);
+        else for (const step of this.slotsOf(path, segment.kind, work)) next.push([...path, step]);
+      }
+      paths = next;
+    }
+    return paths.map((segments) => ({ ...condition, selector: { ...condition.selector, segments } }));
+  }
+
+  private slotsOf(path: readonly Step[], kind: 'anyKey' | 'anyIndex', work: Work): readonly Step[] {
+    const key = `${kind}${pathKey(path)}`;
+    let slots = this.byNode.get(key);
+    if (slots) return slots;
+    // The steps the patterns name right below this node (a wildcard above matches any step).
+    const names = new Set<string>();
+    let indices = 0;
+    for (const condition of this.conditions) {
+      work.spend(1 + path.length);
+      const segments = condition.selector.segments;
+      if (segments.length <= path.length || !path.every((step, at) => reaches(segments[at] as SelectorSegment, step))) continue;
+      const below = segments[path.length] as SelectorSegment;
+      if (below.kind === 'key') names.add(below.name);
+      if (below.kind === 'index') indices = Math.max(indices, below.index + 1);
+    }
+    if (kind === 'anyIndex') {
+      slots = Array.from({ length: indices + this.witnesses }, (_, index): Step => ({ kind: 'index', index }));
+    } else {
+      const fresh: string[] = [];
+      for (let number = 1; fresh.length < this.witnesses; number += 1) if (!names.has(`key${number}`)) fresh.push(`key${number}`);
+      slots = [...names, ...fresh].map((name): Step => ({ kind: 'key', name }));
+      this.enumerated.add(pathKey(path));
+    }
+    this.byNode.set(key, slots);
+    return slots;
+  }
+}
+
+/** Whether a selector segment can take this concrete step. */
+function reaches(segment: SelectorSegment, step: Step): boolean {
+  switch (segment.kind) {
+    case 'key':
+      return step.kind === 'key' && step.name === segment.name;
+    case 'index':
+      return step.kind === 'index' && step.index === segment.index;
+    case 'anyKey':
+      return step.kind === 'key';
+    case 'anyIndex':
+      return step.kind === 'index';
+    default:
+      return assertNever(segment);
+  }
+}
+
+function printedCondition(condition: JsonCondition): string {
+  const selector = condition.selector.segments
+    .map((segment) => (segment.kind === 'key' ? `.${JSON.stringify(segment.name)}` : segment.kind === 'index' ? `[${segment.index}]` : segment.kind === 'anyKey' ? '.*' : '[*]'))
+    .join('');
+  return `${selector}\u0000${condition.kind === 'keyword' ? condition.test : `${condition.operator} ${valueKey(condition)}`}`;
 }
 
 // ---------------------------------------------------------------- formulas over atoms
@@ -241,6 +320,8 @@ class CoverageSearch {
   private exhausted = false;
   private readonly referenceFormula: Formula;
   private readonly candidateFormula: Formula;
+  /** What wildcard selectors range over (see WildcardSlots). */
+  private readonly slots: WildcardSlots;
 
   /**
    * `candidate` undefined: a pattern that matches nothing (the search then lists the reference's
@@ -253,6 +334,7 @@ class CoverageSearch {
     private readonly work: Work,
     private readonly maxNodes = Infinity,
   ) {
+    this.slots = new WildcardSlots([...(reference.kind === 'json' ? conditionsOf(reference.body) : []), ...(candidate ? conditionsOf(candidate.body) : [])]);
     this.referenceFormula = reference.kind === 'json' ? this.formulaOf(reference.body, false) : { t: 'const', value: true };
     this.candidateFormula = candidate ? this.formulaOf(candidate.body, true) : { t: 'const', value: true };
     this.values = new Int8Array(this.atoms.length).fill(-1);
@@ -293,8 +375,13 @@ class CoverageSearch {
         return { t: kind, kids: expression.operands.map((operand) => this.formulaOf(operand, negate)) };
       }
       case 'comparison':
-      case 'keyword':
-        return { t: 'lit', atom: this.atomOf(expression), positive: !negate };
+      case 'keyword': {
+        if (!hasWildcard(expression)) return { t: 'lit', atom: this.atomOf(expression), positive: !negate };
+        // Any element it reaches may satisfy it; NOT EXISTS: none is there.
+        const kids = this.slots.concrete(expression, this.work).map((condition): Formula => ({ t: 'lit', atom: this.atomOf(condition), positive: !negate }));
+        const existential = !(expression.kind === 'keyword' && expression.test === 'NOT EXISTS');
+        return { t: existential !== negate ? 'or' : 'and', kids };
+      }
       default:
         return assertNever(expression);
     }
@@ -530,7 +617,7 @@ class CoverageSearch {
   }
 
   private counterexample(analysis: ReadonlyMap<PathNode, NodeAnalysis>): Record<string, unknown> | undefined {
-    const event = materialize(this.root, 'object', cloudTrailSkeleton(), analysis, (node) => this.possibilitiesOf(node), this.work) as Record<string, unknown>;
+    const event = materialize(this.root, 'object', cloudTrailSkeleton(), analysis, (node) => this.possibilitiesOf(node), this.slots.enumerated, this.work) as Record<string, unknown>;
     if (!this.separates(event)) {
       this.unknownReasons.add('internal check failed: a constructed counter-example did not verify');
       this.unknownForWork = false;
@@ -717,6 +804,7 @@ function materialize(
   base: unknown,
   analysis: ReadonlyMap<PathNode, NodeAnalysis>,
   possibilitiesOf: (node: PathNode) => FieldPossibilities,
+  enumerated: ReadonlySet<string>,
   work: Work,
 ): unknown {
   work.spend(1 + node.children.length);
@@ -732,14 +820,15 @@ function materialize(
       return typeof base === 'string' || typeof base === 'number' || typeof base === 'boolean' ? base : 'example';
     }
     case 'object': {
-      const object: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
+      // An object a `.*` ranges over holds only the keys the search gave it: any other would be one more value to compare.
+      const object: Record<string, unknown> = isPlainObject(base) && !enumerated.has(node.key) ? { ...base } : {};
       for (const child of node.children) {
         const step = stepOf(child);
         // An unconstrained field keeps the skeleton's value (or its absence).
         if (step.kind !== 'key' || analysis.get(child) === UNCONSTRAINED) continue;
         const childBase = Object.prototype.hasOwnProperty.call(object, step.name) ? object[step.name] : MISSING;
         const childKind = preferredKind(analysis.get(child) as NodeAnalysis, childBase);
-        const value = materialize(child, childKind, childBase, analysis, possibilitiesOf, work);
+        const value = materialize(child, childKind, childBase, analysis, possibilitiesOf, enumerated, work);
         if (value === MISSING) delete object[step.name];
         else Object.defineProperty(object, step.name, { value, enumerable: true, writable: true, configurable: true });
       }
@@ -754,7 +843,7 @@ function materialize(
         if (step.kind !== 'index' || step.index >= option.length || analysis.get(child) === UNCONSTRAINED) continue;
         const childAnalysis = analysis.get(child) as NodeAnalysis;
         const childKind = preferredKind(childAnalysis, array[step.index], true);
-        array[step.index] = materialize(child, childKind, array[step.index], analysis, possibilitiesOf, work);
+        array[step.index] = materialize(child, childKind, array[step.index], analysis, possibilitiesOf, enumerated, work);
       }
       return array;
     }
