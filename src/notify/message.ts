@@ -43,14 +43,24 @@ export interface MessageOptions {
 
 const STATUS_RANK: Record<StatusValue, number> = { PASS: 0, FAIL: 1, ERROR: 2 };
 
-/** ERROR outranks FAIL: a check that could not be evaluated may hide anything. Excepted findings (accepted risk) do not count. */
+/**
+ * ERROR outranks FAIL: a check that could not be evaluated may hide anything. Excepted findings
+ * (accepted risk) do not count. One pass over the accounts and one over the findings: reports of
+ * 10,000 accounts have hundreds of thousands of findings.
+ */
 export function worstStatus(report: ScanReport): StatusValue {
-  const counted = report.findings.filter((f) => !f.exception);
-  const accountErrors = report.accounts.some((a) => a.status === 'ERROR' && counted.some((f) => f.accountId === a.accountId));
-  const unscannedWithoutFindings = report.accounts.some((a) => a.status === 'ERROR' && !report.findings.some((f) => f.accountId === a.accountId));
-  let worst: StatusValue = accountErrors || unscannedWithoutFindings ? 'ERROR' : 'PASS';
-  for (const finding of counted) if (STATUS_RANK[finding.status] > STATUS_RANK[worst]) worst = finding.status;
-  return worst;
+  const withFindings = new Set<string>();
+  const withCounted = new Set<string>();
+  let worst: StatusValue = 'PASS';
+  for (const finding of report.findings) {
+    withFindings.add(finding.accountId);
+    if (finding.exception) continue;
+    withCounted.add(finding.accountId);
+    if (STATUS_RANK[finding.status] > STATUS_RANK[worst]) worst = finding.status;
+  }
+  // An account in ERROR counts unless every finding it has is excepted.
+  const accountError = report.accounts.some((a) => a.status === 'ERROR' && (withCounted.has(a.accountId) || !withFindings.has(a.accountId)));
+  return accountError ? 'ERROR' : worst;
 }
 
 /** "trailwatch: 3 FAIL, 0 ERROR in 12 accounts (cis-aws-v4.0.0)", within SNS's limit and free of control characters. */
@@ -85,9 +95,10 @@ export function messageBytes(message: OutgoingMessage): number {
   return n;
 }
 
-function attributesFor(report: ScanReport, part: number, parts: number): OutgoingMessage['attributes'] {
+/** `worst`: the report's worstStatus, computed once by the caller (it reads every finding). */
+function attributesFor(report: ScanReport, worst: StatusValue, part: number, parts: number): OutgoingMessage['attributes'] {
   return {
-    worstStatus: { DataType: 'String', StringValue: worstStatus(report) },
+    worstStatus: { DataType: 'String', StringValue: worst },
     benchmark: { DataType: 'String', StringValue: report.benchmark },
     fail: { DataType: 'Number', StringValue: String(report.summary.fail) },
     error: { DataType: 'Number', StringValue: String(report.summary.error) },
@@ -103,7 +114,7 @@ export function singleMessage(report: ScanReport, options: MessageOptions): Outg
   const message: OutgoingMessage = {
     subject: subjectFor(report, options.subjectNote),
     message: envelope(JSON.stringify(report), email.text),
-    attributes: attributesFor(report, 1, 1),
+    attributes: attributesFor(report, worstStatus(report), 1, 1),
   };
   return messageBytes(message) <= limit ? message : undefined;
 }
@@ -144,22 +155,24 @@ export function splitMessages(report: ScanReport, options: MessageOptions): { me
     findings: [],
   });
   const widest = 99_999;
+  const worst = worstStatus(report);
   const fixedBytes = (emailText: string): number =>
     Buffer.byteLength(envelope(JSON.stringify(emptyPart(widest, widest)), emailText), 'utf8') +
-    messageBytes({ subject: '', message: '', attributes: attributesFor(report, widest, widest) });
+    messageBytes({ subject: '', message: '', attributes: attributesFor(report, worst, widest, widest) });
+  // Computed once: per item it made the split quadratic in the findings.
+  const laterFixedBytes = fixedBytes(laterEmail(widest, widest));
 
   const groups: { accounts: AccountResult[]; findings: Finding[] }[] = [];
   let current = { accounts: [] as AccountResult[], findings: [] as Finding[] };
   let used = fixedBytes(email.text);
   for (const item of items) {
-    const value = fitsAlone(item.value, limit - fixedBytes(laterEmail(widest, widest)));
-    const cost = escapedBytes(JSON.stringify(value)) + 1;
+    const { value, cost } = fitsAlone(item.value, limit - laterFixedBytes);
     const empty = current.accounts.length + current.findings.length === 0;
     // Part 1 may carry no JSON at all when the email fills it; later parts take at least one item.
     if (used + cost > limit && !(empty && groups.length > 0)) {
       groups.push(current);
       current = { accounts: [], findings: [] };
-      used = fixedBytes(laterEmail(widest, widest));
+      used = laterFixedBytes;
     }
     if (item.kind === 'account') current.accounts.push(value as AccountResult);
     else current.findings.push(value as Finding);
@@ -178,17 +191,19 @@ export function splitMessages(report: ScanReport, options: MessageOptions): { me
     return {
       subject,
       message: envelope(JSON.stringify(part), index === 1 ? email.text : laterEmail(index, count)),
-      attributes: attributesFor(report, index, count),
+      attributes: attributesFor(report, worst, index, count),
     };
   });
   return { messages, omittedFindings: email.omittedFindings };
 }
 
-/** An item too large for any message (a pathological finding) is replaced by a pointer to the full report. */
-function fitsAlone<T extends AccountResult | Finding>(value: T, room: number): T {
-  if (escapedBytes(JSON.stringify(value)) + 1 <= room) return value;
+/** An item too large for any message (a pathological finding) is replaced by a pointer to the full report; `cost`: its bytes in a part. */
+function fitsAlone<T extends AccountResult | Finding>(value: T, room: number): { value: T; cost: number } {
+  const cost = escapedBytes(JSON.stringify(value)) + 1;
+  if (cost <= room) return { value, cost };
   const note = 'too large for an SNS message: see the full report';
-  return ('check' in value
+  const replaced = ('check' in value
     ? { ...value, reason: note, evidence: {}, fix: undefined, warnings: undefined, coveredRegions: [], uncoveredRegions: [] }
     : { ...value, error: note, notes: undefined, regions: undefined }) as T;
+  return { value: replaced, cost: escapedBytes(JSON.stringify(replaced)) + 1 };
 }

@@ -54,6 +54,30 @@ describe('worstStatus', () => {
 
     expect(worstStatus(r)).toBe('ERROR');
   });
+
+  it('does not count an account in ERROR whose every finding is excepted, and counts one in ERROR without findings', () => {
+    // Prepare: 222222222222 is ERROR with one excepted ERROR finding; 333333333333 is ERROR with none
+    const exception = { reason: 'accepted', approvedBy: 'ciso@example.com', expires: '2027-01-31' };
+    const findings = [finding('111111111111', 'root_usage', 'PASS'), finding('222222222222', 'root_usage', 'ERROR', { exception })];
+    const accounts = [
+      { accountId: '111111111111', status: 'SCANNED' as const },
+      { accountId: '222222222222', status: 'ERROR' as const, error: 'x' },
+    ];
+    // Act / Assess
+    expect(worstStatus(report(findings, { accounts }))).toBe('PASS');
+    expect(worstStatus(report(findings, { accounts: [...accounts, { accountId: '333333333333', status: 'ERROR', error: 'y' }] }))).toBe('ERROR');
+  });
+
+  it('puts the same worst status on every part of a split report', () => {
+    // Prepare: one account in ERROR at the end of a report that needs several parts
+    const r = organizationReport(600, ['root_usage', 'vpc_changes'], (i) => (i % 3 ? 'PASS' : 'FAIL'));
+    const withError = { ...r, accounts: [...r.accounts, { accountId: '999999999999', status: 'ERROR' as const, error: 'AccessDenied' }] };
+    // Act
+    const { messages } = splitMessages(withError, { ...info, maxMessageBytes: 64 * 1024 });
+    // Assess
+    expect(messages.length).toBeGreaterThan(2);
+    expect(messages.map((m) => m.attributes.worstStatus?.StringValue)).toEqual(messages.map(() => 'ERROR'));
+  });
 });
 
 describe('singleMessage', () => {
