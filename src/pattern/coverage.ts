@@ -34,6 +34,7 @@ import type { CoverageResult, JsonCondition, JsonExpression, JsonPattern, Patter
 import { assertNever, isPlainObject } from './util';
 import { cloudTrailSkeleton, FIELD_HINTS, TOUCH_UPS } from './cloudtrail';
 import { explainMisses } from './explain';
+import { decideRawText } from './raw-text';
 import { FIELD_KINDS, fieldPossibilities, type FieldKind, type FieldPossibilities, type Requirement, type Tri } from './field';
 import { COVERAGE_STEPS, Work, WorkLimitExceeded } from './work';
 
@@ -67,18 +68,17 @@ export function decideCoverage(candidate: Pattern | string, reference: Pattern |
   const referenceTree = typeof reference === 'string' ? parseCached(reference) : reference;
   if (canonicalText(candidateTree) === canonicalText(referenceTree)) return { verdict: 'covered' };
   if (matchesEverything(candidateTree)) return { verdict: 'covered' };
-  for (const tree of [candidateTree, referenceTree]) {
-    if (tree.kind !== 'json' && !matchesEverything(tree)) {
-      return {
-        verdict: 'undetermined',
-        reason: `${tree === candidateTree ? 'the candidate' : 'the reference'} is a ${tree.kind === 'terms' ? 'term' : 'space-delimited'} pattern, matched on raw text; coverage is decided for JSON patterns`,
-      };
-    }
+  if (referenceTree.kind !== 'json' && !matchesEverything(referenceTree)) {
+    return {
+      verdict: 'undetermined',
+      reason: `the reference is a ${referenceTree.kind === 'terms' ? 'term' : 'space-delimited'} pattern, matched on raw text; coverage is decided for JSON references`,
+    };
   }
+  if (candidateTree.kind !== 'json') return decideRawText(candidateTree, referenceTree, witnessesOf(referenceTree), witnessesOf(referenceTree, true), work);
   const json = candidateTree as JsonPattern;
   // Fast path: a witness of the reference that the candidate misses is a counter-example already.
   const missed = witnessesOf(referenceTree)
-    .filter((event) => !matchesEvent(json, event, work))
+    .events    .filter((event) => !matchesEvent(json, event, work))
     .slice(0, MAX_COUNTEREXAMPLES);
   if (missed.length > 0) {
     return { verdict: 'not-covered', counterexamples: missed.map(copyEvent), explanation: explain(json, referenceTree, missed) };
@@ -102,29 +102,37 @@ export function forgetCoverageCaches(): void {
   possibilitiesByContent.clear();
 }
 
+/** Events a reference matches, and whether it matches none at all (its search ended without one). */
+export interface Witnesses {
+  readonly events: readonly Record<string, unknown>[];
+  readonly none: boolean;
+}
+
 /** Witnesses by the reference's canonical text (callers may parse the same reference again and again). */
-const witnessCache = new Map<string, readonly Record<string, unknown>[]>();
+const witnessCache = new Map<string, Witnesses>();
 /** Witnesses built per reference: one per way of satisfying it, up to this many. */
 const MAX_WITNESSES = 32;
 
 /**
  * CloudTrail events the reference matches, one per way of satisfying it (its alternatives in
  * order), built by the same search with nothing to falsify. They depend only on the reference.
+ * `bare`: events with nothing but what the reference needs (no CloudTrail skeleton), whose raw
+ * text holds as little as can be.
  */
-function witnessesOf(reference: Pattern): readonly Record<string, unknown>[] {
-  const key = canonicalText(reference);
+function witnessesOf(reference: Pattern, bare = false): Witnesses {
+  const key = `${bare ? 'bare' : 'cloudtrail'}\n${canonicalText(reference)}`;
   let witnesses = witnessCache.get(key);
   if (!witnesses) {
     // Only a shortcut: a small budget of its own, and whatever it finds in it.
-    const search = new CoverageSearch(undefined, reference, MAX_WITNESSES, new Work(WITNESS_STEPS), 400);
+    const search = new CoverageSearch(undefined, reference, MAX_WITNESSES, new Work(WITNESS_STEPS), 400, bare);
     let result: CoverageResult;
     try {
       result = search.run();
     } catch (error) {
       if (!(error instanceof WorkLimitExceeded)) throw error;
-      result = { verdict: 'covered' };
+      result = { verdict: 'undetermined', reason: error.message };
     }
-    witnesses = result.verdict === 'not-covered' ? result.counterexamples : [];
+    witnesses = { events: result.verdict === 'not-covered' ? result.counterexamples : [], none: result.verdict === 'covered' };
     if (witnessCache.size >= 256) witnessCache.clear();
     witnessCache.set(key, witnesses);
   }
@@ -333,6 +341,8 @@ class CoverageSearch {
     private readonly wanted: number,
     private readonly work: Work,
     private readonly maxNodes = Infinity,
+    /** Events without the CloudTrail skeleton: only what the patterns need. */
+    private readonly bare = false,
   ) {
     this.slots = new WildcardSlots([...(reference.kind === 'json' ? conditionsOf(reference.body) : []), ...(candidate ? conditionsOf(candidate.body) : [])]);
     this.referenceFormula = reference.kind === 'json' ? this.formulaOf(reference.body, false) : { t: 'const', value: true };
@@ -564,13 +574,14 @@ class CoverageSearch {
         const value = this.values[atom] as number;
         if (value >= 0) requirements.push({ condition: this.atoms[atom]!.condition, want: value === 1 });
       }
-      result = sharedPossibilities(node, requirements, () => this.preferredValues(node), this.work);
+      result = sharedPossibilities(node, requirements, () => this.preferredValues(node), this.bare, this.work);
       node.possibilities.set(signature, result);
     }
     return result;
   }
 
   private preferredValues(node: PathNode): unknown[] {
+    if (this.bare) return [];
     const fromSkeleton = select(cloudTrailSkeleton(), node.steps);
     return [...fromSkeleton, ...(FIELD_HINTS[node.label] ?? [])];
   }
@@ -617,14 +628,14 @@ class CoverageSearch {
   }
 
   private counterexample(analysis: ReadonlyMap<PathNode, NodeAnalysis>): Record<string, unknown> | undefined {
-    const event = materialize(this.root, 'object', cloudTrailSkeleton(), analysis, (node) => this.possibilitiesOf(node), this.slots.enumerated, this.work) as Record<string, unknown>;
+    const event = materialize(this.root, 'object', this.bare ? {} : cloudTrailSkeleton(), analysis, (node) => this.possibilitiesOf(node), this.slots.enumerated, this.work) as Record<string, unknown>;
     if (!this.separates(event)) {
       this.unknownReasons.add('internal check failed: a constructed counter-example did not verify');
       this.unknownForWork = false;
       return undefined;
     }
     let result = event;
-    for (const touchUp of TOUCH_UPS) {
+    for (const touchUp of this.bare ? [] : TOUCH_UPS) {
       this.work.spend(8);
       const touched = touchUp(result);
       if (touched && this.separates(touched)) result = touched;
@@ -662,8 +673,8 @@ function narrowed(before: FieldPossibilities, condition: JsonCondition, want: bo
  */
 const possibilitiesByContent = new Map<string, { readonly result: FieldPossibilities; readonly cost: number }>();
 
-function sharedPossibilities(node: PathNode, requirements: readonly Requirement[], preferred: () => unknown[], work: Work): FieldPossibilities {
-  const key = `${node.key}\n${requirements
+function sharedPossibilities(node: PathNode, requirements: readonly Requirement[], preferred: () => unknown[], bare: boolean, work: Work): FieldPossibilities {
+  const key = `${bare ? 'bare' : ''}${node.key}\n${requirements
     .map((requirement) => `${requirement.want ? '+' : '-'}${atomKey(requirement.condition)}`)
     .sort()
     .join('\n')}`;
