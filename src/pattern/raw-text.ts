@@ -9,10 +9,11 @@
  * - covered: every term it needs is written into the text of every event the reference matches,
  *   because every way of matching it fixes a key or a value that holds the term (`ConsoleLogin`
  *   is in the text of every event with `$.eventName = ConsoleLogin`).
- * Otherwise (a term only some matching events would hold, a regex term, a space-delimited filter
- * no witness refutes) it is 'undetermined' with the reason.
+ * Otherwise (a term only some matching events would hold, a regex term with an anchor, a
+ * space-delimited filter no witness refutes) it is 'undetermined' with the reason.
  */
 import { matchesEvent } from './match';
+import { regexMatches } from './regex';
 import type { CoverageResult, DelimitedPattern, JsonCondition, JsonExpression, Pattern, Term, TermPattern } from './types';
 import type { Work } from './work';
 import type { Witnesses } from './coverage';
@@ -34,8 +35,8 @@ export function decideRawText(candidate: TermPattern | DelimitedPattern, referen
   const body = reference.kind === 'json' ? reference.body : undefined;
   /** Whether the text of every event the reference matches holds one of the terms. */
   const always = (terms: readonly Term[]) => {
-    const texts = terms.flatMap((term) => (term.value.kind === 'text' ? [term.value.text] : []));
-    return texts.some((text) => text.trim() === '') || (body !== undefined && texts.length > 0 && guarantees(body, texts, work));
+    const present = terms.flatMap((term) => presence(term, work));
+    return terms.some((term) => term.value.kind === 'text' && term.value.text.trim() === '') || (body !== undefined && present.length > 0 && guarantees(body, present, work));
   };
   const required = candidate.terms.filter((term) => term.mode === 'require');
   const optional = candidate.terms.filter((term) => term.mode === 'optional');
@@ -80,11 +81,24 @@ function writtenAsItself(text: string): boolean {
   return JSON.stringify(text) === `"${text}"`;
 }
 
+/** Whether a text holding `text` holds the term. */
+type Presence = (text: string) => boolean;
+
 /**
- * Whether the JSON text of every event matching `expression` holds one of `terms`: every way of
- * matching it needs a condition that names a key, or fixes a value, whose text holds one.
+ * The term's test on a part of the text, when passing it there means passing it on the whole: a
+ * plain term, or a regex without anchors (a match inside a part is a match inside the whole).
  */
-function guarantees(expression: JsonExpression, terms: readonly string[], work: Work): boolean {
+function presence(term: Term, work: Work): Presence[] {
+  const value = term.value;
+  if (value.kind === 'text') return [(text) => text.includes(value.text)];
+  return /[\^$]/.test(value.source) ? [] : [(text) => regexMatches(value.source, text, work)];
+}
+
+/**
+ * Whether the JSON text of every event matching `expression` holds one of the terms: every way
+ * of matching it needs a condition that names a key, or fixes a value, whose text holds one.
+ */
+function guarantees(expression: JsonExpression, terms: readonly Presence[], work: Work): boolean {
   work.spend(terms.length);
   switch (expression.kind) {
     case 'and':
@@ -92,7 +106,7 @@ function guarantees(expression: JsonExpression, terms: readonly string[], work: 
     case 'or':
       return expression.operands.every((operand) => guarantees(operand, terms, work));
     default:
-      return writtenTexts(expression).some((text) => terms.some((term) => text.includes(term)));
+      return writtenTexts(expression).some((text) => terms.some((holds) => holds(text)));
   }
 }
 

@@ -101,8 +101,8 @@ describe('trailwatch pattern check', () => {
   });
 
   it('exits 1 saying it cannot verify when the engine cannot settle coverage, never guessing yes', async () => {
-    // Prepare: a regex term on raw text that every root event's text holds, which coverage does not prove
-    const terms = '%Root%';
+    // Prepare: an anchored regex term on raw text, which every event's text matches and coverage does not prove
+    const terms = '%^.%';
     // Act
     const text = await check('root_usage', terms);
     const json = await check('root_usage', terms, '--format', 'json');

@@ -17,7 +17,7 @@ for (const f of VALUES) {
   for (const g of VALUES) EVENTS.push({ f, g });
 }
 
-const term = fc.constantFrom('a', 'ab', 'b', 'f', 'g', 'Console', 'ConsoleLogin', '"x y"', '1', 'true', 'zz');
+const term = fc.constantFrom('a', 'ab', 'b', 'f', 'g', 'Console', 'ConsoleLogin', '"x y"', '1', 'true', 'zz', '%a|zz%', '%b[ab]%', '%^{%');
 const terms = fc
   .array(fc.tuple(fc.constantFrom('', '', '?', '-'), term), { minLength: 1, maxLength: 3 })
   .map((parts) => parts.map(([mode, text]) => `${mode}${text}`).join(' '))
@@ -69,6 +69,8 @@ describe('term patterns against JSON references', () => {
     // Key names are written too; every alternative holds "Trail".
     ['eventName', '{ $.eventName = * }'],
     ['Trail', '{ $.eventName = CreateTrail || $.eventName = UpdateTrail }'],
+    // A regex without anchors that matches inside a value matches inside the whole text.
+    ['%Trail|Logging%', '{ $.eventName = CreateTrail || $.eventName = StopLogging }'],
   ])('%s covers %s', (candidate, referenceText) => {
     expect(covers(candidate, referenceText)).toEqual({ verdict: 'covered' });
   });
@@ -84,8 +86,9 @@ describe('term patterns against JSON references', () => {
     expect(result.verdict === 'not-covered' && result.explanation).toBe('misses events whose text does not hold "Success": a term pattern is matched on the event\'s raw text');
   });
 
-  it('says why it cannot decide a term no condition writes, and a space-delimited pattern no example refutes', () => {
-    expect(covers('%Trail%', '{ $.eventName = CreateTrail }')).toMatchObject({ verdict: 'undetermined', reason: expect.stringMatching(/cannot tell whether every event the reference matches has a text that would hold %Trail%/) });
+  it('says why it cannot decide an anchored regex term, and a space-delimited pattern no example refutes', () => {
+    // Every text has a first character, but an anchored regex is not proven on a part of the text.
+    expect(covers('%^.%', '{ $.eventName = CreateTrail }')).toMatchObject({ verdict: 'undetermined', reason: expect.stringMatching(/cannot tell whether every event the reference matches has a text that would hold %\^\.%/) });
     expect(covers('[..., a]', '{ $.eventName = "x" }')).toMatchObject({ verdict: 'undetermined', reason: expect.stringMatching(/space-delimited pattern/) });
   });
 });
