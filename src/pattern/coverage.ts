@@ -19,21 +19,22 @@
  * satisfying the reference (cached per reference); when the candidate misses one of them, that
  * event is the counter-example and the full search is not needed.
  *
- * Exact (never a wrong answer) for =, !=, presence/absence and wildcards over literal values with
- * &&, || and parentheses. Regexes, and numbers mixed with text conditions, are only tried on
- * sample values: a branch nobody can settle is 'unknown', and if no counter-example turns up
- * elsewhere the answer is 'undetermined' with the reason. Wildcard selectors and term or
- * space-delimited patterns (matched on raw text) are 'undetermined' unless the two patterns are
- * the same. Every counter-example is re-checked with matchesEvent before it is returned, and the
- * work is bounded: past the budget the answer is 'undetermined', never a guess.
+ * Exact (never a wrong answer) for =, !=, presence/absence, wildcards, regexes and numbers
+ * (compared with numbers or as text) with &&, || and parentheses. A wildcard selector (`[*]`,
+ * `.*`) stands for the disjunction of its condition over enough concrete elements and keys to
+ * hold any counter-example (see WildcardSlots). Term and space-delimited patterns (matched on raw
+ * text) are 'undetermined' unless the two patterns are the same. Every counter-example is
+ * re-checked with matchesEvent before it is returned, and the work is bounded: past the budget
+ * the answer is 'undetermined', never a guess.
  */
 import { parsePattern } from './parse';
 import { printPattern } from './print';
 import { evaluateCondition, matchesEvent, select } from './match';
-import type { CoverageResult, JsonCondition, JsonExpression, JsonPattern, Pattern } from './types';
+import type { CoverageResult, JsonCondition, JsonExpression, JsonPattern, Pattern, SelectorSegment } from './types';
 import { assertNever, isPlainObject } from './util';
 import { cloudTrailSkeleton, FIELD_HINTS, TOUCH_UPS } from './cloudtrail';
 import { explainMisses } from './explain';
+import { decideRawText } from './raw-text';
 import { FIELD_KINDS, fieldPossibilities, type FieldKind, type FieldPossibilities, type Requirement, type Tri } from './field';
 import { COVERAGE_STEPS, Work, WorkLimitExceeded } from './work';
 
@@ -67,21 +68,17 @@ export function decideCoverage(candidate: Pattern | string, reference: Pattern |
   const referenceTree = typeof reference === 'string' ? parseCached(reference) : reference;
   if (canonicalText(candidateTree) === canonicalText(referenceTree)) return { verdict: 'covered' };
   if (matchesEverything(candidateTree)) return { verdict: 'covered' };
-  for (const tree of [candidateTree, referenceTree]) {
-    if (tree.kind !== 'json' && !matchesEverything(tree)) {
-      return {
-        verdict: 'undetermined',
-        reason: `${tree === candidateTree ? 'the candidate' : 'the reference'} is a ${tree.kind === 'terms' ? 'term' : 'space-delimited'} pattern, matched on raw text; coverage is decided for JSON patterns`,
-      };
-    }
-    if (tree.kind === 'json' && usesWildcardSelector(tree.body)) {
-      return { verdict: 'undetermined', reason: `${tree === candidateTree ? 'the candidate' : 'the reference'} uses a wildcard selector ([*] or .*), which coverage does not decide` };
-    }
+  if (referenceTree.kind !== 'json' && !matchesEverything(referenceTree)) {
+    return {
+      verdict: 'undetermined',
+      reason: `the reference is a ${referenceTree.kind === 'terms' ? 'term' : 'space-delimited'} pattern, matched on raw text; coverage is decided for JSON references`,
+    };
   }
+  if (candidateTree.kind !== 'json') return decideRawText(candidateTree, referenceTree, witnessesOf(referenceTree), witnessesOf(referenceTree, true), work);
   const json = candidateTree as JsonPattern;
   // Fast path: a witness of the reference that the candidate misses is a counter-example already.
   const missed = witnessesOf(referenceTree)
-    .filter((event) => !matchesEvent(json, event, work))
+    .events    .filter((event) => !matchesEvent(json, event, work))
     .slice(0, MAX_COUNTEREXAMPLES);
   if (missed.length > 0) {
     return { verdict: 'not-covered', counterexamples: missed.map(copyEvent), explanation: explain(json, referenceTree, missed) };
@@ -105,29 +102,37 @@ export function forgetCoverageCaches(): void {
   possibilitiesByContent.clear();
 }
 
+/** Events a reference matches, and whether it matches none at all (its search ended without one). */
+export interface Witnesses {
+  readonly events: readonly Record<string, unknown>[];
+  readonly none: boolean;
+}
+
 /** Witnesses by the reference's canonical text (callers may parse the same reference again and again). */
-const witnessCache = new Map<string, readonly Record<string, unknown>[]>();
+const witnessCache = new Map<string, Witnesses>();
 /** Witnesses built per reference: one per way of satisfying it, up to this many. */
 const MAX_WITNESSES = 32;
 
 /**
  * CloudTrail events the reference matches, one per way of satisfying it (its alternatives in
  * order), built by the same search with nothing to falsify. They depend only on the reference.
+ * `bare`: events with nothing but what the reference needs (no CloudTrail skeleton), whose raw
+ * text holds as little as can be.
  */
-function witnessesOf(reference: Pattern): readonly Record<string, unknown>[] {
-  const key = canonicalText(reference);
+function witnessesOf(reference: Pattern, bare = false): Witnesses {
+  const key = `${bare ? 'bare' : 'cloudtrail'}\n${canonicalText(reference)}`;
   let witnesses = witnessCache.get(key);
   if (!witnesses) {
     // Only a shortcut: a small budget of its own, and whatever it finds in it.
-    const search = new CoverageSearch(undefined, reference, MAX_WITNESSES, new Work(WITNESS_STEPS), 400);
+    const search = new CoverageSearch(undefined, reference, MAX_WITNESSES, new Work(WITNESS_STEPS), 400, bare);
     let result: CoverageResult;
     try {
       result = search.run();
     } catch (error) {
       if (!(error instanceof WorkLimitExceeded)) throw error;
-      result = { verdict: 'covered' };
+      result = { verdict: 'undetermined', reason: error.message };
     }
-    witnesses = result.verdict === 'not-covered' ? result.counterexamples : [];
+    witnesses = { events: result.verdict === 'not-covered' ? result.counterexamples : [], none: result.verdict === 'covered' };
     if (witnessCache.size >= 256) witnessCache.clear();
     witnessCache.set(key, witnesses);
   }
@@ -166,25 +171,107 @@ function matchesEverything(pattern: Pattern): boolean {
   return pattern.kind === 'terms' && pattern.terms.every((term) => term.value.kind === 'text' && term.mode !== 'exclude' && term.value.text.trim() === '');
 }
 
-const wildcardUse = new WeakMap<JsonExpression, boolean>();
-
-function usesWildcardSelector(expression: JsonExpression): boolean {
-  let uses = wildcardUse.get(expression);
-  if (uses === undefined) {
-    uses = findsWildcardSelector(expression);
-    wildcardUse.set(expression, uses);
-  }
-  return uses;
+function hasWildcard(condition: JsonCondition): boolean {
+  return condition.selector.segments.some((segment) => segment.kind === 'anyKey' || segment.kind === 'anyIndex');
 }
 
-function findsWildcardSelector(expression: JsonExpression): boolean {
+function conditionsOf(expression: JsonExpression): JsonCondition[] {
   switch (expression.kind) {
     case 'and':
     case 'or':
-      return expression.operands.some(findsWildcardSelector);
+      return expression.operands.flatMap(conditionsOf);
     default:
-      return expression.selector.segments.some((segment) => segment.kind === 'anyKey' || segment.kind === 'anyIndex');
+      return [expression];
   }
+}
+
+/**
+ * What wildcard selectors range over, exactly. A condition on `$.a[*].b` holds when it holds on
+ * `$.a[i].b` for some element i (NOT EXISTS: when `$.a[i].b` is missing for every i), so over an
+ * array of K elements it is the disjunction (conjunction) of the same condition on `$.a[0].b` to
+ * `$.a[K-1].b`; `.*` likewise over an object's keys. That is exact for every event whose arrays
+ * and objects reached by wildcards have no other elements, and if some event separates the two
+ * patterns, one of those does: keep the elements at the indices and keys the patterns name, and
+ * one element per wildcard condition that some element satisfies (its witness); dropping the
+ * others changes no condition. So K is the highest index named there plus one, plus the number
+ * of wildcard conditions; an object gets the keys named there plus that many fresh ones (and no
+ * key of the CloudTrail skeleton: materialize leaves them out). The same slots for every
+ * condition on the same node, so they all range over the same elements.
+ */
+class WildcardSlots {
+  /** Path keys (pathKey) of the objects a `.*` ranges over. */
+  readonly enumerated = new Set<string>();
+  private readonly witnesses: number;
+  private readonly byNode = new Map<string, readonly Step[]>();
+
+  constructor(private readonly conditions: readonly JsonCondition[]) {
+    this.witnesses = new Set(conditions.filter(hasWildcard).map((condition) => printedCondition(condition))).size;
+  }
+
+  /** The condition on each concrete path its selector may reach. */
+  concrete(condition: JsonCondition, work: Work): JsonCondition[] {
+    let paths: Step[][] = [[]];
+    for (const segment of condition.selector.segments) {
+      const next: Step[][] = [];
+      for (const path of paths) {
+        work.spend(4);
+        if (segment.kind === 'key' || segment.kind === 'index') next.push([...path, segment]);
+        else for (const step of this.slotsOf(path, segment.kind, work)) next.push([...path, step]);
+      }
+      paths = next;
+    }
+    return paths.map((segments) => ({ ...condition, selector: { ...condition.selector, segments } }));
+  }
+
+  private slotsOf(path: readonly Step[], kind: 'anyKey' | 'anyIndex', work: Work): readonly Step[] {
+    const key = `${kind}${pathKey(path)}`;
+    let slots = this.byNode.get(key);
+    if (slots) return slots;
+    // The steps the patterns name right below this node (a wildcard above matches any step).
+    const names = new Set<string>();
+    let indices = 0;
+    for (const condition of this.conditions) {
+      work.spend(1 + path.length);
+      const segments = condition.selector.segments;
+      if (segments.length <= path.length || !path.every((step, at) => reaches(segments[at] as SelectorSegment, step))) continue;
+      const below = segments[path.length] as SelectorSegment;
+      if (below.kind === 'key') names.add(below.name);
+      if (below.kind === 'index') indices = Math.max(indices, below.index + 1);
+    }
+    if (kind === 'anyIndex') {
+      slots = Array.from({ length: indices + this.witnesses }, (_, index): Step => ({ kind: 'index', index }));
+    } else {
+      const fresh: string[] = [];
+      for (let number = 1; fresh.length < this.witnesses; number += 1) if (!names.has(`key${number}`)) fresh.push(`key${number}`);
+      slots = [...names, ...fresh].map((name): Step => ({ kind: 'key', name }));
+      this.enumerated.add(pathKey(path));
+    }
+    this.byNode.set(key, slots);
+    return slots;
+  }
+}
+
+/** Whether a selector segment can take this concrete step. */
+function reaches(segment: SelectorSegment, step: Step): boolean {
+  switch (segment.kind) {
+    case 'key':
+      return step.kind === 'key' && step.name === segment.name;
+    case 'index':
+      return step.kind === 'index' && step.index === segment.index;
+    case 'anyKey':
+      return step.kind === 'key';
+    case 'anyIndex':
+      return step.kind === 'index';
+    default:
+      return assertNever(segment);
+  }
+}
+
+function printedCondition(condition: JsonCondition): string {
+  const selector = condition.selector.segments
+    .map((segment) => (segment.kind === 'key' ? `.${JSON.stringify(segment.name)}` : segment.kind === 'index' ? `[${segment.index}]` : segment.kind === 'anyKey' ? '.*' : '[*]'))
+    .join('');
+  return `${selector}\u0000${condition.kind === 'keyword' ? condition.test : `${condition.operator} ${valueKey(condition)}`}`;
 }
 
 // ---------------------------------------------------------------- formulas over atoms
@@ -241,6 +328,8 @@ class CoverageSearch {
   private exhausted = false;
   private readonly referenceFormula: Formula;
   private readonly candidateFormula: Formula;
+  /** What wildcard selectors range over (see WildcardSlots). */
+  private readonly slots: WildcardSlots;
 
   /**
    * `candidate` undefined: a pattern that matches nothing (the search then lists the reference's
@@ -252,7 +341,10 @@ class CoverageSearch {
     private readonly wanted: number,
     private readonly work: Work,
     private readonly maxNodes = Infinity,
+    /** Events without the CloudTrail skeleton: only what the patterns need. */
+    private readonly bare = false,
   ) {
+    this.slots = new WildcardSlots([...(reference.kind === 'json' ? conditionsOf(reference.body) : []), ...(candidate ? conditionsOf(candidate.body) : [])]);
     this.referenceFormula = reference.kind === 'json' ? this.formulaOf(reference.body, false) : { t: 'const', value: true };
     this.candidateFormula = candidate ? this.formulaOf(candidate.body, true) : { t: 'const', value: true };
     this.values = new Int8Array(this.atoms.length).fill(-1);
@@ -293,8 +385,13 @@ class CoverageSearch {
         return { t: kind, kids: expression.operands.map((operand) => this.formulaOf(operand, negate)) };
       }
       case 'comparison':
-      case 'keyword':
-        return { t: 'lit', atom: this.atomOf(expression), positive: !negate };
+      case 'keyword': {
+        if (!hasWildcard(expression)) return { t: 'lit', atom: this.atomOf(expression), positive: !negate };
+        // Any element it reaches may satisfy it; NOT EXISTS: none is there.
+        const kids = this.slots.concrete(expression, this.work).map((condition): Formula => ({ t: 'lit', atom: this.atomOf(condition), positive: !negate }));
+        const existential = !(expression.kind === 'keyword' && expression.test === 'NOT EXISTS');
+        return { t: existential !== negate ? 'or' : 'and', kids };
+      }
       default:
         return assertNever(expression);
     }
@@ -477,13 +574,14 @@ class CoverageSearch {
         const value = this.values[atom] as number;
         if (value >= 0) requirements.push({ condition: this.atoms[atom]!.condition, want: value === 1 });
       }
-      result = sharedPossibilities(node, requirements, () => this.preferredValues(node), this.work);
+      result = sharedPossibilities(node, requirements, () => this.preferredValues(node), this.bare, this.work);
       node.possibilities.set(signature, result);
     }
     return result;
   }
 
   private preferredValues(node: PathNode): unknown[] {
+    if (this.bare) return [];
     const fromSkeleton = select(cloudTrailSkeleton(), node.steps);
     return [...fromSkeleton, ...(FIELD_HINTS[node.label] ?? [])];
   }
@@ -530,14 +628,14 @@ class CoverageSearch {
   }
 
   private counterexample(analysis: ReadonlyMap<PathNode, NodeAnalysis>): Record<string, unknown> | undefined {
-    const event = materialize(this.root, 'object', cloudTrailSkeleton(), analysis, (node) => this.possibilitiesOf(node), this.work) as Record<string, unknown>;
+    const event = materialize(this.root, 'object', this.bare ? {} : cloudTrailSkeleton(), analysis, (node) => this.possibilitiesOf(node), this.slots.enumerated, this.work) as Record<string, unknown>;
     if (!this.separates(event)) {
       this.unknownReasons.add('internal check failed: a constructed counter-example did not verify');
       this.unknownForWork = false;
       return undefined;
     }
     let result = event;
-    for (const touchUp of TOUCH_UPS) {
+    for (const touchUp of this.bare ? [] : TOUCH_UPS) {
       this.work.spend(8);
       const touched = touchUp(result);
       if (touched && this.separates(touched)) result = touched;
@@ -575,8 +673,8 @@ function narrowed(before: FieldPossibilities, condition: JsonCondition, want: bo
  */
 const possibilitiesByContent = new Map<string, { readonly result: FieldPossibilities; readonly cost: number }>();
 
-function sharedPossibilities(node: PathNode, requirements: readonly Requirement[], preferred: () => unknown[], work: Work): FieldPossibilities {
-  const key = `${node.key}\n${requirements
+function sharedPossibilities(node: PathNode, requirements: readonly Requirement[], preferred: () => unknown[], bare: boolean, work: Work): FieldPossibilities {
+  const key = `${bare ? 'bare' : ''}${node.key}\n${requirements
     .map((requirement) => `${requirement.want ? '+' : '-'}${atomKey(requirement.condition)}`)
     .sort()
     .join('\n')}`;
@@ -717,6 +815,7 @@ function materialize(
   base: unknown,
   analysis: ReadonlyMap<PathNode, NodeAnalysis>,
   possibilitiesOf: (node: PathNode) => FieldPossibilities,
+  enumerated: ReadonlySet<string>,
   work: Work,
 ): unknown {
   work.spend(1 + node.children.length);
@@ -732,14 +831,15 @@ function materialize(
       return typeof base === 'string' || typeof base === 'number' || typeof base === 'boolean' ? base : 'example';
     }
     case 'object': {
-      const object: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
+      // An object a `.*` ranges over holds only the keys the search gave it: any other would be one more value to compare.
+      const object: Record<string, unknown> = isPlainObject(base) && !enumerated.has(node.key) ? { ...base } : {};
       for (const child of node.children) {
         const step = stepOf(child);
         // An unconstrained field keeps the skeleton's value (or its absence).
         if (step.kind !== 'key' || analysis.get(child) === UNCONSTRAINED) continue;
         const childBase = Object.prototype.hasOwnProperty.call(object, step.name) ? object[step.name] : MISSING;
         const childKind = preferredKind(analysis.get(child) as NodeAnalysis, childBase);
-        const value = materialize(child, childKind, childBase, analysis, possibilitiesOf, work);
+        const value = materialize(child, childKind, childBase, analysis, possibilitiesOf, enumerated, work);
         if (value === MISSING) delete object[step.name];
         else Object.defineProperty(object, step.name, { value, enumerable: true, writable: true, configurable: true });
       }
@@ -754,7 +854,7 @@ function materialize(
         if (step.kind !== 'index' || step.index >= option.length || analysis.get(child) === UNCONSTRAINED) continue;
         const childAnalysis = analysis.get(child) as NodeAnalysis;
         const childKind = preferredKind(childAnalysis, array[step.index], true);
-        array[step.index] = materialize(child, childKind, array[step.index], analysis, possibilitiesOf, work);
+        array[step.index] = materialize(child, childKind, array[step.index], analysis, possibilitiesOf, enumerated, work);
       }
       return array;
     }

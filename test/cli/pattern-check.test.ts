@@ -101,23 +101,31 @@ describe('trailwatch pattern check', () => {
   });
 
   it('exits 1 saying it cannot verify when the engine cannot settle coverage, never guessing yes', async () => {
-    // Prepare: coverage does not decide wildcard selectors
-    const wildcard = '{ $.userIdentity.* = "Root" }';
+    // Prepare: an anchored regex term on raw text, which every event's text matches and coverage does not prove
+    const terms = '%^.%';
     // Act
-    const text = await check('root_usage', wildcard);
-    const json = await check('root_usage', wildcard, '--format', 'json');
+    const text = await check('root_usage', terms);
+    const json = await check('root_usage', terms, '--format', 'json');
     // Assess
     expect([text.code, json.code]).toEqual([1, 1]);
-    expect(text.stdout).toMatch(/^cannot verify that the pattern covers root_usage \(CIS 4\.3, cis-aws-v4\.0\.0\): .*wildcard/);
+    expect(text.stdout).toMatch(/^cannot verify that the pattern covers root_usage \(CIS 4\.3, cis-aws-v4\.0\.0\): .*term pattern/);
     expect(JSON.parse(json.stdout)).toEqual({
       check: 'root_usage',
       benchmark: 'cis-aws-v4.0.0',
       covered: false,
       counterexamples: [],
-      explanation: expect.stringMatching(/^cannot verify: .*wildcard/),
+      explanation: expect.stringMatching(/^cannot verify: .*term pattern/),
       control: '4.3',
       undetermined: true,
     });
+  });
+
+  it('decides a wildcard selector, and a term every root event writes into its text', async () => {
+    // Act
+    const wildcard = await check('root_usage', '{ $.userIdentity.* = "Root" }');
+    const term = await check('root_usage', 'Root');
+    // Assess
+    expect([wildcard.code, term.code]).toEqual([0, 0]);
   });
 
   it('shows the note where the catalogue corrects the benchmark', async () => {
