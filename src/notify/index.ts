@@ -7,6 +7,7 @@ export {
   messageBytes,
   singleMessage,
   splitMessages,
+  splitReport,
   subjectFor,
   worstStatus,
 } from './message';

@@ -110,10 +110,13 @@ function attributesFor(report: ScanReport, worst: StatusValue, part: number, par
 /** The one message for the whole report, or undefined when it does not fit. */
 export function singleMessage(report: ScanReport, options: MessageOptions): OutgoingMessage | undefined {
   const limit = (options.maxMessageBytes ?? SNS_MAX_MESSAGE_BYTES) - SAFETY_BYTES;
+  const json = JSON.stringify(report);
+  // Too large already: the email and the envelope (another copy of the JSON) would only be thrown away.
+  if (Buffer.byteLength(json, 'utf8') > limit) return undefined;
   const email = renderEmail(report, options.email);
   const message: OutgoingMessage = {
     subject: subjectFor(report, options.subjectNote),
-    message: envelope(JSON.stringify(report), email.text),
+    message: envelope(json, email.text),
     attributes: attributesFor(report, worstStatus(report), 1, 1),
   };
   return messageBytes(message) <= limit ? message : undefined;
@@ -125,6 +128,15 @@ export function singleMessage(report: ScanReport, options: MessageOptions): Outg
  * the JSON, each a self-contained ReportPart.
  */
 export function splitMessages(report: ScanReport, options: MessageOptions): { messages: OutgoingMessage[]; omittedFindings: number } {
+  const split = splitReport(report, options);
+  return { messages: [...split.messages()], omittedFindings: split.omittedFindings };
+}
+
+/**
+ * splitMessages' parts, each message built only when it is asked for: publishing holds one part's
+ * text at a time, not every part of a report of 10,000 accounts at once.
+ */
+export function splitReport(report: ScanReport, options: MessageOptions): { parts: number; omittedFindings: number; messages(): Generator<OutgoingMessage> } {
   const limit = (options.maxMessageBytes ?? SNS_MAX_MESSAGE_BYTES) - SAFETY_BYTES;
   const location = options.fullReportLocation;
   const email = renderEmail(report, {
@@ -181,7 +193,7 @@ export function splitMessages(report: ScanReport, options: MessageOptions): { me
   groups.push(current);
 
   const count = groups.length;
-  const messages = groups.map((group, i) => {
+  const messageOf = (group: { accounts: AccountResult[]; findings: Finding[] }, i: number): OutgoingMessage => {
     const index = i + 1;
     const part: ReportPart = { ...emptyPart(index, count), accounts: group.accounts, findings: group.findings };
     const subject =
@@ -193,8 +205,14 @@ export function splitMessages(report: ScanReport, options: MessageOptions): { me
       message: envelope(JSON.stringify(part), index === 1 ? email.text : laterEmail(index, count)),
       attributes: attributesFor(report, worst, index, count),
     };
-  });
-  return { messages, omittedFindings: email.omittedFindings };
+  };
+  return {
+    parts: count,
+    omittedFindings: email.omittedFindings,
+    *messages() {
+      for (const [i, group] of groups.entries()) yield messageOf(group, i);
+    },
+  };
 }
 
 /** An item too large for any message (a pathological finding) is replaced by a pointer to the full report; `cost`: its bytes in a part. */

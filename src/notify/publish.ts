@@ -11,7 +11,7 @@ import { renderChatNotification } from '../report/chat';
 import type { ScanReport } from '../report/types';
 import { archiveReport, type ArchivedReport } from './archive';
 import { NotifySettingsError, PreviousReportError, PublishError } from './errors';
-import { singleMessage, splitMessages, worstStatus, type EmailSettings } from './message';
+import { singleMessage, splitReport, worstStatus, type EmailSettings } from './message';
 import { baselineKey, DEFAULT_REPORT_PREFIX, fullReportKey, getReport, putReport, s3Uri } from './store';
 import { NotifyWhen, type NotifySettings, type OutgoingMessage, type PublishDeps, type PublishResult } from './types';
 
@@ -78,7 +78,9 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
     : undefined;
   const messageOptions = { email, ...(subjectNote ? { subjectNote } : {}) };
 
-  let messages: OutgoingMessage[];
+  // A report too large for one message goes out in parts, each built as it is sent.
+  let messages: Iterable<OutgoingMessage>;
+  let parts = 1;
   let fullReportLocation: string | undefined;
   let omittedFindings = 0;
   const single = singleMessage(report, messageOptions);
@@ -86,14 +88,17 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
     messages = [single];
   } else {
     fullReportLocation = archived?.reportLocation ?? (await storeFullReport(s3, bucket, prefix, report, now(), note));
-    const split = splitMessages(report, { ...messageOptions, ...(fullReportLocation ? { fullReportLocation } : {}) });
-    messages = split.messages;
+    const split = splitReport(report, { ...messageOptions, ...(fullReportLocation ? { fullReportLocation } : {}) });
+    messages = split.messages();
+    parts = split.parts;
     omittedFindings = split.omittedFindings;
   }
 
   const sns = deps.clients.sns(session, region);
   const messageIds: string[] = [];
+  let subject = '';
   for (const message of messages) {
+    if (messageIds.length === 0) subject = message.subject;
     try {
       const response = await sns.send(
         new PublishCommand({
@@ -107,7 +112,7 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
       messageIds.push(response.MessageId ?? '');
     } catch (error) {
       throw new PublishError(
-        `publishing the report to ${settings.topicArn} failed after ${messageIds.length} of ${messages.length} message(s): ${(error as Error).message}`,
+        `publishing the report to ${settings.topicArn} failed after ${messageIds.length} of ${parts} message(s): ${(error as Error).message}`,
         report,
         messageIds,
         { cause: error },
@@ -120,9 +125,9 @@ export async function publishReport(report: ScanReport, settings: NotifySettings
   const chat = settings.chatTopicArn ? await publishChat(report, settings.chatTopicArn, deps, archived?.pageConsoleUrl, note) : undefined;
   return {
     published: true,
-    subject: messages[0]?.subject ?? '',
+    subject,
     messageIds,
-    parts: messages.length,
+    parts,
     omittedFindings,
     worstStatus: worst,
     ...(fullReportLocation ? { fullReportLocation } : {}),

@@ -4,6 +4,7 @@ import {
   messageBytes,
   singleMessage,
   splitMessages,
+  splitReport,
   subjectFor,
   worstStatus,
   type ReportPart,
@@ -141,6 +142,21 @@ describe('splitMessages', () => {
     expect(envelopes[1]?.email).toContain(`Part 2 of ${messages.length} of the trailwatch JSON report`);
     expect(messages[0]?.subject).toBe(`trailwatch: 1500 FAIL, 0 ERROR in 1000 accounts (cis-aws-v4.0.0): part 1 of ${messages.length}`);
     expect(messages[1]?.subject).toBe(`trailwatch: JSON report part 2 of ${messages.length} (cis-aws-v4.0.0)`);
+  });
+
+  it('builds the same parts one at a time, when asked (publishing holds one part at once)', () => {
+    // Prepare
+    const r = organizationReport(300, ['root_usage', 'vpc_changes'], (i) => (i % 2 ? 'FAIL' : 'PASS'));
+    const options = { ...info, maxMessageBytes: 32 * 1024 };
+    // Act
+    const split = splitReport(r, options);
+    const first = split.messages().next();
+    // Assess
+    const whole = splitMessages(r, options);
+    expect(split.parts).toBe(whole.messages.length);
+    expect(split.omittedFindings).toBe(whole.omittedFindings);
+    expect(first.value).toEqual(whole.messages[0]);
+    expect([...split.messages()]).toEqual(whole.messages);
   });
 
   it('keeps every message within any limit and every finding exactly once (property)', () => {
