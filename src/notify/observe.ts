@@ -5,6 +5,7 @@
  */
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { CheckSlug } from '../controls/types';
+import type { Finding } from '../evaluate/types';
 import type { ScanReport } from '../report/types';
 
 /** The part of a logger this module uses (Powertools' Logger has it). */
@@ -35,8 +36,15 @@ export function countsByCheck(report: ScanReport): Map<CheckSlug, StatusCounts> 
 
 /** One line per account (status, counts, the checks it fails), then one for the run. */
 export function logReport(logger: StructuredLogger, report: ScanReport): void {
+  // Grouped once: a filter per account was accounts x findings, minutes at 10,000 accounts.
+  const byAccount = new Map<string, Finding[]>();
+  for (const finding of report.findings) {
+    const list = byAccount.get(finding.accountId);
+    if (list) list.push(finding);
+    else byAccount.set(finding.accountId, [finding]);
+  }
   for (const account of report.accounts) {
-    const findings = report.findings.filter((f) => f.accountId === account.accountId);
+    const findings = byAccount.get(account.accountId) ?? [];
     const entry = {
       accountId: account.accountId,
       ...(account.name ? { accountName: account.name } : {}),

@@ -105,7 +105,8 @@ export function renderChatNotification(report: ScanReport, options: ChatOptions 
 function describe(report: ScanReport, result: string): string {
   const names = new Map(report.accounts.map((a) => [a.accountId, a.name]));
   const counted = sortFindings(report.findings).filter((f) => f.status !== 'PASS' && !f.exception);
-  const unscanned = report.accounts.filter((a) => a.status === 'ERROR' && !report.findings.some((f) => f.accountId === a.accountId));
+  const withFindings = new Set(report.findings.map((f) => f.accountId));
+  const unscanned = report.accounts.filter((a) => a.status === 'ERROR' && !withFindings.has(a.accountId));
   const lines = [result];
   if (unscanned.length > 0) lines.push(`*Not scanned:* ${unscanned.length} account${unscanned.length === 1 ? '' : 's'} (see the email)`);
   const listed = counted.slice(0, LISTED_FINDINGS);

@@ -288,8 +288,18 @@ function findingLines(finding: Finding, report: ScanReport, numbers: ReadonlyMap
   return lines;
 }
 
+/** Each report's account names, looked up once per report, not once per line (10,000 accounts x their findings). */
+const accountNames = new WeakMap<ScanReport, ReadonlyMap<string, string | undefined>>();
+
 function accountLabel(accountId: string, report: ScanReport): string {
-  const name = report.accounts.find((a) => a.accountId === accountId)?.name;
+  let names = accountNames.get(report);
+  if (!names) {
+    const first = new Map<string, string | undefined>();
+    for (const a of report.accounts) if (!first.has(a.accountId)) first.set(a.accountId, a.name);
+    names = first;
+    accountNames.set(report, names);
+  }
+  const name = names.get(accountId);
   return name ? `${accountId} (${name})` : accountId;
 }
 
