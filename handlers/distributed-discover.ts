@@ -1,7 +1,7 @@
 /**
  * Distributed mode (README "Distributed mode"), the state machine's first step: discover the
- * accounts and write them to the report bucket for the Distributed Map. Its own role can list
- * the organization and write the run's files, nothing more.
+ * accounts and write them to the report bucket for the Distributed Map. Runs as the scanner's
+ * role (the one the member accounts trust), as the other two steps do.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadLambdaSettings } from '../src/config';

@@ -8,8 +8,10 @@
  * - `batches/<first account id>.json`: one per batch, an inventory file (`scan --save-inventory`'s
  *   format, so `trailwatch evaluate --inventory` reads it) with the batch's accounts that could not
  *   be collected and the calls the batch made;
- * - `map/...`: the Map Run's results, written by Step Functions (ResultWriter): a manifest naming
- *   the files of failed child executions, each with the batch it was given and why it failed.
+ * - the Map Run's results are not under the run's prefix: Step Functions writes them (ResultWriter)
+ *   under `trailwatch/distributed/map-runs/` (deploy/scan-state-machine.cjs), a manifest naming
+ *   the files of failed child executions, each with the batch it was given and why it failed; the
+ *   aggregate finds the manifest from the Map's output.
  *
  * Everything read back is checked field by field: a file that does not parse fails the step
  * with the file named, never a silent empty report.

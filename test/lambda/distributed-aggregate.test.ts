@@ -4,7 +4,10 @@
  * runScan's collect step asks for them, each handed out once. The whole state machine on moto is
  * test/lambda/distributed.moto.test.ts's.
  */
+import { AwsClients } from '../../src/aws/clients';
+import { loadLambdaSettings } from '../../src/config';
 import { readSavedRun, savedRunSteps, SavedInventories } from '../../src/lambda/distributed-aggregate';
+import { runStoreOf } from '../../src/lambda/distributed-discover';
 import { runKeys, serializeBatch, type RunStore } from '../../src/lambda/distributed-run';
 import type { AccountInventory } from '../../src/collect/inventory';
 import type { ScanOptions } from '../../src/scan';
@@ -113,5 +116,21 @@ describe('SavedInventories', () => {
     for (const n of [0, 2, 4, 1, 3, 5]) expect((await inventories.take(id(n)))?.accountId).toBe(id(n));
     // Assess: batch 0 was let go when batch 4 came and read again for account 1 (without account 0), which let batch 2 go, read again for account 3
     expect(gets).toEqual([0, 2, 4, 0, 2].map((n) => `${KEYS.batches}${id(n)}.json`));
+  });
+});
+
+describe('runStoreOf', () => {
+  const env = { FINDINGS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:findings', REPORT_BUCKET: 'reports', AWS_REGION: 'us-east-1', MEMBER_ROLE_NAME: 'OrganizationAccountAccessRole' };
+  const clients = new AwsClients({ endpointUrl: 'http://127.0.0.1:1' });
+  afterAll(() => clients.destroy());
+
+  it('keeps the run under trailwatch/distributed/, which the state machine role may read', () => {
+    expect(runStoreOf(loadLambdaSettings(env), clients).prefix).toBe('trailwatch/');
+  });
+
+  it('refuses a REPORT_PREFIX the state machine role does not cover, saying what to do', () => {
+    expect(() => runStoreOf(loadLambdaSettings({ ...env, REPORT_PREFIX: 'audit/' }), clients)).toThrow(
+      /distributed mode keeps its run under trailwatch\/distributed\/.*REPORT_PREFIX "audit\/".*unset REPORT_PREFIX, or use single mode/,
+    );
   });
 });
