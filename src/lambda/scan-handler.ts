@@ -13,6 +13,7 @@ import type { RunRecord } from '../notify/run-record';
 import { TrailwatchError } from '../errors';
 import { logReport, publishCheckMetrics, publishHeartbeat, PublishError, type PublishResult } from '../notify';
 import { remediationStep } from '../remediate/step';
+import { jsonFitsWithin } from '../report/json-size';
 import type { ScanReport } from '../report/types';
 import type { SecurityHubImportResult } from '../notify/security-hub';
 import type { ScanOptions, ScanResult } from '../scan';
@@ -120,8 +121,7 @@ function judgedThroughOrganizationTrail(count: number): { judgedThroughOrganizat
 
 export function invocationSummary(result: ScanResult, notified: boolean): ScanSummary {
   const { report } = result;
-  const reportJson = JSON.stringify(report);
-  const small = Buffer.byteLength(reportJson, 'utf8') <= MAX_RETURNED_REPORT_BYTES;
+  const small = jsonFitsWithin(report, MAX_RETURNED_REPORT_BYTES);
   const n = result.notification;
   return {
     benchmark: report.benchmark,

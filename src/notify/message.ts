@@ -5,6 +5,7 @@
  */
 import type { StatusValue } from '../evaluate/types';
 import { renderEmail, type EmailOptions } from '../report/email';
+import { jsonFitsWithin } from '../report/json-size';
 import type { AccountResult, ScanReport } from '../report/types';
 import type { Finding } from '../evaluate/types';
 import type { OutgoingMessage } from './types';
@@ -110,9 +111,9 @@ function attributesFor(report: ScanReport, worst: StatusValue, part: number, par
 /** The one message for the whole report, or undefined when it does not fit. */
 export function singleMessage(report: ScanReport, options: MessageOptions): OutgoingMessage | undefined {
   const limit = (options.maxMessageBytes ?? SNS_MAX_MESSAGE_BYTES) - SAFETY_BYTES;
+  // Too large already: measured without writing the JSON (at 10,000 accounts, 150 MB of text to throw away).
+  if (!jsonFitsWithin(report, limit)) return undefined;
   const json = JSON.stringify(report);
-  // Too large already: the email and the envelope (another copy of the JSON) would only be thrown away.
-  if (Buffer.byteLength(json, 'utf8') > limit) return undefined;
   const email = renderEmail(report, options.email);
   const message: OutgoingMessage = {
     subject: subjectFor(report, options.subjectNote),
