@@ -13,7 +13,7 @@ import type { RunRecord } from '../notify/run-record';
 import { TrailwatchError } from '../errors';
 import { logReport, publishCheckMetrics, publishHeartbeat, PublishError, type PublishResult } from '../notify';
 import { remediationStep } from '../remediate/step';
-import { jsonFitsWithin } from '../report/json-size';
+import { jsonFitsWithin } from '../report/json-text';
 import type { ScanReport } from '../report/types';
 import type { SecurityHubImportResult } from '../notify/security-hub';
 import type { ScanOptions, ScanResult } from '../scan';

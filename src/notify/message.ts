@@ -5,7 +5,7 @@
  */
 import type { StatusValue } from '../evaluate/types';
 import { renderEmail, type EmailOptions } from '../report/email';
-import { jsonFitsWithin } from '../report/json-size';
+import { jsonFitsWithin } from '../report/json-text';
 import type { AccountResult, ScanReport } from '../report/types';
 import type { Finding } from '../evaluate/types';
 import type { OutgoingMessage } from './types';

@@ -3,7 +3,9 @@
  * each report too large for one SNS message.
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { jsonByteLength, jsonPieces } from '../report/json-text';
 import { Status } from '../evaluate/types';
 import type { ScanReport } from '../report/types';
 import { PreviousReportError } from './errors';
@@ -34,9 +36,32 @@ const storedReportSchema = z.looseObject({
   summary: z.looseObject({ pass: z.number(), fail: z.number(), error: z.number() }),
 });
 
+/** Pieces of the text gathered into buffers of about this size: fewer, larger writes to the request. */
+const UPLOAD_CHUNK_BYTES = 256 * 1024;
+
+function* utf8Chunks(pieces: Iterable<string>): Generator<Buffer> {
+  let gathered: string[] = [];
+  let length = 0;
+  for (const piece of pieces) {
+    gathered.push(piece);
+    length += piece.length;
+    if (length >= UPLOAD_CHUNK_BYTES) {
+      yield Buffer.from(gathered.join(''), 'utf8');
+      gathered = [];
+      length = 0;
+    }
+  }
+  if (gathered.length > 0) yield Buffer.from(gathered.join(''), 'utf8');
+}
+
+/**
+ * Stores the report as JSON, written a piece at a time (its length counted first, as PutObject
+ * needs it): at 10,000 accounts the whole text would be about 150 MB more in memory.
+ */
 export async function putReport(s3: S3Client, bucket: string, key: string, report: ScanReport): Promise<string> {
+  const length = jsonByteLength(report);
   await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(report), ContentType: 'application/json' }),
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: Readable.from(utf8Chunks(jsonPieces(report))), ContentLength: length, ContentType: 'application/json' }),
   );
   return s3Uri(bucket, key);
 }

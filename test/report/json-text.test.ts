@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { jsonFitsWithin } from '../../src/report/json-size';
+import { jsonByteLength, jsonFitsWithin, jsonPieces } from '../../src/report/json-text';
 import { syntheticReport } from './html/organization';
 
 const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
@@ -32,5 +32,29 @@ describe('jsonFitsWithin', () => {
     expect(jsonFitsWithin(counted, 64 * 1024)).toBe(false);
     expect(read).toBeGreaterThan(0);
     expect(read).toBeLessThan(report.findings.length / 10);
+  });
+});
+
+describe('jsonPieces', () => {
+  it('are JSON.stringify in pieces, and jsonByteLength its UTF-8 length', () => {
+    const item = fc.oneof(fc.string({ unit: 'grapheme' }), fc.double(), fc.constant(undefined), fc.constant(null), fc.dictionary(fc.string(), fc.string({ unit: 'grapheme' })));
+    const value = fc.record(
+      { title: fc.string({ unit: 'grapheme' }), accounts: fc.array(item), findings: fc.array(item), nothing: fc.constant(undefined), nested: fc.dictionary(fc.string(), fc.array(item)) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(value, (object) => {
+        expect([...jsonPieces(object)].join('')).toBe(JSON.stringify(object));
+        expect(jsonByteLength(object)).toBe(bytesOf(object));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('write a report as JSON.stringify does, a finding a piece', () => {
+    const report = syntheticReport({ accounts: 120, hostile: true });
+    const pieces = [...jsonPieces(report)];
+    expect(pieces.join('')).toBe(JSON.stringify(report));
+    expect(pieces.length).toBeGreaterThan(report.findings.length);
   });
 });
