@@ -163,6 +163,13 @@ export interface DistributedSettings {
    * 1,769 MB and a share in proportion below (1769 / 1024 at the default 1 GB).
    */
   readonly cpuSlowdown: number;
+  /** The same for the aggregate step, which has a memory size of its own (serverless.yml distributedAggregateMemorySize). */
+  readonly aggregateCpuSlowdown: number;
+}
+
+/** How much slower CPU work runs in a Lambda of this memory than on one full core here (one thread: more than one vCPU does not help). */
+export function lambdaCpuSlowdown(memoryMb: number): number {
+  return LAMBDA_ONE_VCPU_MB / Math.min(memoryMb, LAMBDA_ONE_VCPU_MB);
 }
 
 /** The memory at which Lambda gives a function the equivalent of one full vCPU. */
@@ -221,7 +228,7 @@ export function projectScale(m: ScaleMeasurements, accounts: number, latencyMs: 
   const aggregateSize = accounts / Math.max(1, d.aggregateAccounts);
   // Its requests, one after another: a GET per batch file, and the rest (listing, the owner's second passes, publish, store) as measured.
   const aggregateRequests = d.aggregateAttempts - d.aggregateBatchFiles + batches;
-  const aggregateSeconds = (d.aggregateCpuMs * cpu * aggregateSize + aggregateRequests * latencyMs) / 1000;
+  const aggregateSeconds = (d.aggregateCpuMs * Math.max(1, settings.aggregateCpuSlowdown) * aggregateSize + aggregateRequests * latencyMs) / 1000;
   return {
     accounts,
     single: { seconds: singleSeconds, discoverySeconds, rssBytes: rss(m.single.baselineRssBytes, m.single.growthBytes, size) },

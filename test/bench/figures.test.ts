@@ -10,6 +10,7 @@ import {
   median,
   projectedSeconds,
   projectScale,
+  lambdaCpuSlowdown,
   sequentialListAccountsSeconds,
   table,
   type ScaleMeasurements,
@@ -82,7 +83,7 @@ describe('benchmark figures', () => {
     };
 
     it('scales waiting by the latency and the accounts, CPU by the accounts, memory from its baseline', () => {
-      const p = projectScale(measured, 10_000, 100, { batchSize: 200, maxConcurrency: 25, cpuSlowdown: 2 });
+      const p = projectScale(measured, 10_000, 100, { batchSize: 200, maxConcurrency: 25, cpuSlowdown: 2, aggregateCpuSlowdown: 2 });
       // discovery: 50 ms a call measured, 100 ms at twice the latency; 2 calls that do not grow and 48 x 10 that list
       expect(p.single.discoverySeconds).toBeCloseTo(48.2);
       // the owner's read 1 s x 2 (latency); evaluation 1 s of CPU x 2 (a Lambda of half a vCPU) x 10 (accounts)
@@ -93,7 +94,7 @@ describe('benchmark figures', () => {
     });
 
     it('runs the batches in waves of MaxConcurrency children, each a full batch at the measured pace', () => {
-      const p = projectScale(measured, 50_000, 100, { batchSize: 200, maxConcurrency: 25, cpuSlowdown: 2 });
+      const p = projectScale(measured, 50_000, 100, { batchSize: 200, maxConcurrency: 25, cpuSlowdown: 2, aggregateCpuSlowdown: 2 });
       expect(p.distributed.batches).toBe(250);
       expect(p.distributed.waves).toBe(10);
       // 100 accounts in 4 s at 50 ms: 200 accounts at 100 ms take 16 s
@@ -106,8 +107,24 @@ describe('benchmark figures', () => {
       expect(p.distributed.aggregateRssBytes).toBeCloseTo(200e6 + 100e6 * 50);
     });
 
+    it("scales the aggregate's CPU by its own memory size, not the scan function's", () => {
+      const settings = { batchSize: 200, maxConcurrency: 25, cpuSlowdown: 2 };
+      const slow = projectScale(measured, 50_000, 100, { ...settings, aggregateCpuSlowdown: 2 });
+      const fast = projectScale(measured, 50_000, 100, { ...settings, aggregateCpuSlowdown: 1 });
+      // 5 s of CPU x 50 at one full vCPU instead of half of one; the rest (its requests, discovery, the children) unchanged
+      expect(slow.distributed.aggregateSeconds - fast.distributed.aggregateSeconds).toBeCloseTo(250);
+      expect(fast.distributed.childSeconds).toBe(slow.distributed.childSeconds);
+      expect(fast.single.seconds).toBe(slow.single.seconds);
+    });
+
+    it('gives a Lambda one vCPU at 1,769 MB and no more to one thread above it', () => {
+      expect(lambdaCpuSlowdown(1024)).toBeCloseTo(1769 / 1024);
+      expect(lambdaCpuSlowdown(1769)).toBe(1);
+      expect(lambdaCpuSlowdown(3008)).toBe(1);
+    });
+
     it('needs a measured latency', () => {
-      expect(() => projectScale({ ...measured, latencyMs: 0 }, 10_000, 100, { batchSize: 200, maxConcurrency: 25, cpuSlowdown: 2 })).toThrow(RangeError);
+      expect(() => projectScale({ ...measured, latencyMs: 0 }, 10_000, 100, { batchSize: 200, maxConcurrency: 25, cpuSlowdown: 2, aggregateCpuSlowdown: 2 })).toThrow(RangeError);
     });
   });
 

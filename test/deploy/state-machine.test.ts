@@ -89,10 +89,16 @@ describe('distributed mode: the state machine', () => {
 describe('serverless.yml: mode=single|distributed', () => {
   const service = yamlFile('serverless.yml') as {
     params: { default: Record<string, unknown> };
-    functions: Record<string, { handler: string; condition?: string; environment?: Record<string, unknown> }>;
+    functions: Record<string, { handler: string; condition?: string; memorySize?: unknown; environment?: Record<string, unknown> }>;
     resources: { Parameters: Record<string, { Default?: unknown; AllowedValues?: string[] }>; Conditions: Record<string, unknown>; Resources: Record<string, Resource>; extensions: Record<string, { Condition?: string }> };
   };
   const resources = service.resources.Resources;
+
+  it("gives the aggregate step a memory size of its own (it holds the whole organization's report), the other steps the scan function's", () => {
+    expect(service.params.default.distributedAggregateMemorySize).toBe(3008);
+    expect(service.functions.distributedAggregate?.memorySize).toBe('${param:distributedAggregateMemorySize}');
+    for (const name of ['scan', 'distributedDiscover', 'distributedCollect']) expect([name, service.functions[name]?.memorySize]).toEqual([name, undefined]);
+  });
 
   it('is single by default; distributed creates the three functions, the state machine, its roles, schedule and alarm, and takes the scan function\'s schedule away', () => {
     expect(service.params.default.mode).toBe('single');
