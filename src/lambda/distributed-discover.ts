@@ -27,18 +27,17 @@ export function clientsOf(deps: DistributedStepDeps): AwsClients {
   return deps.clients?.() ?? new AwsClients(deps.settings.endpointUrl ? { endpointUrl: deps.settings.endpointUrl } : {});
 }
 
-/** The report bucket, which distributed mode needs for everything it hands from one step to the next. */
+/**
+ * The report bucket, which distributed mode needs for everything it hands from one step to the
+ * next. The run's files always live under trailwatch/distributed/, whatever REPORT_PREFIX says:
+ * the state machine's role (ItemReader, ResultWriter) and the bucket's expiry rule name that
+ * prefix (serverless.yml). The report, its page and the baseline go under REPORT_PREFIX, as in
+ * single mode.
+ */
 export function runStoreOf(settings: LambdaSettings, clients: AwsClients): { store: RunStore; prefix: string } {
   const bucket = settings.notify.reportBucket;
   if (!bucket) throw new DistributedRunError('distributed mode keeps its run in the report bucket: REPORT_BUCKET is not set');
-  const prefix = settings.notify.reportPrefix ?? DEFAULT_REPORT_PREFIX;
-  // The state machine's role (ItemReader, ResultWriter) and the bucket's expiry rule name trailwatch/distributed/ (serverless.yml).
-  if (prefix !== DEFAULT_REPORT_PREFIX) {
-    throw new DistributedRunError(
-      `distributed mode keeps its run under ${DEFAULT_REPORT_PREFIX}distributed/, which the state machine's role may read and write; REPORT_PREFIX ${JSON.stringify(prefix.slice(0, 100))} would put it where the Distributed Map cannot read it: unset REPORT_PREFIX, or use single mode`,
-    );
-  }
-  return { store: new RunStore(clients.s3({ accountId: 'scanner' }, settings.homeRegion), bucket), prefix };
+  return { store: new RunStore(clients.s3({ accountId: 'scanner' }, settings.homeRegion), bucket), prefix: DEFAULT_REPORT_PREFIX };
 }
 
 export function createDistributedDiscoverHandler(deps: DistributedStepDeps): (input: unknown, context: LambdaContext) => Promise<DiscoverResult> {

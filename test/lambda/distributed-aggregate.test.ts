@@ -128,9 +128,9 @@ describe('runStoreOf', () => {
     expect(runStoreOf(loadLambdaSettings(env), clients).prefix).toBe('trailwatch/');
   });
 
-  it('refuses a REPORT_PREFIX the state machine role does not cover, saying what to do', () => {
-    expect(() => runStoreOf(loadLambdaSettings({ ...env, REPORT_PREFIX: 'audit/' }), clients)).toThrow(
-      /distributed mode keeps its run under trailwatch\/distributed\/.*REPORT_PREFIX "audit\/".*unset REPORT_PREFIX, or use single mode/,
-    );
+  it("keeps the run there with a REPORT_PREFIX of the operator's too (the reports go under that prefix, as in single mode)", () => {
+    const settings = loadLambdaSettings({ ...env, REPORT_PREFIX: 'audit' });
+    expect(settings.notify.reportPrefix).toBe('audit/');
+    expect(runStoreOf(settings, clients).prefix).toBe('trailwatch/');
   });
 });

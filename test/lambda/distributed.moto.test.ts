@@ -28,6 +28,8 @@ function environment(bucket: string, topicArn: string): Record<string, string> {
     FINDINGS_TOPIC_ARN: topicArn,
     REPORT_BUCKET: bucket,
     NOTIFY: 'always',
+    // Empty: the default trailwatch/ (set explicitly, since a cold start leaves its environment in process.env).
+    REPORT_PREFIX: '',
     NOTIFICATION_LEVEL: 'info',
     MEMBER_ROLE_NAME: DEMO_ROLE_NAME,
     REGIONS: DEMO_REGIONS.join(','),
@@ -142,14 +144,16 @@ describe('distributed mode on moto: discover -> batches -> collect -> aggregate'
   }
 
   it.each([
-    ['each member on its own chain', false],
-    ['with the organization trail', true],
-  ])('stores the same report as single mode for the demo organization (%s), in batches of 2', async (_label, organizationTrail) => {
+    ['each member on its own chain', false, ''],
+    ['with the organization trail, and a REPORT_PREFIX of its own', true, 'audit/'],
+  ])('stores the same report as single mode for the demo organization (%s), in batches of 2', async (_label, organizationTrail, reportPrefix) => {
     // Prepare
     const { demo, single, distributed } = await prepare(organizationTrail);
     const expected = await singleMode(environment(single.bucket, single.topicArn));
     // Act
-    const { summary, report, trace } = await distributedMode(environment(distributed.bucket, distributed.topicArn), { batchSize: 2 });
+    const { summary, report, trace } = await distributedMode({ ...environment(distributed.bucket, distributed.topicArn), REPORT_PREFIX: reportPrefix }, { batchSize: 2 });
+    // The run's files stay under trailwatch/distributed/ (the state machine role's prefix); the report goes under REPORT_PREFIX
+    expect(summary.stored?.report).toMatch(new RegExp(`^s3://${distributed.bucket}/${reportPrefix || 'trailwatch/'}reports/`));
     // Assess: several batches ran, and the report is single mode's, calls counted included
     expect(trace.mapRuns).toEqual([{ batches: Math.ceil(demo.accounts.filter((a) => a.scanned).length / 2), succeeded: expect.any(Number), failed: 0, notStarted: 0 }]);
     expect(trace.mapRuns[0]?.batches).toBeGreaterThan(1);
