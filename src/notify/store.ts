@@ -5,7 +5,7 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { jsonByteLength, jsonPieces } from '../report/json-text';
+import { jsonByteLength, jsonFitsWithin, jsonPieces } from '../report/json-text';
 import { Status } from '../evaluate/types';
 import type { ScanReport } from '../report/types';
 import { PreviousReportError } from './errors';
@@ -54,15 +54,33 @@ function* utf8Chunks(pieces: Iterable<string>): Generator<Buffer> {
   if (gathered.length > 0) yield Buffer.from(gathered.join(''), 'utf8');
 }
 
+/** A report up to this size is sent as one text (which the SDK can send again on a retry); a larger one is streamed. */
+const STREAM_FROM_BYTES = 8 * 1024 * 1024;
+/** Attempts of a streamed upload: the SDK cannot rewind a stream to retry it, so each attempt writes the report anew. */
+const STREAMED_ATTEMPTS = 3;
+
 /**
- * Stores the report as JSON, written a piece at a time (its length counted first, as PutObject
- * needs it): at 10,000 accounts the whole text would be about 150 MB more in memory.
+ * Stores the report as JSON. A large one is written a piece at a time (its length counted first,
+ * as PutObject needs it): at 10,000 accounts the whole text would be about 150 MB more in memory.
  */
 export async function putReport(s3: S3Client, bucket: string, key: string, report: ScanReport): Promise<string> {
+  if (jsonFitsWithin(report, STREAM_FROM_BYTES)) {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(report), ContentType: 'application/json' }));
+    return s3Uri(bucket, key);
+  }
   const length = jsonByteLength(report);
-  await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: Readable.from(utf8Chunks(jsonPieces(report))), ContentLength: length, ContentType: 'application/json' }),
-  );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: Readable.from(utf8Chunks(jsonPieces(report))), ContentLength: length, ContentType: 'application/json' }),
+      );
+      break;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      // A refusal (4xx: access, no such bucket) is final; a failure on the way or of the service is tried again.
+      if (attempt >= STREAMED_ATTEMPTS || (status !== undefined && status >= 400 && status < 500)) throw error;
+    }
+  }
   return s3Uri(bucket, key);
 }
 
