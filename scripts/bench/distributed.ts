@@ -24,7 +24,7 @@ import { runKeys, type CallCounts, type CollectRun, type DiscoverResult } from '
 import type { ScanSummary } from '../../src/lambda/scan-handler';
 import type { ScanReport } from '../../src/report/types';
 import type { AccountToScan } from '../../src/scan';
-import { latencyHook, withPeakRss, type PeakRss } from './measure';
+import { latencyHook, withPeakRss, type LiveHeap, type PeakRss } from './measure';
 import type { SyntheticOrganization } from './organization';
 
 /** What one step cost: wall time, this process's CPU, HTTP attempts (S3 bookkeeping included). */
@@ -39,7 +39,7 @@ export interface DistributedMeasurement {
   readonly discover: StepCost & { readonly accounts: number };
   /** The one batch collected: its accounts, and the scan's calls (as the batch file counts them). */
   readonly batch: StepCost & { readonly accounts: number; readonly collected: number; readonly calls: number; readonly concurrency: number };
-  readonly aggregate: StepCost & PeakRss & { readonly accounts: number; readonly batchFiles: number };
+  readonly aggregate: StepCost & PeakRss & LiveHeap & { readonly accounts: number; readonly batchFiles: number };
   readonly report: ScanReport;
 }
 
@@ -81,6 +81,9 @@ function lambdaContext() {
   const started = Date.now();
   return { getRemainingTimeInMillis: () => LAMBDA_TIMEOUT_MS - (Date.now() - started), awsRequestId: 'bench' };
 }
+
+/** How often the aggregate's live heap is sampled (further apart when a collection takes longer than a quarter of it). */
+const LIVE_HEAP_EVERY_MS = 250;
 
 async function timed<T>(counter: { attempts: number }, work: () => Promise<T>): Promise<{ value: T } & StepCost> {
   const attemptsBefore = counter.attempts;
@@ -191,13 +194,16 @@ export async function measureDistributed(options: DistributedBenchOptions): Prom
     log(`bench: distributed mode: aggregate ${accounts.length} accounts (evaluate, publish, store) ...`);
     const aggregate = createDistributedAggregateHandler({ ...deps, metrics: new Metrics({ namespace: 'trailwatch', serviceName: 'trailwatch' }) });
     const input = { event: SCHEDULED_EVENT, run: { runId } };
-    const aggregated = await withPeakRss(() => timed(counter, () => aggregate(input, lambdaContext())));
+    // Its live heap is sampled (a collection forced every quarter second or so): what must fit in the function's memory.
+    const aggregated = await withPeakRss(() => timed(counter, () => aggregate(input, lambdaContext())), { liveHeapEveryMs: LIVE_HEAP_EVERY_MS });
     const summary: ScanSummary = aggregated.value.value;
     const uri = summary.stored?.report ?? '';
     const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
     if (!key) throw new TrailwatchError(`the aggregate stored no report (${JSON.stringify(summary.notification)})`);
     const report = JSON.parse(await getText(s3, bucket, key)) as ScanReport;
-    const { value: _v, ...aggregateCost } = aggregated.value;
+    const { value: _v, ...timedCost } = aggregated.value;
+    // The forced collections are the bench's, not the step's.
+    const aggregateCost = { ...timedCost, wallMs: timedCost.wallMs - aggregated.forcedGcWallMs, cpuMs: timedCost.cpuMs - aggregated.forcedGcCpuMs };
     return {
       batchSize: options.batchSize,
       discover: { wallMs: discovered.wallMs, cpuMs: discovered.cpuMs, attempts: discovered.attempts, accounts: result.accounts },
@@ -216,6 +222,10 @@ export async function measureDistributed(options: DistributedBenchOptions): Prom
         baselineRssBytes: aggregated.baselineRssBytes,
         peakHeapBytes: aggregated.peakHeapBytes,
         baselineHeapBytes: aggregated.baselineHeapBytes,
+        peakLiveHeapBytes: aggregated.peakLiveHeapBytes,
+        forcedCollections: aggregated.forcedCollections,
+        forcedGcWallMs: aggregated.forcedGcWallMs,
+        forcedGcCpuMs: aggregated.forcedGcCpuMs,
         accounts: accounts.length,
         batchFiles: batches.length,
       },

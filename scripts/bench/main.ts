@@ -43,7 +43,7 @@ import {
   type ScaleProjection,
   type Target,
 } from './figures';
-import { latencyHook, memoryGrowth, withCpu, withPeakRss, type PeakRss } from './measure';
+import { latencyHook, liveGrowth, memoryGrowth, withCpu, withPeakRss, type PeakRss } from './measure';
 import { naiveScan } from './naive-scan';
 import { startOrganizationTrailProxy } from './organization-trail-proxy';
 import { seedSyntheticOrganization, warmUpMoto, SYNTHETIC_REGIONS, SYNTHETIC_ROLE_NAME, type SyntheticOrganization } from './organization';
@@ -473,7 +473,7 @@ function scaleMeasurements(r: Results): ScaleMeasurements {
       aggregateBatchFiles: d.aggregate.batchFiles,
       aggregateAccounts: d.aggregate.accounts,
       aggregateBaselineRssBytes: d.aggregate.baselineRssBytes,
-      aggregateGrowthBytes: memoryGrowth(d.aggregate),
+      aggregateGrowthBytes: liveGrowth(d.aggregate),
     },
   };
 }
@@ -580,8 +580,9 @@ function printResults(r: Results): void {
     `  distributed mode (the real step functions in order, in this process): discover ${d.discover.accounts} accounts ${seconds(d.discover.wallMs)} (${d.discover.attempts} requests); ` +
       `one batch of ${d.batch.accounts} accounts ${seconds(d.batch.wallMs)} (${d.batch.calls} calls, ${d.batch.collected} collected, efficiency ${batchEfficiency.toFixed(2)}); ` +
       `the other ${d.aggregate.batchFiles - 1} batch files copied from it; aggregate ${d.aggregate.accounts} accounts ${seconds(d.aggregate.wallMs)} ` +
-      `(${d.aggregate.cpuMs.toFixed(0)} ms CPU, ${d.aggregate.attempts} requests, peak RSS ${mb(d.aggregate.peakRssBytes)}, heap ${mb(d.aggregate.baselineHeapBytes)} -> ${mb(d.aggregate.peakHeapBytes)}: ` +
-      `${perThousand(memoryGrowth(d.aggregate), d.aggregate.accounts)} per 1,000 accounts); ` +
+      `(${d.aggregate.cpuMs.toFixed(0)} ms CPU, ${d.aggregate.attempts} requests, peak RSS ${mb(d.aggregate.peakRssBytes)} and heap ${mb(d.aggregate.baselineHeapBytes)} -> ${mb(d.aggregate.peakHeapBytes)} with garbage V8 had not needed to collect, ` +
+      `live heap ${mb(d.aggregate.baselineHeapBytes)} -> ${mb(d.aggregate.peakLiveHeapBytes)} in ${d.aggregate.forcedCollections} forced collections: ${perThousand(liveGrowth(d.aggregate), d.aggregate.accounts)} per 1,000 accounts, ` +
+      `their ${seconds(d.aggregate.forcedGcWallMs)} taken off its time); ` +
       `verdicts that differ from single mode's: ${differences}`,
   );
 
@@ -604,7 +605,7 @@ function printResults(r: Results): void {
         ],
         ['distributed: aggregate', ...projections.map((p) => minutes(p.distributed.aggregateSeconds))],
         ['distributed: in all', ...projections.map((p) => minutes(p.distributed.seconds))],
-        ['distributed: aggregate peak RSS', ...projections.map((p) => mb(p.distributed.aggregateRssBytes))],
+        ['distributed: aggregate memory (RSS before + live heap growth)', ...projections.map((p) => mb(p.distributed.aggregateRssBytes))],
       ]),
     );
     out.push(
@@ -612,7 +613,7 @@ function printResults(r: Results): void {
         `the owner's read is as measured x ${PROJECTION_LATENCY_MS}/${latencyMs}; evaluation and the aggregate's work are their measured CPU time x the accounts, x ${settings.cpuSlowdown.toFixed(2)} ` +
         `(a ${deploy.memoryMb} MB Lambda has ${deploy.memoryMb}/${LAMBDA_ONE_VCPU_MB} of a vCPU), the aggregate's x ${settings.aggregateCpuSlowdown.toFixed(2)} (${deploy.aggregateMemoryMb} MB, one thread); reading an account costs the measured calls x ${PROJECTION_LATENCY_MS} ms / concurrency / measured efficiency; ` +
         `a child collects ${deploy.batchSize} accounts at the measured batch's pace; the aggregate's requests (a GET per batch file) are one after another; ` +
-        `memory grows from the measured baseline at the measured rate per account. Moto's own time per request (and this machine's load) is in every measured figure. ` +
+        `memory grows from the measured baseline at the measured rate per account (single mode: its peak RSS, garbage included; the aggregate: its live heap). Moto's own time per request (and this machine's load) is in every measured figure. ` +
         `Not modeled: Lambda cold starts, Step Functions' own time per child, AWS throttling beyond the retries.`,
     );
   } else {

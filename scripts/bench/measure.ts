@@ -32,8 +32,39 @@ export function memoryGrowth(m: PeakRss): number {
   return Math.max(0, m.peakRssBytes - m.baselineRssBytes, m.peakHeapBytes - m.baselineHeapBytes);
 }
 
-/** Samples the resident set while `work` runs. */
-export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T } & PeakRss> {
+/** What is live on the heap while work runs: sampled right after a collection forced between its turns. */
+export interface LiveHeap {
+  /** The largest heap in use right after a forced collection: what the work held, garbage aside. */
+  readonly peakLiveHeapBytes: number;
+  readonly forcedCollections: number;
+  /** Wall and CPU time the forced collections took: to be taken off the work's own time. */
+  readonly forcedGcWallMs: number;
+  readonly forcedGcCpuMs: number;
+}
+
+/**
+ * What the work held: the live heap's growth when it was sampled, else memoryGrowth. A process
+ * given plenty of memory (this one) lets garbage pile up before V8 collects it, so its peak RSS
+ * overstates what a function with less memory needs; the live heap is what must fit.
+ */
+export function liveGrowth(m: PeakRss & Partial<LiveHeap>): number {
+  return m.peakLiveHeapBytes === undefined ? memoryGrowth(m) : Math.max(0, m.peakLiveHeapBytes - m.baselineHeapBytes);
+}
+
+/** Forced collections take at most this share of the work's time: the next waits this many times the last one's length. */
+const FORCED_GC_SPACING = 4;
+
+/**
+ * Samples the resident set while `work` runs; with `liveHeapEveryMs`, also forces a collection
+ * that often (further apart when collections are slow) and samples the heap left after it. A
+ * live peak that rises and falls between two samples is missed: the figure is a lower bound of
+ * the true live peak, as close as the interval.
+ */
+export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T } & PeakRss>;
+export async function withPeakRss<T>(work: () => Promise<T>, options: { readonly liveHeapEveryMs: number }): Promise<{ value: T } & PeakRss & LiveHeap>;
+export async function withPeakRss<T>(work: () => Promise<T>, options?: { readonly liveHeapEveryMs: number }): Promise<{ value: T } & PeakRss & Partial<LiveHeap>> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (options && !gc) throw new Error('sampling the live heap needs node --expose-gc (npm run bench passes it)');
   collectGarbage();
   const baselineRssBytes = process.memoryUsage.rss();
   let peak = baselineRssBytes;
@@ -44,12 +75,38 @@ export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   };
   const timer = setInterval(sample, 20);
+  const live = { peakLiveHeapBytes: baselineHeapBytes, forcedCollections: 0, forcedGcWallMs: 0, forcedGcCpuMs: 0 };
+  let liveTimer: NodeJS.Timeout | undefined;
+  /** Forces a collection and samples what is left; returns how long the collection took (counted in the totals while the work runs). */
+  const sampleLive = (duringWork = true): number => {
+    if (!gc || !options) return 0;
+    sample();
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    gc();
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    live.peakLiveHeapBytes = Math.max(live.peakLiveHeapBytes, process.memoryUsage().heapUsed);
+    if (!duringWork) return wallMs;
+    live.forcedCollections += 1;
+    live.forcedGcWallMs += wallMs;
+    live.forcedGcCpuMs += (cpu.user + cpu.system) / 1000;
+    return wallMs;
+  };
+  const scheduleLive = (delayMs: number) => {
+    liveTimer = setTimeout(() => scheduleLive(Math.max(options?.liveHeapEveryMs ?? 0, FORCED_GC_SPACING * sampleLive())), delayMs);
+  };
+  if (options) scheduleLive(options.liveHeapEveryMs);
   try {
     const value = await work();
+    if (liveTimer) clearTimeout(liveTimer);
     sample();
-    return { value, peakRssBytes: peak, baselineRssBytes, peakHeapBytes: peakHeap, baselineHeapBytes };
+    // What the work left behind once it returned (its result aside) is live too; this one is not in the work's time.
+    sampleLive(false);
+    return { value, peakRssBytes: peak, baselineRssBytes, peakHeapBytes: peakHeap, baselineHeapBytes, ...(options ? live : {}) };
   } finally {
     clearInterval(timer);
+    if (liveTimer) clearTimeout(liveTimer);
   }
 }
 
