@@ -55,13 +55,12 @@ export interface RunKeys {
   readonly accounts: string;
   readonly discovery: string;
   readonly batches: string;
-  readonly map: string;
 }
 
 export function runKeys(reportPrefix: string, runId: string): RunKeys {
   if (!RUN_ID.test(runId)) throw new DistributedRunError(`run id ${JSON.stringify(runId.slice(0, 100))} is not 1-80 letters, digits, '-' or '_'`);
   const prefix = `${reportPrefix}distributed/${runId}/`;
-  return { prefix, accounts: `${prefix}accounts.json`, discovery: `${prefix}discovery.json`, batches: `${prefix}batches/`, map: `${prefix}map` };
+  return { prefix, accounts: `${prefix}accounts.json`, discovery: `${prefix}discovery.json`, batches: `${prefix}batches/` };
 }
 
 export function batchKey(keys: RunKeys, accounts: readonly AccountToScan[]): string {
