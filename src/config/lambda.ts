@@ -72,7 +72,7 @@ function commaList<T extends z.ZodType<unknown, string>>(item: T, what: string) 
 // ---------------------------------------------------------------------------------------------
 // Payload
 
-export const PAYLOAD_FIELDS = ['benchmark', 'checks', 'accounts', 'regions', 'notify', 'doctor', 'approve', 'reject'] as const;
+export const PAYLOAD_FIELDS = ['benchmark', 'checks', 'accounts', 'regions', 'notify', 'readEveryAccount', 'doctor', 'approve', 'reject'] as const;
 
 const planId = z.string({ error: (issue) => `${quoted(issue.input)} is not a plan id` }).regex(PLAN_ID, {
   error: (issue) => `${quoted(issue.input)} is not a plan id (p-<yyyymmddThhmmssZ>-<12 hex digits>, as the findings email gives it)`,
@@ -85,6 +85,7 @@ const payloadSchema = z.strictObject(
     accounts: listOf(accountId, 'accounts').optional(),
     regions: listOf(region, 'regions').optional(),
     notify: z.boolean({ error: (issue) => `expected true or false, got ${quoted(issue.input)}` }).optional(),
+    readEveryAccount: z.boolean({ error: (issue) => `expected true or false, got ${quoted(issue.input)}` }).optional(),
     // `trailwatch doctor`: check the deployment, scan nothing; alone, so a typo never scans.
     doctor: z.literal(true, { error: (issue) => `expected true, got ${quoted(issue.input)}` }).optional(),
     // REMEDIATE=approve: decide a kept plan instead of scanning.
@@ -110,6 +111,8 @@ export interface ScanPayload {
   readonly regions?: string[];
   /** false: scan, return the summary, publish nothing. */
   readonly notify?: boolean;
+  /** true: read every member, even those the organization trail settles (as the CLI's --read-every-account): each is reported from its own inventory, and costs its calls. */
+  readonly readEveryAccount?: boolean;
   /** true: check the deployment (trailwatch doctor) instead of scanning; no other field. */
   readonly doctor?: true;
   /** REMEDIATE=approve: approve (apply once) or reject the kept plan with this id; nothing else is scanned. */

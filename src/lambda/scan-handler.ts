@@ -90,6 +90,7 @@ export function buildScanOptions(
     benchmark: payload.benchmark ?? settings.benchmark,
     ...(checks ? { checks } : {}),
     ...(payload.accounts ? { accounts: payload.accounts } : {}),
+    ...(payload.readEveryAccount ? { readEveryAccount: true } : {}),
     ...(settings.excludeAccounts ? { excludeAccounts: settings.excludeAccounts } : {}),
     ...(settings.ous ? { ous: settings.ous } : {}),
     ...(regions ? { regions } : {}),

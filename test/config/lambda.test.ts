@@ -39,6 +39,7 @@ describe('parseScanEvent', () => {
       accounts: ['111111111111'],
       regions: ['eu-west-1', 'us-gov-west-1'],
       notify: false,
+      readEveryAccount: true,
     });
 
     expect(payload).toEqual({
@@ -47,6 +48,7 @@ describe('parseScanEvent', () => {
       accounts: ['111111111111'],
       regions: ['eu-west-1', 'us-gov-west-1'],
       notify: false,
+      readEveryAccount: true,
     });
   });
 
@@ -61,8 +63,9 @@ describe('parseScanEvent', () => {
     [{ accounts: ['111111111111', '111111111111'] }, "accounts[1]: '111111111111' is listed twice"],
     [{ regions: ['eu-west'] }, "regions[0]: 'eu-west' is not a region name (e.g. eu-west-1)"],
     [{ notify: 'no' }, "notify: expected true or false, got 'no'"],
-    [{ acounts: ['111111111111'] }, 'acounts: unknown field (expected benchmark, checks, accounts, regions, notify, doctor, approve, reject)'],
-    ['scan everything', '(payload): expected an object with benchmark, checks, accounts, regions, notify, doctor, approve, reject'],
+    [{ readEveryAccount: 'yes' }, "readEveryAccount: expected true or false, got 'yes'"],
+    [{ acounts: ['111111111111'] }, 'acounts: unknown field (expected benchmark, checks, accounts, regions, notify, readEveryAccount, doctor, approve, reject)'],
+    ['scan everything', '(payload): expected an object with benchmark, checks, accounts, regions, notify, readEveryAccount, doctor, approve, reject'],
     [[], '(payload): expected an object'],
   ])('refuses %j, naming the field', (event, expected) => {
     const issues = payloadIssues(event);

@@ -38,6 +38,7 @@ const CASES: Case[] = [
     (value): Case => [value !== null && Array.isArray(value) && value.length > 0 ? 'regions[' : 'regions', { regions: value }],
   ),
   ...([null, 'false', 'no', 0, 1, [], {}] as unknown[]).map((value): Case => ['notify', { notify: value }]),
+  ...([null, 'true', 'yes', 0, 1, [], {}] as unknown[]).map((value): Case => ['readEveryAccount', { readEveryAccount: value }]),
   ['acounts', { acounts: [ACCOUNT] }],
   ['Benchmark', { Benchmark: 'v4' }],
   ['__proto__', JSON.parse('{"__proto__": {"accounts": ["111111111111"]}}') as unknown],

@@ -104,6 +104,16 @@ describe('createScanHandler', () => {
     expect((result as ScanSummary).notification).toEqual({ published: false, reason: 'notify: false in the payload' });
   });
 
+  it('reads every member when the payload asks, as the CLI does with --read-every-account', async () => {
+    const scan = recordingScan(async () => ({ report: scanned, inventories: [] }));
+
+    await captureStdoutJsonAsync(() => handlerWith(scan.runScan)({ readEveryAccount: true, notify: false }, context(300_000)));
+    await captureStdoutJsonAsync(() => handlerWith(scan.runScan)({ notify: false }, context(300_000)));
+
+    expect(scan.calls[0]?.readEveryAccount).toBe(true);
+    expect(scan.calls[1]).not.toHaveProperty('readEveryAccount');
+  });
+
   it('refuses a bad payload naming each wrong field, and scans nothing', async () => {
     // Prepare
     const scan = recordingScan(async () => ({ report: scanned, inventories: [] }));
