@@ -5,8 +5,9 @@
  * and the tests validate the same definition with asl-validator (cfn-lint checks it again in the
  * packaged template).
  *
- * Discover (a Lambda) writes the accounts in scope to the report bucket -> a DISTRIBUTED Map reads
- * that JSON array (ItemReader), hands each child execution a batch of accounts (ItemBatcher) and
+ * Discover (a Lambda) writes the accounts in scope to the report bucket, and those the batches
+ * collect (all but the organization trail's owner, which it reads itself, and the members that
+ * owner's chain settles) -> when any is left, a DISTRIBUTED Map reads that JSON array (ItemReader), hands each child execution a batch of accounts (ItemBatcher) and
  * writes its children's results to the bucket (ResultWriter) -> Aggregate (a Lambda) evaluates,
  * remediates, publishes and stores. A batch is retried with exponential backoff and full jitter;
  * one that still fails costs only its accounts (ERROR, with the reason, in the report). When more
@@ -63,7 +64,19 @@ function definition(settings = {}) {
         ResultSelector: { 'runId.$': '$.Payload.runId', 'accountsKey.$': '$.Payload.accountsKey', 'accounts.$': '$.Payload.accounts', 'collect.$': '$.Payload.collect' },
         ResultPath: '$.run',
         Retry: [lambdaRetry],
-        Next: 'Collect',
+        Next: 'AnythingToCollect',
+      },
+      // Discover leaves out the owner (read already) and the members its organization trail settles: often nothing is left.
+      AnythingToCollect: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.run.accounts', NumericGreaterThan: 0, Next: 'Collect' }],
+        Default: 'NothingToCollect',
+      },
+      NothingToCollect: {
+        Type: 'Pass',
+        Result: { NothingToCollect: true },
+        ResultPath: '$.map',
+        Next: 'Aggregate',
       },
       Collect: {
         Type: 'Map',

@@ -686,6 +686,39 @@ async function discoverAndCollect(options: ScanOptions, steps: ScanSteps): Promi
   return { discovery, ids, byId, ...(owner ? { owner } : {}), judged: new Set([...judged].filter((id) => inScope.has(id))), outcomeOf, ...(early ? { early } : {}) };
 }
 
+/**
+ * The organization trail's owner read before anything else, and what its chain settles: what
+ * `discoverAndCollect` does before it reads members, for a step that collects no member itself
+ * (distributed mode's Discover, which leaves out of the Map the members the chain settles).
+ * Undefined when there is no owner to read first: no organization, its management account out
+ * of scope, no member in scope, or every account asked to be read.
+ */
+export async function readOrganizationOwner(
+  discovery: Discovery,
+  options: ScanOptions,
+  steps: ScanSteps,
+): Promise<{ readonly outcome: AccountOutcome<AccountInventory>; readonly coverage?: OrganizationCoverage; readonly members: readonly string[] } | undefined> {
+  const ownerId = discovery.organization?.managementAccountId;
+  const owner = discovery.accounts.find((a) => a.accountId === ownerId);
+  const memberIds = new Set(discovery.organization?.memberAccountIds ?? []);
+  const members = discovery.accounts.filter((a) => a.accountId !== ownerId && memberIds.has(a.accountId)).map((a) => a.accountId);
+  if (!owner || ownerId === undefined || members.length === 0 || options.readEveryAccount === true) return undefined;
+  let coverage: OrganizationCoverage | undefined;
+  const [outcome] = await collectWithinDeadline(
+    [ownerId],
+    async (accountId, signal) => {
+      const inventory = await steps.collect(owner, options, signal);
+      // Judged with its queues, functions and keys read, as discoverAndCollect judges it; the inventory kept is the one read.
+      const [withPolicies = inventory] = await addResourcePolicies([inventory], options, steps);
+      coverage = organizationCoverage(withPolicies, { benchmark: options.benchmark, checks: options.checks, organization: { managementAccountId: accountId, memberAccountIds: [] } });
+      return inventory;
+    },
+    { concurrency: 1, ...(options.deadline !== undefined ? { deadline: options.deadline } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+  );
+  if (!outcome) return undefined;
+  return { outcome, ...(coverage && outcome.kind === 'collected' ? { coverage } : {}), members };
+}
+
 /** The import, whose failure (even a whole one) is reported in its result and never costs the report. */
 async function securityHubImport(report: ScanReport, options: ScanOptions, accountId: string | undefined): Promise<SecurityHubImportResult> {
   const all = (code: string, message: string): SecurityHubImportResult => ({

@@ -5,7 +5,8 @@
  * owned elsewhere, what they deliver through, evaluate, exceptions, remediate, Security Hub,
  * publish and store), inside the scan handler itself (`createScanHandler`), which also records
  * the run and beats the heartbeat. An account whose batch failed after its retries, or never
- * ran, is ERROR with the reason; no account of the run is lost.
+ * ran, is ERROR with the reason; no account of the run is lost. A member Discover left to the
+ * organization trail is judged through it here, as single mode judges it.
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AccountInventory } from '../collect/inventory';
@@ -151,8 +152,13 @@ export async function readSavedRun(store: RunStore, prefix: string, runId: strin
     map && 'Error' in map
       ? `not scanned: the Distributed Map failed (${oneLine([map.Error, map.Cause].filter(Boolean).join(': '))})`
       : 'not scanned: its batch left no result';
+  // Members Discover left to the organization trail are never asked for, unless the owner's chain no longer settles them here.
+  const leftToTrail = new Set(discovery.judgedThroughOrganization?.members ?? []);
+  const notRead =
+    `not read: when the run started, the organization trail of account ${discovery.judgedThroughOrganization?.owner ?? '(none)'} settled every check for this member, ` +
+    'and when the run was judged it no longer did (its chain changed meanwhile): scan again';
   for (const account of accounts) {
-    if (!batchOf.has(account.accountId) && !notCollected.has(account.accountId)) notCollected.set(account.accountId, why);
+    if (!batchOf.has(account.accountId) && !notCollected.has(account.accountId)) notCollected.set(account.accountId, leftToTrail.has(account.accountId) ? notRead : why);
   }
   return { discovery, accounts, inventories: new SavedInventories(store, batchOf), notCollected, apiCalls };
 }

@@ -1,17 +1,21 @@
 /**
- * Distributed mode, step 1 (README "Distributed mode"): the scan's discovery, alone. Reads the
- * execution's input as the scan function reads its event, discovers the accounts in scope as
- * single mode does (`discoverAccounts`, src/scan.ts), and writes them to the report bucket for
- * the Distributed Map (`accounts.json`) and the rest for the aggregate (`discovery.json`).
+ * Distributed mode, step 1 (README "Distributed mode"): the scan's discovery, and the
+ * organization trail's owner. Reads the execution's input as the scan function reads its event,
+ * discovers the accounts in scope as single mode does (`discoverAccounts`, src/scan.ts), and
+ * reads the management account first, as single mode does (`readOrganizationOwner`): when its
+ * multi-region organization trail settles every check, the members need no call, so they are left
+ * out of the batches (a member cannot change that chain). Writes the accounts (`accounts.json`),
+ * the batches' share of them (`items.json`, the Distributed Map's items), the owner's inventory as
+ * a batch file of its own, and the rest for the aggregate (`discovery.json`).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { AwsClients } from '../aws/clients';
 import { parseScanEvent, PayloadError, type LambdaSettings } from '../config';
 import { DEFAULT_REPORT_PREFIX } from '../notify/store';
-import { discoverAccounts } from '../scan';
+import { awsScanSteps, discoverAccounts, readOrganizationOwner } from '../scan';
 import { buildScanOptions, scanDeadlines, type LambdaContext } from './scan-handler';
-import { callCountsOf, DistributedRunError, RUN_FORMAT_VERSION, RunStore, runKeys, type DiscoverResult, type DiscoveryFile } from './distributed-run';
+import { batchKey, callCountsOf, DistributedRunError, RUN_FORMAT_VERSION, RunStore, runKeys, serializeBatch, type DiscoverResult, type DiscoveryFile } from './distributed-run';
 
 export interface DistributedStepDeps {
   readonly settings: LambdaSettings;
@@ -62,9 +66,21 @@ export function createDistributedDiscoverHandler(deps: DistributedStepDeps): (in
     try {
       const { store, prefix } = runStoreOf(settings, fileClients);
       const keys = runKeys(prefix, runId);
-      const options = buildScanOptions(settings, payload, { clients: scanClients, signal: abort.signal });
+      const options = buildScanOptions(settings, payload, { clients: scanClients, signal: abort.signal, ...(deadlines ? { deadline: deadlines.deadline } : {}) });
       const startedAt = new Date(now()).toISOString();
       const discovery = await discoverAccounts(options);
+      const owner = await readOrganizationOwner(discovery, options, awsScanSteps({ callerAccountId: discovery.callerAccountId }));
+      // The owner is read here, whatever came of it: its batch file holds its inventory, or why it has none.
+      if (owner) {
+        const { outcome } = owner;
+        const ownerAccount = discovery.accounts.filter((a) => a.accountId === outcome.accountId);
+        const batch = outcome.kind === 'collected' ? { inventories: [outcome.value], notCollected: [] } : { inventories: [], notCollected: [{ accountId: outcome.accountId, error: outcome.error }] };
+        // Its calls are discovery's (counted in discovery.json), not the batch's.
+        await store.put(batchKey(keys, ownerAccount), serializeBatch({ ...batch, apiCalls: {} }));
+      }
+      const settled = owner?.coverage?.unsettled.length === 0 ? { owner: owner.coverage.owner, members: [...owner.members] } : undefined;
+      const leftOut = new Set([...(owner ? [owner.outcome.accountId] : []), ...(settled?.members ?? [])]);
+      const items = discovery.accounts.filter((a) => !leftOut.has(a.accountId));
       const file: DiscoveryFile = {
         formatVersion: RUN_FORMAT_VERSION,
         runId,
@@ -75,14 +91,23 @@ export function createDistributedDiscoverHandler(deps: DistributedStepDeps): (in
         callerAccountId: discovery.callerAccountId,
         notes: discovery.notes,
         apiCalls: callCountsOf(scanClients.callCounter),
+        ...(settled ? { judgedThroughOrganization: settled } : {}),
       };
       await store.put(keys.accounts, JSON.stringify(discovery.accounts));
+      await store.put(keys.items, JSON.stringify(items));
       await store.put(keys.discovery, JSON.stringify(file));
-      logger.info('distributed scan: discovered', { runId, accounts: discovery.accounts.length, skipped: discovery.skipped.length });
+      logger.info('distributed scan: discovered', {
+        runId,
+        accounts: discovery.accounts.length,
+        toCollect: items.length,
+        skipped: discovery.skipped.length,
+        ...(owner ? { organizationTrailOwner: owner.outcome.accountId, ownerRead: owner.outcome.kind === 'collected' } : {}),
+        ...(settled ? { judgedThroughOrganization: settled.members.length } : {}),
+      });
       return {
         runId,
-        accountsKey: keys.accounts,
-        accounts: discovery.accounts.length,
+        accountsKey: keys.items,
+        accounts: items.length,
         collect: { runId, callerAccountId: discovery.callerAccountId, ...(options.regions ? { regions: [...options.regions] } : {}) },
       };
     } catch (error) {

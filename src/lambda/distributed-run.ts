@@ -2,10 +2,14 @@
  * Distributed mode's files in the report bucket: what each step of the state machine writes and
  * the next reads, under `<report prefix>distributed/<run id>/`:
  *
- * - `accounts.json`: the accounts in scope, a JSON array (the Distributed Map's ItemReader reads it);
+ * - `accounts.json`: the accounts in scope, a JSON array, in discovery's order (the report's);
+ * - `items.json`: the accounts the batches collect (the Distributed Map's ItemReader reads it):
+ *   those in scope but the organization trail's owner, which Discover reads itself, and the
+ *   members its chain settles, which nothing reads (as in single mode);
  * - `discovery.json`: the rest of discovery (accounts listed but skipped, the organization, the
- *   caller, notes), the run's payload and trigger, and the calls discovery made;
- * - `batches/<first account id>.json`: one per batch, an inventory file (`scan --save-inventory`'s
+ *   caller, notes, the members left to the organization trail), the run's payload and trigger,
+ *   and the calls discovery and the owner's read made;
+ * - `batches/<first account id>.json`: one per batch (and the owner's, from Discover), an inventory file (`scan --save-inventory`'s
  *   format, so `trailwatch evaluate --inventory` reads it) with the batch's accounts that could not
  *   be collected and the calls the batch made;
  * - the Map Run's results are not under the run's prefix: Step Functions writes them (ResultWriter)
@@ -53,6 +57,7 @@ export function addCallCounts(counter: CallCounter, counts: CallCounts): void {
 export interface RunKeys {
   readonly prefix: string;
   readonly accounts: string;
+  readonly items: string;
   readonly discovery: string;
   readonly batches: string;
 }
@@ -60,7 +65,7 @@ export interface RunKeys {
 export function runKeys(reportPrefix: string, runId: string): RunKeys {
   if (!RUN_ID.test(runId)) throw new DistributedRunError(`run id ${JSON.stringify(runId.slice(0, 100))} is not 1-80 letters, digits, '-' or '_'`);
   const prefix = `${reportPrefix}distributed/${runId}/`;
-  return { prefix, accounts: `${prefix}accounts.json`, discovery: `${prefix}discovery.json`, batches: `${prefix}batches/` };
+  return { prefix, accounts: `${prefix}accounts.json`, items: `${prefix}items.json`, discovery: `${prefix}discovery.json`, batches: `${prefix}batches/` };
 }
 
 export function batchKey(keys: RunKeys, accounts: readonly AccountToScan[]): string {
@@ -85,6 +90,7 @@ const discoveryFileSchema = z.looseObject({
   callerAccountId: z.string(),
   notes: z.array(z.string()),
   apiCalls: callCountsSchema,
+  judgedThroughOrganization: z.looseObject({ owner: z.string(), members: z.array(z.string()) }).optional(),
 });
 
 /** What discover keeps for the batches and the aggregate, besides the accounts themselves. */
@@ -99,6 +105,8 @@ export interface DiscoveryFile {
   readonly callerAccountId: string;
   readonly notes: string[];
   readonly apiCalls: CallCounts;
+  /** The members Discover left out of the batches: the owner's organization trail settles every check for them. */
+  readonly judgedThroughOrganization?: { readonly owner: string; readonly members: string[] };
 }
 
 const notCollectedSchema = z.array(z.looseObject({ accountId: z.string(), error: z.string() }));
@@ -149,16 +157,19 @@ export function parseAccounts(text: string, key: string): AccountToScan[] {
 
 /**
  * The Map state's outcome as the aggregate gets it: the Map Run's output with ResultWriter
- * (where the manifest is), or what the Catch caught when the Map Run as a whole failed (more
- * batches failed than tolerated, or the run could not start).
+ * (where the manifest is), what the Catch caught when the Map Run as a whole failed (more
+ * batches failed than tolerated, or the run could not start), or the NothingToCollect state's
+ * mark when Discover left no account for the batches.
  */
 export const mapOutcomeSchema = z.union([
   z.looseObject({ ResultWriterDetails: z.looseObject({ Bucket: z.string(), Key: z.string() }), MapRunArn: z.string().optional() }),
   z.looseObject({ Error: z.string(), Cause: z.string().optional() }),
+  z.looseObject({ NothingToCollect: z.literal(true) }),
 ]);
 export type MapOutcome =
   | { readonly ResultWriterDetails: { readonly Bucket: string; readonly Key: string }; readonly MapRunArn?: string }
-  | { readonly Error: string; readonly Cause?: string };
+  | { readonly Error: string; readonly Cause?: string }
+  | { readonly NothingToCollect: true };
 
 const manifestSchema = z.looseObject({
   ResultFiles: z.looseObject({
@@ -235,6 +246,7 @@ export class RunStore {
 /** What discover hands the state machine (its result) and each batch (the Map's BatchInput). */
 export interface DiscoverResult {
   readonly runId: string;
+  /** The Map's items (`items.json`), and how many: the state machine skips the Map when there are none. */
   readonly accountsKey: string;
   readonly accounts: number;
   /** The Map's BatchInput: what a batch needs besides its accounts. */

@@ -58,7 +58,10 @@ describe('distributed mode: the state machine', () => {
   it('discovers, collects in a DISTRIBUTED Map over the account list in S3, and aggregates', () => {
     const collect = definition.States.Collect;
     expect(definition.StartAt).toBe('Discover');
-    expect(definition.States.Discover).toMatchObject({ Next: 'Collect', ResultPath: '$.run' });
+    expect(definition.States.Discover).toMatchObject({ Next: 'AnythingToCollect', ResultPath: '$.run' });
+    // No batch when Discover leaves nothing to collect (the organization trail settles every member): straight to the aggregate.
+    expect(definition.States.AnythingToCollect).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.run.accounts', NumericGreaterThan: 0, Next: 'Collect' }], Default: 'NothingToCollect' });
+    expect(definition.States.NothingToCollect).toMatchObject({ Type: 'Pass', Result: { NothingToCollect: true }, ResultPath: '$.map', Next: 'Aggregate' });
     expect(collect.ItemReader).toEqual({ Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: '${ReportBucket}', 'Key.$': '$.run.accountsKey' } });
     expect(collect.ItemBatcher).toEqual({ MaxItemsPerBatch: machine.DEFAULTS.batchSize, BatchInput: { 'run.$': '$.run.collect' } });
     expect(collect.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });

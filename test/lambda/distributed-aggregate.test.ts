@@ -88,6 +88,22 @@ describe('readSavedRun', () => {
     await expect(steps.collect({ accountId: id(0) }, options, signal)).resolves.toMatchObject({ accountId: id(0) });
     await expect(steps.collect({ accountId: id(99) }, options, signal)).rejects.toThrow('not scanned: its batch left no result');
   });
+
+  it('says why when a member Discover left to the organization trail is asked for after all (the owner\'s chain changed during the run)', async () => {
+    // Prepare: Discover found the trail of id(0) settled every check for id(98) and id(99), and the Map had nothing to collect
+    const { files, accounts } = savedRunFiles(1, 2);
+    files[KEYS.accounts] = JSON.stringify([...accounts, id(98), id(99)].map((accountId) => ({ accountId })));
+    const discovery = JSON.parse(files[KEYS.discovery] as string) as Record<string, unknown>;
+    files[KEYS.discovery] = JSON.stringify({ ...discovery, judgedThroughOrganization: { owner: id(0), members: [id(98), id(99)] } });
+    const { store } = memoryStore(files);
+    const saved = await readSavedRun(store, 'trailwatch/', RUN, { NothingToCollect: true });
+    const steps = savedRunSteps(saved);
+    // Act / Assess
+    await expect(steps.collect({ accountId: id(98) }, {} as ScanOptions, new AbortController().signal)).rejects.toThrow(
+      `not read: when the run started, the organization trail of account ${id(0)} settled every check for this member, and when the run was judged it no longer did`,
+    );
+    expect(saved.notCollected.size).toBe(2);
+  });
 });
 
 describe('SavedInventories', () => {

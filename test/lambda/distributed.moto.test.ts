@@ -12,6 +12,8 @@ import { DEMO_REGIONS, DEMO_ROLE_NAME, seedDemoOrganization } from '../../src/de
 import { MOTO_CREDENTIALS } from '../../src/demo/moto';
 import type { ScanSummary } from '../../src/lambda';
 import type { ScanReport } from '../../src/report/types';
+import { startOrganizationTrailProxy } from '../../scripts/bench/organization-trail-proxy';
+import { seedSyntheticOrganization, SYNTHETIC_ROLE_NAME, type SyntheticOrganization } from '../../scripts/bench/organization';
 import { createBucket, createTopicWithQueue, REGION, SCANNER_ACCOUNT } from '../notify/topic-queue';
 import { coldStart, lambdaContext, scheduledEvent } from '../support/lambda';
 import { motoClients, motoEndpoint, useMoto } from '../support/moto';
@@ -115,6 +117,7 @@ describe('distributed mode on moto: discover -> batches -> collect -> aggregate'
     env: Record<string, string>,
     machine: { batchSize: number; maxConcurrency?: number; toleratedFailurePercentage?: number },
     beforeAttempt?: (functionName: string, payload: unknown, attempt: number) => void,
+    input: unknown = scheduledEvent,
   ) {
     const steps = {
       discover: await coldStartStep('../../handlers/distributed-discover', env),
@@ -136,7 +139,7 @@ describe('distributed mode on moto: discover -> batches -> collect -> aggregate'
       ...(beforeAttempt ? { beforeAttempt } : {}),
     });
     try {
-      const summary = (await driver.start(scheduledEvent)) as ScanSummary;
+      const summary = (await driver.start(input)) as ScanSummary;
       return { summary, report: await storedReport(summary), trace: driver.trace };
     } finally {
       clients.destroy();
@@ -155,12 +158,87 @@ describe('distributed mode on moto: discover -> batches -> collect -> aggregate'
     // The run's files stay under trailwatch/distributed/ (the state machine role's prefix); the report goes under REPORT_PREFIX
     expect(summary.stored?.report).toMatch(new RegExp(`^s3://${distributed.bucket}/${reportPrefix || 'trailwatch/'}reports/`));
     // Assess: several batches ran, and the report is single mode's, calls counted included
-    expect(trace.mapRuns).toEqual([{ batches: Math.ceil(demo.accounts.filter((a) => a.scanned).length / 2), succeeded: expect.any(Number), failed: 0, notStarted: 0 }]);
+    // Discover reads the organization's owner itself; the batches have the other accounts
+    expect(trace.mapRuns).toEqual([{ batches: Math.ceil((demo.accounts.filter((a) => a.scanned).length - 1) / 2), succeeded: expect.any(Number), failed: 0, notStarted: 0 }]);
     expect(trace.mapRuns[0]?.batches).toBeGreaterThan(1);
     expect(comparable(report)).toEqual(comparable(expected));
     expectSameCalls(report, expected);
     expect(report.findings.length).toBeGreaterThan(0);
     expect(summary.notification).toMatchObject({ published: true });
+  });
+
+  /**
+   * The benchmark's organization, whose organization chain passes every check, behind the loopback
+   * proxy that shows members the organization trail as AWS does (moto does not).
+   */
+  async function organizationSettlingEveryCheck() {
+    const seeding = motoClients();
+    const org: SyntheticOrganization = await seedSyntheticOrganization(seeding, { accounts: 8 });
+    const single = { ...(await createTopicWithQueue(seeding, 'single-findings')), bucket: await createBucket(seeding, 'single-reports') };
+    const distributed = { ...(await createTopicWithQueue(seeding, 'distributed-findings')), bucket: await createBucket(seeding, 'distributed-reports') };
+    seeding.destroy();
+    const trail = org.organizationTrail;
+    const proxy = await startOrganizationTrailProxy(
+      motoEndpoint(),
+      {
+        TrailARN: trail.arn,
+        Name: trail.name,
+        HomeRegion: trail.homeRegion,
+        IsMultiRegionTrail: true,
+        IsOrganizationTrail: true,
+        IncludeGlobalServiceEvents: true,
+        S3BucketName: trail.bucketName,
+        ...(trail.cloudWatchLogsLogGroupArn ? { CloudWatchLogsLogGroupArn: trail.cloudWatchLogsLogGroupArn } : {}),
+      },
+      MOTO_CREDENTIALS.accessKeyId,
+    );
+    const env = (bucket: string, topicArn: string) => ({
+      ...environment(bucket, topicArn),
+      AWS_ENDPOINT_URL: proxy.endpoint,
+      MEMBER_ROLE_NAME: SYNTHETIC_ROLE_NAME,
+      REGIONS: org.regions.join(','),
+    });
+    return { org, proxy, singleEnv: env(single.bucket, single.topicArn), distributedEnv: env(distributed.bucket, distributed.topicArn) };
+  }
+
+  it('when the organization trail settles every check: no batch runs, no member is called, and the report is single mode\'s', async () => {
+    // Prepare
+    const { org, proxy, singleEnv, distributedEnv } = await organizationSettlingEveryCheck();
+    try {
+      const expected = await singleMode(singleEnv);
+      // Act
+      const { report, trace } = await distributedMode(distributedEnv, { batchSize: 2 });
+      // Assess: Discover read the owner, the Map was skipped, Aggregate judged the members through the trail
+      expect(trace.mapRuns).toEqual([]);
+      expect(trace.attempts.filter((a) => a.functionName === 'fn-collect')).toEqual([]);
+      const members = report.accounts.filter((a) => a.accountId !== org.managementAccountId && a.status !== 'SKIPPED');
+      expect(members.length).toBeGreaterThan(3);
+      for (const member of members) expect(member).toMatchObject({ status: 'ORGANIZATION_TRAIL', apiCalls: 0, organizationTrail: { owner: org.managementAccountId } });
+      expect(report.accounts.find((a) => a.accountId === org.managementAccountId)?.status).toBe('SCANNED');
+      expect(comparable(report)).toEqual(comparable(expected));
+      expectSameCalls(report, expected);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('with readEveryAccount in the payload, the batches read every member, and the verdicts are still single mode\'s', async () => {
+    // Prepare
+    const { org, proxy, singleEnv, distributedEnv } = await organizationSettlingEveryCheck();
+    try {
+      const expected = await singleMode(singleEnv);
+      // Act
+      const { report, trace } = await distributedMode(distributedEnv, { batchSize: 2 }, undefined, { readEveryAccount: true });
+      // Assess
+      const scanned = report.accounts.filter((a) => a.status !== 'SKIPPED');
+      expect(trace.mapRuns).toEqual([{ batches: Math.ceil(scanned.length / 2), succeeded: expect.any(Number), failed: 0, notStarted: 0 }]);
+      expect(scanned.every((a) => a.status === 'SCANNED' && (a.apiCalls ?? 0) > 0)).toBe(true);
+      const verdicts = (r: ScanReport) => r.findings.map((f) => `${f.accountId} ${f.check} ${f.status}`).sort();
+      expect(verdicts(report)).toEqual(verdicts(expected));
+      expect(scanned.map((a) => a.accountId).sort()).toEqual(org.accounts.filter((a) => expected.accounts.some((e) => e.accountId === a.accountId && e.status !== 'SKIPPED')).map((a) => a.accountId).sort());
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a batch that fails after its retries makes its accounts ERROR with the reason; the other accounts are as in single mode', async () => {
@@ -217,7 +295,7 @@ describe('distributed mode on moto: discover -> batches -> collect -> aggregate'
 
   it('when more batches fail than tolerated, the Map Run stops and the aggregate still reports every account: the rest ERROR with the Map\'s error', async () => {
     // Prepare
-    const { distributed } = await prepare(false);
+    const { demo, distributed } = await prepare(false);
     // Act: every batch fails, 0% tolerated, one batch at a time
     const { report, trace } = await distributedMode(
       environment(distributed.bucket, distributed.topicArn),
@@ -229,10 +307,13 @@ describe('distributed mode on moto: discover -> batches -> collect -> aggregate'
     // Assess: the first batch failed, no other started, and no account is lost
     expect(trace.mapRuns[0]).toMatchObject({ failed: 1, succeeded: 0 });
     expect(trace.mapRuns[0]?.notStarted).toBeGreaterThan(0);
-    const scanned = report.accounts.filter((a) => a.status !== 'SKIPPED');
-    expect(scanned.length).toBeGreaterThan(2);
-    expect(scanned.every((a) => a.status === 'ERROR')).toBe(true);
-    expect(new Set(scanned.map((a) => a.error?.replace(/\(.*$/, '')))).toEqual(new Set(['not scanned: the Distributed Map failed ']));
-    expect(report.summary.pass + report.summary.fail).toBe(0);
+    // The owner was read by Discover, before the Map; every account the batches had is ERROR
+    const owner = demo.managementAccountId;
+    expect(report.accounts.find((a) => a.accountId === owner)?.status).toBe('SCANNED');
+    const batched = report.accounts.filter((a) => a.status !== 'SKIPPED' && a.accountId !== owner);
+    expect(batched.length).toBeGreaterThan(2);
+    expect(batched.every((a) => a.status === 'ERROR')).toBe(true);
+    expect(new Set(batched.map((a) => a.error?.replace(/\(.*$/, '')))).toEqual(new Set(['not scanned: the Distributed Map failed ']));
+    expect(report.findings.filter((f) => f.accountId !== owner).every((f) => f.status === 'ERROR')).toBe(true);
   });
 });

@@ -14,6 +14,8 @@
  *   `SUCCEEDED_0.json` / `FAILED_0.json` under Prefix/<map run id>/, each entry with the child's
  *   Input as a string and, for a failure, its Error and Cause).
  *
+ * - Choice (NumericGreaterThan, Default) and Pass (Result, ResultPath).
+ *
  * Only the JSONPath subset the definition uses is read (`$`, `$.a.b`, `$$.Execution.*`); anything
  * else fails the test, so a definition that grows past the driver is noticed.
  */
@@ -108,9 +110,14 @@ export class StateMachineDriver {
       if (!state) throw new Error(`no state ${name}`);
       let next: string | undefined = state.Next;
       try {
+        if (state.Type === 'Choice') {
+          name = this.choose(state, data, context);
+          continue;
+        }
         let result: Json;
         if (state.Type === 'Task') result = await this.task(state, data, context);
         else if (state.Type === 'Map') result = await this.map(state, data, context);
+        else if (state.Type === 'Pass') result = state.Result === undefined ? data : structuredClone(state.Result);
         else throw new Error(`the driver does not run ${state.Type} states`);
         if (state.ResultSelector) result = template(state.ResultSelector, result, context);
         data = withResult(data, state.ResultPath, result);
@@ -125,6 +132,18 @@ export class StateMachineDriver {
       name = state.End ? undefined : next;
     }
     return data;
+  }
+
+  /** The first choice whose rule holds, else Default; only the comparisons the definition uses. */
+  private choose(state: Json, input: Json, context: Json): string {
+    for (const choice of state.Choices ?? []) {
+      const value = readPath(choice.Variable as string, input, context);
+      if (!('NumericGreaterThan' in choice) || Object.keys(choice).length !== 3) throw new Error(`the driver compares with NumericGreaterThan only: ${JSON.stringify(choice)}`);
+      if (typeof value !== 'number') throw new StatesError('States.Runtime', `${choice.Variable} is not a number`);
+      if (value > choice.NumericGreaterThan) return choice.Next as string;
+    }
+    if (!state.Default) throw new StatesError('States.NoChoiceMatched', 'no choice matched and there is no Default');
+    return state.Default as string;
   }
 
   private async task(state: Json, input: Json, context: Json): Promise<Json> {
