@@ -1,9 +1,12 @@
 /**
  * Distributed mode in the benchmark: the three real step functions (src/lambda/distributed-*.ts,
  * as handlers/ builds them) called in the state machine's order, in this process, against moto
- * with the benchmark's latency — discover the whole organization, collect ONE batch of the
- * default size (a child of the Distributed Map, as one Lambda would), then aggregate a run of
- * the organization's full size. moto does not run a Distributed Map, and one moto cannot serve 25
+ * with the benchmark's latency, twice. As scheduled: the organization trail settles every check,
+ * so Discover (the whole organization and the trail's owner) leaves no account to the Map, and
+ * Aggregate judges the members through the trail. Then reading every account (readEveryAccount
+ * in the execution's input, the regime distributed mode is for): discover the whole organization,
+ * collect ONE batch of the default size (a child of the Distributed Map, as one Lambda would),
+ * then aggregate a run of the organization's full size, every account judged from its inventory. moto does not run a Distributed Map, and one moto cannot serve 25
  * children at once as 25 Lambdas would be served, so the other batches are not collected: their
  * files are the measured batch's inventories copied under the other accounts' ids (a member of
  * the same kind), which is what makes the aggregate's time and memory those of the full run.
@@ -34,7 +37,18 @@ export interface StepCost {
   readonly attempts: number;
 }
 
+/** The organization trail settling every check: Discover reads the owner and leaves the members out of the Map. */
+export interface SettledRunMeasurement {
+  readonly discover: StepCost & { readonly accounts: number; readonly itemsToCollect: number };
+  readonly aggregate: StepCost & { readonly accounts: number };
+  /** The most calls the report counts for a member judged through the organization trail. */
+  readonly maxCallsPerJudgedMember: number;
+  readonly judgedMembers: number;
+  readonly report: ScanReport;
+}
+
 export interface DistributedMeasurement {
+  readonly settled: SettledRunMeasurement;
   readonly batchSize: number;
   readonly discover: StepCost & { readonly accounts: number };
   /** The one batch collected: its accounts, and the scan's calls (as the batch file counts them). */
@@ -63,6 +77,9 @@ export interface DistributedBenchOptions {
 }
 
 const LAMBDA_TIMEOUT_MS = 900_000;
+
+/** A scan by hand that reads every member (the regime distributed mode is for: no organization trail, or one whose chain misses a check). */
+const READ_EVERY_ACCOUNT = { readEveryAccount: true };
 
 /** The schedule's event, as EventBridge sends it to the state machine (the execution's input). */
 const SCHEDULED_EVENT = {
@@ -98,6 +115,14 @@ async function timed<T>(counter: { attempts: number }, work: () => Promise<T>): 
 async function getText(s3: S3Client, bucket: string, key: string): Promise<string> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return (await response.Body?.transformToString('utf-8')) ?? '';
+}
+
+/** The report an aggregate stored, read back. */
+async function storedReport(s3: S3Client, summary: ScanSummary): Promise<ScanReport> {
+  const uri = summary.stored?.report ?? '';
+  const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+  if (!key) throw new TrailwatchError(`the aggregate stored no report (${JSON.stringify(summary.notification)})`);
+  return JSON.parse(await getText(s3, bucket, key)) as ScanReport;
 }
 
 /** A member's saved inventory (or its calls) under another account's id: its id is in its ARNs and keys too. */
@@ -163,9 +188,33 @@ export async function measureDistributed(options: DistributedBenchOptions): Prom
   const runId = `bench-${Date.now()}`;
   const keys = runKeys(settings.notify.reportPrefix ?? 'trailwatch/', runId);
   try {
-    log(`bench: distributed mode: discover (the whole organization) ...`);
+    // As scheduled: the organization trail settles every check, so Discover leaves every member out of the Map.
+    log(`bench: distributed mode, as scheduled: discover (the whole organization and its trail's owner) ...`);
     const discover = createDistributedDiscoverHandler(deps);
-    const discovered = await timed(counter, () => discover({ event: SCHEDULED_EVENT, runId }, lambdaContext()));
+    const settledRunId = `bench-settled-${Date.now()}`;
+    const settledDiscovered = await timed(counter, () => discover({ event: SCHEDULED_EVENT, runId: settledRunId }, lambdaContext()));
+    const settledAccounts = JSON.parse(await getText(s3, options.bucket, runKeys(settings.notify.reportPrefix ?? 'trailwatch/', settledRunId).accounts)) as AccountToScan[];
+    if (settledDiscovered.value.accounts > 0) log(`bench:   ${settledDiscovered.value.accounts} accounts left for the batches: the organization trail does not settle every check`);
+    log(`bench: distributed mode, as scheduled: aggregate ${settledAccounts.length} accounts${settledDiscovered.value.accounts > 0 ? ' (the batches not run: their accounts ERROR)' : ''} ...`);
+    const settledAggregate = createDistributedAggregateHandler({ ...deps, metrics: new Metrics({ namespace: 'trailwatch', serviceName: 'trailwatch' }) });
+    const settledAggregated = await timed(counter, () =>
+      settledAggregate({ event: SCHEDULED_EVENT, run: { runId: settledRunId }, map: { NothingToCollect: true } }, lambdaContext()),
+    );
+    const settledReport = await storedReport(s3, settledAggregated.value);
+    const judged = settledReport.accounts.filter((a) => a.status === 'ORGANIZATION_TRAIL');
+    const { value: _sd, ...settledDiscoverCost } = settledDiscovered;
+    const { value: _sa, ...settledAggregateCost } = settledAggregated;
+    const settled: SettledRunMeasurement = {
+      discover: { ...settledDiscoverCost, accounts: settledAccounts.length, itemsToCollect: settledDiscovered.value.accounts },
+      aggregate: { ...settledAggregateCost, accounts: settledAccounts.length },
+      maxCallsPerJudgedMember: Math.max(0, ...judged.map((a) => settledReport.stats?.apiCallsPerAccount?.[a.accountId] ?? 0)),
+      judgedMembers: judged.length,
+      report: settledReport,
+    };
+
+    // Reading every account (readEveryAccount in the execution's input): the batches collect them all.
+    log(`bench: distributed mode, reading every account: discover (the whole organization) ...`);
+    const discovered = await timed(counter, () => discover({ event: READ_EVERY_ACCOUNT, runId }, lambdaContext()));
     const result: DiscoverResult = discovered.value;
     const accounts = JSON.parse(await getText(s3, options.bucket, keys.accounts)) as AccountToScan[];
     // The batch measured holds the organization trail's owner (the aggregate reads its chain first) and members of every kind.
@@ -193,18 +242,15 @@ export async function measureDistributed(options: DistributedBenchOptions): Prom
 
     log(`bench: distributed mode: aggregate ${accounts.length} accounts (evaluate, publish, store) ...`);
     const aggregate = createDistributedAggregateHandler({ ...deps, metrics: new Metrics({ namespace: 'trailwatch', serviceName: 'trailwatch' }) });
-    const input = { event: SCHEDULED_EVENT, run: { runId } };
+    const input = { event: READ_EVERY_ACCOUNT, run: { runId } };
     // Its live heap is sampled (a collection forced every quarter second or so): what must fit in the function's memory.
     const aggregated = await withPeakRss(() => timed(counter, () => aggregate(input, lambdaContext())), { liveHeapEveryMs: LIVE_HEAP_EVERY_MS });
-    const summary: ScanSummary = aggregated.value.value;
-    const uri = summary.stored?.report ?? '';
-    const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
-    if (!key) throw new TrailwatchError(`the aggregate stored no report (${JSON.stringify(summary.notification)})`);
-    const report = JSON.parse(await getText(s3, bucket, key)) as ScanReport;
+    const report = await storedReport(s3, aggregated.value.value);
     const { value: _v, ...timedCost } = aggregated.value;
     // The forced collections are the bench's, not the step's.
     const aggregateCost = { ...timedCost, wallMs: timedCost.wallMs - aggregated.forcedGcWallMs, cpuMs: timedCost.cpuMs - aggregated.forcedGcCpuMs };
     return {
+      settled,
       batchSize: options.batchSize,
       discover: { wallMs: discovered.wallMs, cpuMs: discovered.cpuMs, attempts: discovered.attempts, accounts: result.accounts },
       batch: {
