@@ -357,7 +357,7 @@ async function main(argv: readonly string[]): Promise<number> {
     log(`bench: trailwatch scan, ${DEFAULT_17_REGIONS.length} regions ...`);
     const tw17 = await measureTrailwatch(endpoint, args, DEFAULT_17_REGIONS);
     log(`bench: trailwatch scan reading every account (no organization trail shortcut), ${DEFAULT_17_REGIONS.length} regions, the first ${sample.length} accounts ...`);
-    const read17 = await measureTrailwatch(endpoint, args, DEFAULT_17_REGIONS, { accounts: sample, readEveryAccount: true });
+    const read17 = await withCpu(moto.pid, () => measureTrailwatch(endpoint, args, DEFAULT_17_REGIONS, { accounts: sample, readEveryAccount: true }));
     log(`bench: naive scan, ${regions.length} regions, the first ${sample.length} accounts ...`);
     const naive = await measureNaive(endpoint, args, regions, org, sample);
     const naiveSample = sample.slice(0, NAIVE_17_SAMPLE);
@@ -478,6 +478,17 @@ function scaleMeasurements(r: Results): ScaleMeasurements {
   };
 }
 
+/**
+ * How busy the emulator was while a scan ran: its CPU per request, and its CPU over the scan's
+ * wall time. moto answers under one Python interpreter lock, so near 100% it, not the scanner's
+ * concurrency, set the pace (AWS has no such single server).
+ */
+function emulatorBusy(m: ScanMeasurement & { readonly benchCpuMs?: number }): string {
+  if (m.motoCpuMsPerAttempt === undefined) return '';
+  const busy = (m.motoCpuMsPerAttempt * m.attempts) / Math.max(1, m.wallMs);
+  return `; moto ${m.motoCpuMsPerAttempt.toFixed(1)} ms of CPU per request, busy ${(busy * 100).toFixed(0)}% of the scan`;
+}
+
 function printResults(r: Results): void {
   const { args, deploy, org, tw, tw17, read17, naive, naive17, distributed: d, coverage, worst } = r;
   const { latencyMs, concurrency } = args;
@@ -571,7 +582,7 @@ function printResults(r: Results): void {
     out.push(
       `  single mode reading every account (the first ${read17.scannedAccounts}, as with no organization trail or one whose chain misses a check): ` +
         `${(readAttempts / Math.max(1, read17.scannedAccounts)).toFixed(2)} calls per account (${readKindsLine(org, read17.callsByAccount)}), ` +
-        `collection ${seconds(readPhases.collectionSpanMs)} (efficiency ${readEfficiency.toFixed(2)}), evaluation and report ${seconds(readPhases.evaluationMs)} (${readPhases.evaluationCpuMs.toFixed(0)} ms CPU), ` +
+        `collection ${seconds(readPhases.collectionSpanMs)} (efficiency ${readEfficiency.toFixed(2)}${emulatorBusy(read17)}), evaluation and report ${seconds(readPhases.evaluationMs)} (${readPhases.evaluationCpuMs.toFixed(0)} ms CPU), ` +
         `peak RSS ${mb(read17.memory.peakRssBytes)} (${perThousand(memoryGrowth(read17.memory), read17.scannedAccounts)} per 1,000 accounts read)`,
     );
   }
