@@ -48,6 +48,13 @@ export class EvaluationContext {
   // By parsed candidate (one object per text, see parseCandidate), then reference: no key strings to build and hash.
   private readonly coverage = new Map<Pattern, Map<string, CoverageResult>>();
   private readonly benchmarkControls = new Map<string, BenchmarkControl[]>();
+  /**
+   * Control coverage per pattern (the parsed patterns are shared by text): the same filter text in
+   * every account of an organization is judged once per control. Pure of the pattern, the control
+   * and the strictness, so a memo gives what a new decision would.
+   */
+  private readonly perPattern = new Map<Pattern, Map<string, unknown>>();
+  private readonly scopedReferences = new Map<string, string>();
   /** Organization trails' chains, judged once per check for every member they serve (see chains.ts). */
   readonly sharedChains = new Map<string, { readonly chains: Chain[]; readonly accounts: ReadonlySet<string> }>();
 
@@ -143,12 +150,38 @@ export class EvaluationContext {
 
   /** Does the pattern catch the control's events (src/evaluate/control-coverage.ts), on the memoised decisions. */
   coverageOfControl(candidate: Pattern, control: BenchmarkControl, noise = true): ControlCoverage {
-    return coverageOfControl(candidate, control, { strict: this.strictPatterns, covers: (pattern, reference) => this.covers(pattern, reference), noise });
+    return this.perPatternMemo(candidate, `coverage ${control.benchmark} ${control.check} ${noise}`, () =>
+      coverageOfControl(candidate, control, { strict: this.strictPatterns, covers: (pattern, reference) => this.covers(pattern, reference), noise }),
+    );
+  }
+
+  /**
+   * What `compute` gives for this pattern, once per key: for what is a pure function of the parsed
+   * pattern (shared by text, see parseCandidate) and this evaluation's settings, so the same filter
+   * text in every account of an organization is judged once.
+   */
+  perPatternMemo<T>(candidate: Pattern, key: string, compute: () => T): T {
+    let byKey = this.perPattern.get(candidate);
+    if (!byKey) {
+      byKey = new Map();
+      this.perPattern.set(candidate, byKey);
+    }
+    if (byKey.has(key)) return byKey.get(key) as T;
+    const result = compute();
+    byKey.set(key, result);
+    return result;
   }
 
   /** A reference as this evaluation decides against it: narrowed to the check's CloudTrail subject, unless strict. */
   scoped(reference: string, control: BenchmarkControl): string {
-    return this.strictPatterns ? reference : inScope(reference, control);
+    if (this.strictPatterns) return reference;
+    const key = `${control.benchmark} ${control.check}\n${reference}`;
+    let scoped = this.scopedReferences.get(key);
+    if (scoped === undefined) {
+      scoped = inScope(reference, control);
+      this.scopedReferences.set(key, scoped);
+    }
+    return scoped;
   }
 
   /** Whether the pattern catches every event of some other check of the same benchmark (it is that check's filter). */

@@ -29,6 +29,10 @@ export interface EventNameCoverage {
  * two (root usage, console sign-in...), where counting names says nothing.
  */
 export function eventNameCoverage(candidate: Pattern, control: BenchmarkControl, ctx: EvaluationContext): EventNameCoverage | undefined {
+  return ctx.perPatternMemo(candidate, `event names ${control.benchmark} ${control.check}`, () => eventNameCoverageOnce(candidate, control, ctx));
+}
+
+function eventNameCoverageOnce(candidate: Pattern, control: BenchmarkControl, ctx: EvaluationContext): EventNameCoverage | undefined {
   const reference = control.referencePattern.trim();
   const names = eventNamesOf(reference);
   if (names.length < 2 || !reference.startsWith('{') || !reference.endsWith('}')) return undefined;
