@@ -75,7 +75,7 @@ export async function withPeakRss<T>(work: () => Promise<T>, options?: { readonl
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   };
   const timer = setInterval(sample, 20);
-  const live = { peakLiveHeapBytes: baselineHeapBytes, forcedCollections: 0, forcedGcWallMs: 0, forcedGcCpuMs: 0 };
+  const live = { peakLiveHeapBytes: 0, forcedCollections: 0, forcedGcWallMs: 0, forcedGcCpuMs: 0 };
   let liveTimer: NodeJS.Timeout | undefined;
   /** Forces a collection and samples what is left; returns how long the collection took (counted in the totals while the work runs). */
   const sampleLive = (duringWork = true): number => {
