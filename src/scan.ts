@@ -615,9 +615,7 @@ async function discoverAndCollect(options: ScanOptions, steps: ScanSteps): Promi
       const allowed = new Set(ownerId !== undefined ? [ownerId] : []);
       return early ? early.judge(inventory, allowed, isMember(accountId)) : inventory;
     }
-    const [withPolicies = inventory] = await addResourcePolicies([inventory], options, steps);
-    const organization = { managementAccountId: accountId, memberAccountIds: [] };
-    const coverage = organizationCoverage(withPolicies, { benchmark: options.benchmark, checks: options.checks, organization });
+    const { withPolicies, coverage } = await judgeOwner(inventory, options, steps);
     owner = { outcome: { kind: 'collected', accountId, value: withPolicies }, ...(coverage ? { coverage } : {}) };
     return withPolicies;
   };
@@ -706,17 +704,27 @@ export async function readOrganizationOwner(
   let coverage: OrganizationCoverage | undefined;
   const [outcome] = await collectWithinDeadline(
     [ownerId],
-    async (accountId, signal) => {
-      const inventory = await steps.collect(owner, options, signal);
-      // Judged with its queues, functions and keys read, as discoverAndCollect judges it; the inventory kept is the one read.
-      const [withPolicies = inventory] = await addResourcePolicies([inventory], options, steps);
-      coverage = organizationCoverage(withPolicies, { benchmark: options.benchmark, checks: options.checks, organization: { managementAccountId: accountId, memberAccountIds: [] } });
-      return inventory;
+    async (_accountId, signal) => {
+      const judged = await judgeOwner(await steps.collect(owner, options, signal), options, steps);
+      coverage = judged.coverage;
+      return judged.withPolicies;
     },
     { concurrency: 1, ...(options.deadline !== undefined ? { deadline: options.deadline } : {}), ...(options.signal ? { signal: options.signal } : {}) },
   );
   if (!outcome) return undefined;
   return { outcome, ...(coverage && outcome.kind === 'collected' ? { coverage } : {}), members };
+}
+
+/** The owner's inventory with its own queues, functions and keys read, and what its organization trail settles on it alone. */
+async function judgeOwner(
+  inventory: AccountInventory,
+  options: ScanOptions,
+  steps: ScanSteps,
+): Promise<{ readonly withPolicies: AccountInventory; readonly coverage?: OrganizationCoverage }> {
+  const [withPolicies = inventory] = await addResourcePolicies([inventory], options, steps);
+  const organization = { managementAccountId: inventory.accountId, memberAccountIds: [] };
+  const coverage = organizationCoverage(withPolicies, { benchmark: options.benchmark, checks: options.checks, organization });
+  return { withPolicies, ...(coverage ? { coverage } : {}) };
 }
 
 /** The import, whose failure (even a whole one) is reported in its result and never costs the report. */

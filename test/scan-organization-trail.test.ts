@@ -10,7 +10,7 @@ import { MOTO_CREDENTIALS } from '../src/demo/moto';
 import { renderTable } from '../src/report';
 import { renderEmail } from '../src/report/email';
 import { runScan, type ScanResult } from '../src/scan';
-import { startOrganizationTrailProxy } from '../scripts/bench/organization-trail-proxy';
+import { organizationTrailShadow, startOrganizationTrailProxy } from '../scripts/bench/organization-trail-proxy';
 import { seedSyntheticOrganization, SYNTHETIC_ROLE_NAME } from '../scripts/bench/organization';
 import { motoClients, motoEndpoint, useMoto } from './support/moto';
 
@@ -66,21 +66,7 @@ describe('runScan: members judged through the organization trail', () => {
     const seeder = new AwsClients({ endpointUrl: motoEndpoint(), credentials: MOTO_CREDENTIALS });
     const org = await seedSyntheticOrganization(seeder, { accounts: 12 });
     seeder.destroy();
-    const trail = org.organizationTrail;
-    const proxy = await startOrganizationTrailProxy(
-      motoEndpoint(),
-      {
-        TrailARN: trail.arn,
-        Name: trail.name,
-        HomeRegion: trail.homeRegion,
-        IsMultiRegionTrail: true,
-        IsOrganizationTrail: true,
-        IncludeGlobalServiceEvents: true,
-        S3BucketName: trail.bucketName,
-        ...(trail.cloudWatchLogsLogGroupArn ? { CloudWatchLogsLogGroupArn: trail.cloudWatchLogsLogGroupArn } : {}),
-      },
-      MOTO_CREDENTIALS.accessKeyId,
-    );
+    const proxy = await startOrganizationTrailProxy(motoEndpoint(), organizationTrailShadow(org), MOTO_CREDENTIALS.accessKeyId);
     try {
       // Act
       const every = await scan(proxy.endpoint, SYNTHETIC_ROLE_NAME, org.regions, true);

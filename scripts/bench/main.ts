@@ -45,7 +45,7 @@ import {
 } from './figures';
 import { latencyHook, liveGrowth, memoryGrowth, withCpu, withPeakRss, type PeakRss } from './measure';
 import { naiveScan } from './naive-scan';
-import { startOrganizationTrailProxy } from './organization-trail-proxy';
+import { organizationTrailShadow, startOrganizationTrailProxy } from './organization-trail-proxy';
 import { seedSyntheticOrganization, warmUpMoto, SYNTHETIC_REGIONS, SYNTHETIC_ROLE_NAME, type SyntheticOrganization } from './organization';
 
 /** The 17 regions every AWS account has enabled by default. */
@@ -328,26 +328,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const unseeded = Math.max(0, org.accounts.length - 1 - chainsUpTo);
     log(`bench: seeded in ${seconds(performance.now() - seedStarted)} (${org.organizationalUnits} OUs${unseeded > 0 ? `; ${unseeded} members past the first ${chainsUpTo} without their own chains` : ''})`);
 
-    const trail = org.organizationTrail;
-    proxy = await startOrganizationTrailProxy(
-      moto.endpoint,
-      {
-        TrailARN: trail.arn,
-        Name: trail.name,
-        HomeRegion: trail.homeRegion,
-        IsMultiRegionTrail: true,
-        IsOrganizationTrail: true,
-        IncludeGlobalServiceEvents: true,
-        S3BucketName: trail.bucketName,
-        ...(trail.cloudWatchLogsLogGroupArn
-          ? {
-              CloudWatchLogsLogGroupArn: trail.cloudWatchLogsLogGroupArn,
-              CloudWatchLogsRoleArn: `arn:aws:iam::${org.managementAccountId}:role/CloudTrail_CloudWatchLogs_Role`,
-            }
-          : {}),
-      },
-      MOTO_CREDENTIALS.accessKeyId,
-    );
+    proxy = await startOrganizationTrailProxy(moto.endpoint, organizationTrailShadow(org), MOTO_CREDENTIALS.accessKeyId);
 
     const endpoint = proxy.endpoint;
     const regions = [...org.regions];

@@ -20,6 +20,26 @@ export interface OrganizationTrailShadow {
   readonly S3BucketName?: string;
 }
 
+/** A seeded organization's trail as DescribeTrails shows it to its members (its delivery role is the management account's). */
+export function organizationTrailShadow(org: {
+  readonly managementAccountId: string;
+  readonly organizationTrail: { readonly arn: string; readonly name: string; readonly homeRegion: string; readonly bucketName: string; readonly cloudWatchLogsLogGroupArn?: string };
+}): OrganizationTrailShadow {
+  const trail = org.organizationTrail;
+  return {
+    TrailARN: trail.arn,
+    Name: trail.name,
+    HomeRegion: trail.homeRegion,
+    IsMultiRegionTrail: true,
+    IsOrganizationTrail: true,
+    IncludeGlobalServiceEvents: true,
+    S3BucketName: trail.bucketName,
+    ...(trail.cloudWatchLogsLogGroupArn
+      ? { CloudWatchLogsLogGroupArn: trail.cloudWatchLogsLogGroupArn, CloudWatchLogsRoleArn: `arn:aws:iam::${org.managementAccountId}:role/CloudTrail_CloudWatchLogs_Role` }
+      : {}),
+  };
+}
+
 export interface OrganizationTrailProxy {
   readonly endpoint: string;
   close(): Promise<void>;

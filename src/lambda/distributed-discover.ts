@@ -70,7 +70,7 @@ export function createDistributedDiscoverHandler(deps: DistributedStepDeps): (in
       const startedAt = new Date(now()).toISOString();
       const discovery = await discoverAccounts(options);
       const owner = await readOrganizationOwner(discovery, options, awsScanSteps({ callerAccountId: discovery.callerAccountId }));
-      // The owner is read here, whatever came of it: its batch file holds its inventory, or why it has none.
+      // The owner is read here, whatever came of it: its batch file holds its inventory (its queues, functions and keys read, so Aggregate does not read them again), or why it has none.
       if (owner) {
         const { outcome } = owner;
         const ownerAccount = discovery.accounts.filter((a) => a.accountId === outcome.accountId);

@@ -12,7 +12,7 @@ import { DEMO_REGIONS, DEMO_ROLE_NAME, seedDemoOrganization } from '../../src/de
 import { MOTO_CREDENTIALS } from '../../src/demo/moto';
 import type { ScanSummary } from '../../src/lambda';
 import type { ScanReport } from '../../src/report/types';
-import { startOrganizationTrailProxy } from '../../scripts/bench/organization-trail-proxy';
+import { organizationTrailShadow, startOrganizationTrailProxy } from '../../scripts/bench/organization-trail-proxy';
 import { seedSyntheticOrganization, SYNTHETIC_ROLE_NAME, type SyntheticOrganization } from '../../scripts/bench/organization';
 import { createBucket, createTopicWithQueue, REGION, SCANNER_ACCOUNT } from '../notify/topic-queue';
 import { coldStart, lambdaContext, scheduledEvent } from '../support/lambda';
@@ -177,21 +177,7 @@ describe('distributed mode on moto: discover -> batches -> collect -> aggregate'
     const single = { ...(await createTopicWithQueue(seeding, 'single-findings')), bucket: await createBucket(seeding, 'single-reports') };
     const distributed = { ...(await createTopicWithQueue(seeding, 'distributed-findings')), bucket: await createBucket(seeding, 'distributed-reports') };
     seeding.destroy();
-    const trail = org.organizationTrail;
-    const proxy = await startOrganizationTrailProxy(
-      motoEndpoint(),
-      {
-        TrailARN: trail.arn,
-        Name: trail.name,
-        HomeRegion: trail.homeRegion,
-        IsMultiRegionTrail: true,
-        IsOrganizationTrail: true,
-        IncludeGlobalServiceEvents: true,
-        S3BucketName: trail.bucketName,
-        ...(trail.cloudWatchLogsLogGroupArn ? { CloudWatchLogsLogGroupArn: trail.cloudWatchLogsLogGroupArn } : {}),
-      },
-      MOTO_CREDENTIALS.accessKeyId,
-    );
+    const proxy = await startOrganizationTrailProxy(motoEndpoint(), organizationTrailShadow(org), MOTO_CREDENTIALS.accessKeyId);
     const env = (bucket: string, topicArn: string) => ({
       ...environment(bucket, topicArn),
       AWS_ENDPOINT_URL: proxy.endpoint,
